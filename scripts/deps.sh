@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what spp-go needs on Debian 12, as root, and sets up hugepages.
+# Idempotent: it does nothing that is already done.
+set -euo pipefail
+
+need=()
+for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	echo "deps: installing ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# 512 x 2 MiB hugepages: a primary, two secondaries and a testpmd "VM".
+pages=$(cat /proc/sys/vm/nr_hugepages)
+if [ "$pages" -lt 512 ]; then
+	echo 512 > /proc/sys/vm/nr_hugepages
+fi
+mkdir -p /dev/hugepages
+mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
+got=$(cat /proc/sys/vm/nr_hugepages)
+if [ "$got" -lt 512 ]; then
+	echo "deps: only $got hugepages could be reserved (want 512)" >&2
+	exit 1
+fi
