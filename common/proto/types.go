@@ -31,6 +31,10 @@ type Batch struct {
 type Command struct {
 	Name string          // the "command" field; "" when it is missing
 	Raw  json.RawMessage // the whole object
+	// FromText marks a command translated from a 2017 text command. Some
+	// commands (component_start, component_stop, port) exist only as
+	// translations; a JSON batch naming them gets bad value(command).
+	FromText bool
 }
 
 // MarshalJSON writes the command as it was received.
