@@ -1,0 +1,140 @@
+// Command spp is the controller shell of a Soft Patch Panel node
+// (../shared/spec/controller.md): it listens for spp_primary (-p) and the
+// secondaries (-s), and turns what the operator types into JSON batches.
+//
+//	spp [-p 5555] [-s 6666] [--bind 127.0.0.1] [-f FILE] [-c "CMD"]... [--json]
+//	spp up FILE ... | spp down ...   (node start and stop, package ctl/node)
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/spp-go/spp/ctl/node"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// sources collects -f and -c in command-line order.
+type sources struct {
+	list *[]source
+	file bool
+}
+
+func (s sources) String() string { return "" }
+func (s sources) Set(v string) error {
+	if s.file {
+		*s.list = append(*s.list, source{file: v})
+	} else {
+		*s.list = append(*s.list, source{cmd: v})
+	}
+	return nil
+}
+
+const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "CMD"]... [--json]
+       spp up FILE ...    start a node described by FILE
+       spp down ...       stop it
+
+With neither -f nor -c, spp is an interactive shell (or, when stdin is not a
+terminal, reads commands from it). Type help in the shell for its commands.
+-f and -c run and exit; the exit status is 0 only if every command succeeded.
+
+`
+
+// run is spp with its arguments and streams; it returns the exit status
+// (0 success, 1 a command failed, 2 bad usage or cannot listen).
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "up" || args[0] == "down") {
+		return node.Main(args)
+	}
+	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var srcs []source
+	priPort := fs.Int("p", 5555, "TCP port for spp_primary")
+	secPort := fs.Int("s", 6666, "TCP port for the secondaries (spp_vf, spp_mirror)")
+	bind := fs.String("bind", "127.0.0.1", "address to listen on")
+	fs.Var(sources{&srcs, true}, "f", "run the commands in `FILE`, then exit")
+	fs.Var(sources{&srcs, false}, "c", "run `CMD`, then exit (repeatable)")
+	jsonOut := fs.Bool("json", false, "print daemon replies as JSON instead of tables")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "spp: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+
+	interactive := len(srcs) == 0 && isTerminal(stdin)
+	sh := &Shell{json: *jsonOut, interactive: interactive, out: stdout, errw: stderr}
+	sh.color = isTerminal(stderr)
+	sh.con = &console{w: stderr}
+	if interactive {
+		sh.errw, sh.color = stdout, isTerminal(stdout)
+		sh.con.w = stdout
+		sh.histPath = historyPath()
+	}
+	srv, err := Listen(*bind, *priPort, *secPort, sh.con.announce)
+	if err != nil {
+		fmt.Fprintf(stderr, "spp: %v\n", err)
+		return 2
+	}
+	defer srv.Close()
+	sh.srv = srv
+	pa, sa := srv.Addrs()
+	sh.con.announce(fmt.Sprintf("spp: listening on %s (primary) and %s (secondaries)", pa, sa))
+
+	if interactive {
+		// Completion needs each process's ports, lcores and MACs: ask for its
+		// status as soon as it connects, and after each flush.
+		srv.onJoin = sh.learnStatus
+		fmt.Fprintln(stdout, "Type help for the commands, Tab to complete, bye to leave.")
+		sh.repl()
+		if sh.rec != nil {
+			sh.rec.Close()
+		}
+		return 0
+	}
+	ok := true
+	if len(srcs) > 0 {
+		ok = sh.runSources(srcs)
+	} else {
+		ok = sh.runScript(stdin, "stdin")
+	}
+	if ok {
+		return 0
+	}
+	return 1
+}
+
+// learnStatus asks a process for its status, quietly, for completion.
+func (sh *Shell) learnStatus(p *Proc) {
+	raw, err := p.Send([]byte(`{"commands":[{"command":"status"}]}`), "status (for completion)")
+	if err != nil {
+		return
+	}
+	var r reply
+	if json.Unmarshal(raw, &r) == nil && r.Info != nil {
+		p.setInfo(r.Info)
+	}
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && isatty.IsTerminal(file.Fd())
+}
