@@ -1,6 +1,3 @@
-// Package proto is the wire protocol between the controller and the daemons
-// (../shared/spec/protocol.md): batches, replies, status documents, the error
-// messages of section 8 and the 2017 text commands. Pure Go.
 package proto
 
 import (
@@ -35,6 +32,17 @@ type Command struct {
 	// commands (component_start, component_stop, port) exist only as
 	// translations; a JSON batch naming them gets bad value(command).
 	FromText bool
+
+	err *Error // a preset error (see the package doc); nil for most commands
+}
+
+// Err returns the error this command was decoded with, or nil. A command
+// with an error must not run: its reply entry is that error.
+func (c Command) Err() error {
+	if c.err == nil {
+		return nil // not a typed nil *Error
+	}
+	return c.err
 }
 
 // MarshalJSON writes the command as it was received.

@@ -1,0 +1,575 @@
+package proto
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tcpPair returns the two ends of a loopback TCP connection.
+func tcpPair(t *testing.T) (client, server net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	acc := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			acc <- nil
+			return
+		}
+		acc <- c
+	}()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server = <-acc
+	if server == nil {
+		t.Fatal("accept failed")
+	}
+	t.Cleanup(func() { client.Close(); server.Close() })
+	return client, server
+}
+
+// chunkConn is an in-memory Conn: each Read returns at most the next chunk,
+// then io.EOF. With pauses, a Read made under a deadline first reports a
+// timeout, every other time, as a sender pausing between chunks would.
+type chunkConn struct {
+	chunks   [][]byte
+	pauses   bool
+	deadline bool
+	tick     int
+}
+
+func (c *chunkConn) Read(p []byte) (int, error) {
+	if len(c.chunks) == 0 {
+		return 0, io.EOF
+	}
+	if c.pauses && c.deadline {
+		c.tick++
+		if c.tick%2 == 1 {
+			return 0, os.ErrDeadlineExceeded
+		}
+	}
+	n := copy(p, c.chunks[0])
+	c.chunks[0] = c.chunks[0][n:]
+	if len(c.chunks[0]) == 0 {
+		c.chunks = c.chunks[1:]
+	}
+	return n, nil
+}
+
+func (c *chunkConn) SetReadDeadline(t time.Time) error {
+	c.deadline = !t.IsZero()
+	return nil
+}
+
+// split cuts data into chunks of n bytes (n >= 1).
+func split(data []byte, n int) [][]byte {
+	var out [][]byte
+	for len(data) > n {
+		out = append(out, data[:n])
+		data = data[n:]
+	}
+	if len(data) > 0 {
+		out = append(out, data)
+	}
+	return out
+}
+
+func names(req *Request) []string {
+	var ns []string
+	for _, c := range req.Commands {
+		ns = append(ns, c.Name)
+	}
+	return ns
+}
+
+// nextWithin fails the test when Next takes longer than d.
+func nextWithin(t *testing.T, r *Reader, d time.Duration) (*Request, error) {
+	t.Helper()
+	type res struct {
+		req *Request
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() { req, err := r.Next(); ch <- res{req, err} }()
+	select {
+	case x := <-ch:
+		return x.req, x.err
+	case <-time.After(d):
+		t.Fatalf("Next blocked for more than %v", d)
+		return nil, nil
+	}
+}
+
+func isBadFormat(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Message == "bad message format"
+}
+
+func TestBackToBackBatchesInOneWrite(t *testing.T) {
+	client, server := tcpPair(t)
+	msg := `{"commands":[{"command":"status"}]}{"commands":[{"command":"flush"},{"command":"cancel"}]}` +
+		"\n" + `{"commands":[]}`
+	if _, err := client.Write([]byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	r := NewReader(server)
+	want := [][]string{{"status"}, {"flush", "cancel"}, nil}
+	for i, w := range want {
+		req, err := nextWithin(t, r, 5*time.Second)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if !reflect.DeepEqual(names(req), w) || req.Text != "" {
+			t.Fatalf("request %d: names %v text %q, want %v", i, names(req), req.Text, w)
+		}
+	}
+	client.Close()
+	if _, err := nextWithin(t, r, 5*time.Second); err != io.EOF {
+		t.Fatalf("after close: %v, want io.EOF", err)
+	}
+}
+
+// One batch written one byte per Write over net.Pipe (each Read then
+// returns one byte) is one request, and its strings may hold braces,
+// brackets and escaped quotes.
+func TestBatchSplitByteByByte(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	defer server.Close()
+	cmd := `{"command":"component","name":"a}\"{]\\","core_id":2,"type":"forward","rx_ports":["ring0"],"tx_ports":["ring1"]}`
+	msg := `{ "commands" : [` + cmd + `, {"command":"flush"}] }` + `{"commands":[{"command":"status"}]}`
+	go func() {
+		for i := 0; i < len(msg); i++ {
+			if _, err := client.Write([]byte{msg[i]}); err != nil {
+				return
+			}
+		}
+	}()
+	r := NewReader(server)
+	req, err := nextWithin(t, r, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(names(req), []string{"component", "flush"}) {
+		t.Fatalf("names %v", names(req))
+	}
+	if string(req.Commands[0].Raw) != cmd {
+		t.Fatalf("raw %s, want %s", req.Commands[0].Raw, cmd)
+	}
+	cc, err := req.Commands[0].Component()
+	if err != nil || cc.Name != `a}"{]\` || cc.CoreID != 2 {
+		t.Fatalf("component %+v, %v", cc, err)
+	}
+	req, err = nextWithin(t, r, 10*time.Second)
+	if err != nil || !reflect.DeepEqual(names(req), []string{"status"}) {
+		t.Fatalf("second request %v, %v", req, err)
+	}
+}
+
+// A 2 MiB request is answered with bad message format as soon as 1 MiB has
+// been read: Next does not wait for the rest.
+func TestOversizedRequest(t *testing.T) {
+	for _, tc := range []struct{ name, head string }{
+		{"json", `{"commands":[{"command":"status","pad":"`},
+		{"text", `status `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client, server := tcpPair(t)
+			go func() {
+				// Write the first 1 MiB + 64 KiB, then nothing: the
+				// request would be 2 MiB but the sender stalls.
+				b := []byte(tc.head + strings.Repeat("a", MaxRequestBytes+64<<10))
+				client.Write(b)
+			}()
+			r := NewReader(server)
+			_, err := nextWithin(t, r, 10*time.Second)
+			if !isBadFormat(err) {
+				t.Fatalf("err %v, want bad message format", err)
+			}
+			if _, err2 := r.Next(); err2 != err {
+				t.Fatalf("error not sticky: %v", err2)
+			}
+		})
+	}
+}
+
+// The limit is exactly MaxRequestBytes: a batch of that size is fine, one
+// byte more is not.
+func TestRequestSizeLimit(t *testing.T) {
+	head, tail := `{"commands":[{"command":"status","pad":"`, `"}]}`
+	for _, size := range []int{MaxRequestBytes, MaxRequestBytes + 1} {
+		msg := head + strings.Repeat("a", size-len(head)-len(tail)) + tail
+		if len(msg) != size {
+			t.Fatal("bad test")
+		}
+		r := NewReader(&chunkConn{chunks: split([]byte(msg), 4096)})
+		req, err := r.Next()
+		if size <= MaxRequestBytes && (err != nil || names(req)[0] != "status") {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if size > MaxRequestBytes && !isBadFormat(err) {
+			t.Fatalf("size %d: err %v, want bad message format", size, err)
+		}
+	}
+}
+
+func TestCommandCountLimit(t *testing.T) {
+	batch := func(n int) string {
+		cmds := make([]string, n)
+		for i := range cmds {
+			cmds[i] = `{"command":"status"}`
+		}
+		return `{"commands":[` + strings.Join(cmds, ",") + `]}`
+	}
+	req, err := NewReader(&chunkConn{chunks: [][]byte{[]byte(batch(MaxCommands))}}).Next()
+	if err != nil || len(req.Commands) != MaxCommands {
+		t.Fatalf("256 commands: %v", err)
+	}
+	for _, n := range []int{MaxCommands + 1, 300} {
+		_, err = NewReader(&chunkConn{chunks: [][]byte{[]byte(batch(n))}}).Next()
+		if !isBadFormat(err) {
+			t.Fatalf("%d commands: err %v, want bad message format", n, err)
+		}
+	}
+}
+
+func TestBadFormat(t *testing.T) {
+	for _, msg := range []string{
+		`{nope}`,
+		`{"commands":[{"command":"status"},]}`,
+		`{"commands":[{"command":"status"}]]`,
+		`{"commands":[{"command":"status"}}]`,
+		`{}`,
+		`{"command":"status"}`,
+		`{"commands":{}}`,
+		`{"commands":null}`,
+		`{"commands":"status"}`,
+		`{"commands":[1]}`,
+		`{"commands":[["status"]]}`,
+		`{"commands":[null]}`,
+		`{"commands":[{"command":5}]}`,
+		`{"commands":[{"command":null}]}`,
+		`{"commands":[{"command":["status"]}]}`,
+	} {
+		r := NewReader(&chunkConn{chunks: [][]byte{[]byte(msg + `{"commands":[{"command":"status"}]}`)}})
+		_, err := r.Next()
+		if !isBadFormat(err) {
+			t.Errorf("%s: err %v, want bad message format", msg, err)
+			continue
+		}
+		// The stream cannot be resynchronised: the next batch is not read.
+		if _, err2 := r.Next(); err2 != err {
+			t.Errorf("%s: error not sticky: %v", msg, err2)
+		}
+		if _, err := ParseBatch([]byte(msg)); !isBadFormat(err) {
+			t.Errorf("ParseBatch(%s): err %v", msg, err)
+		}
+	}
+}
+
+// Problems of one command, not of the stream, are preset errors.
+func TestPresetErrorsInJSON(t *testing.T) {
+	req, err := ParseBatch([]byte(`{"commands":[{"name":"x"},{"command":"port","action":"add"},` +
+		`{"command":"component_start"},{"command":"component_stop"},{"command":"status","extra":1}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"not enough parameter(command)", "bad value(command)", "bad value(command)", "bad value(command)", ""}
+	for i, c := range req.Commands {
+		got := ""
+		if c.Err() != nil {
+			got = c.Err().Error()
+			if c.Name != "" {
+				t.Errorf("command %d: name %q with a preset error", i, c.Name)
+			}
+		}
+		if got != want[i] {
+			t.Errorf("command %d: Err %q, want %q", i, got, want[i])
+		}
+		if c.FromText {
+			t.Errorf("command %d: FromText set for JSON", i)
+		}
+	}
+	if req.Commands[4].Name != "status" {
+		t.Errorf("name %q", req.Commands[4].Name)
+	}
+}
+
+func TestEOF(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		reqs int
+		err  error
+	}{
+		{"", 0, io.EOF},
+		{" \r\n\t\n", 0, io.EOF},
+		{`{"commands":[{"command":"status"}]}` + "\n", 1, io.EOF},
+		{`{"commands":[{"command":"status"}`, 0, io.ErrUnexpectedEOF},
+		{"status", 1, io.EOF}, // a text command cut by EOF is complete
+		{"status\nflush", 2, io.EOF},
+	} {
+		r := NewReader(&chunkConn{chunks: split([]byte(tc.in), 3)})
+		n := 0
+		var err error
+		for {
+			if _, err = r.Next(); err != nil {
+				break
+			}
+			n++
+		}
+		if n != tc.reqs || err != tc.err {
+			t.Errorf("%q: %d requests then %v, want %d then %v", tc.in, n, err, tc.reqs, tc.err)
+		}
+	}
+}
+
+// A read error other than EOF is returned as it is, not as a framing error.
+func TestReadError(t *testing.T) {
+	client, server := net.Pipe()
+	client.Close()
+	_, err := NewReader(server).Next()
+	if err == nil || isBadFormat(err) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A text command with no newline ends when the sender pauses 20 ms; after
+// that the reader waits with no deadline for as long as it takes.
+func TestTextPause(t *testing.T) {
+	client, server := tcpPair(t)
+	r := NewReader(server)
+	start := time.Now()
+	if _, err := client.Write([]byte("status")); err != nil {
+		t.Fatal(err)
+	}
+	req, err := nextWithin(t, r, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < TextPause {
+		t.Fatalf("text command ended after %v, before the %v pause", el, TextPause)
+	}
+	if req.Text != "status" || !reflect.DeepEqual(names(req), []string{"status"}) || !req.Commands[0].FromText {
+		t.Fatalf("got %+v", req)
+	}
+
+	// Nothing pending: no deadline, the reader just waits.
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		client.Write([]byte("classifier_table add mac 52:54:00:12:34:56 ring:0"))
+	}()
+	req, err = nextWithin(t, r, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Text != "classifier_table add mac 52:54:00:12:34:56 ring:0" ||
+		string(req.Commands[0].Raw) != `{"command":"classifier_table","type":"mac","value":"52:54:00:12:34:56","port":"ring:0"}` {
+		t.Fatalf("got %q %s", req.Text, req.Commands[0].Raw)
+	}
+	// And a JSON batch after a text command still works.
+	client.Write([]byte(`{"commands":[{"command":"flush"}]}`))
+	req, err = nextWithin(t, r, 5*time.Second)
+	if err != nil || req.Text != "" || names(req)[0] != "flush" {
+		t.Fatalf("got %+v, %v", req, err)
+	}
+}
+
+// A partial JSON batch is not ended by a pause: only text commands are.
+func TestJSONWaitsThroughPauses(t *testing.T) {
+	client, server := tcpPair(t)
+	go func() {
+		client.Write([]byte(`{"commands":[{"comm`))
+		time.Sleep(100 * time.Millisecond)
+		client.Write([]byte(`and":"status"}]}`))
+	}()
+	req, err := nextWithin(t, NewReader(server), 5*time.Second)
+	if err != nil || names(req)[0] != "status" {
+		t.Fatalf("got %+v, %v", req, err)
+	}
+}
+
+// Text lines: "\n" and "\r\n" end them, blank lines are skipped, and JSON
+// may follow on the same stream.
+func TestTextLines(t *testing.T) {
+	in := "\r\n  status\r\n\n\tflush\n" + `{"commands":[{"command":"cancel"}]}` + "exit\n"
+	r := NewReader(&chunkConn{chunks: split([]byte(in), 1)})
+	want := []struct{ text, name string }{{"status", "status"}, {"flush", "flush"}, {"", "cancel"}, {"exit", "exit"}}
+	for _, w := range want {
+		req, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if req.Text != w.text || len(req.Commands) != 1 || req.Commands[0].Name != w.name {
+			t.Fatalf("got %q %v, want %q %q", req.Text, names(req), w.text, w.name)
+		}
+	}
+	if _, err := r.Next(); err != io.EOF {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A read deadline set by someone else, timing out with nothing pending, is
+// not an error: the reader clears it and goes on waiting.
+func TestForeignDeadline(t *testing.T) {
+	client, server := tcpPair(t)
+	server.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		client.Write([]byte(`{"commands":[{"command":"status"}]}`))
+	}()
+	req, err := nextWithin(t, NewReader(server), 5*time.Second)
+	if err != nil || names(req)[0] != "status" {
+		t.Fatalf("got %+v, %v", req, err)
+	}
+}
+
+// decodeAll reads every request of c; it fails the test when Next does not
+// make progress.
+func decodeAll(t *testing.T, c Conn, limit int) ([]*Request, error) {
+	r := NewReader(c)
+	var reqs []*Request
+	for {
+		req, err := r.Next()
+		if err != nil {
+			return reqs, err
+		}
+		reqs = append(reqs, req)
+		if len(reqs) > limit {
+			t.Fatalf("more than %d requests", limit)
+		}
+	}
+}
+
+// describe renders requests for comparison.
+func describe(reqs []*Request, err error) string {
+	var b strings.Builder
+	for _, r := range reqs {
+		fmt.Fprintf(&b, "text=%q\n", r.Text)
+		for _, c := range r.Commands {
+			fmt.Fprintf(&b, "  %q %v %s err=%v\n", c.Name, c.FromText, c.Raw, c.Err())
+		}
+	}
+	fmt.Fprintf(&b, "end: %v\n", err)
+	return b.String()
+}
+
+// checkRequest checks what holds for every request the decoder returns.
+func checkRequest(t *testing.T, req *Request) {
+	if req.Text != "" {
+		if len(req.Commands) != 1 || !req.Commands[0].FromText {
+			t.Fatalf("text request %q: %d commands", req.Text, len(req.Commands))
+		}
+	} else if len(req.Commands) > MaxCommands {
+		t.Fatalf("%d commands", len(req.Commands))
+	}
+	for _, c := range req.Commands {
+		if !json.Valid(c.Raw) || firstByte(c.Raw) != '{' {
+			t.Fatalf("raw %q is not a JSON object", c.Raw)
+		}
+		if c.Err() == nil && c.Name == "" {
+			t.Fatalf("command with no name and no error: %s", c.Raw)
+		}
+		if c.Err() != nil && c.Name != "" {
+			t.Fatalf("command %q with a preset error", c.Name)
+		}
+		if TextOnly(c.Name) && !c.FromText {
+			t.Fatalf("text-only command %q from JSON", c.Name)
+		}
+		// The field readers never panic, whatever the command.
+		c.Component()
+		c.Classifier()
+		c.PortOp()
+		c.ComponentStart()
+		c.ComponentStop()
+	}
+	if req.Text != "" {
+		return
+	}
+	// A JSON batch re-encoded decodes to the same commands.
+	enc, err := json.Marshal(Batch{Commands: req.Commands})
+	if err != nil {
+		t.Fatalf("re-encoding: %v", err)
+	}
+	again, err := ParseBatch(enc)
+	if err != nil {
+		t.Fatalf("re-encoded batch %s: %v", enc, err)
+	}
+	if len(again.Commands) != len(req.Commands) {
+		t.Fatalf("re-encoded: %d commands, want %d", len(again.Commands), len(req.Commands))
+	}
+	for i, c := range req.Commands {
+		d := again.Commands[i]
+		var v1, v2 any
+		json.Unmarshal(c.Raw, &v1)
+		json.Unmarshal(d.Raw, &v2)
+		if d.Name != c.Name || fmt.Sprint(d.Err()) != fmt.Sprint(c.Err()) || !reflect.DeepEqual(v1, v2) {
+			t.Fatalf("re-encoded command %d: %q %s %v, want %q %s %v", i, d.Name, d.Raw, d.Err(), c.Name, c.Raw, c.Err())
+		}
+	}
+}
+
+func FuzzDecoder(f *testing.F) {
+	seeds := []string{
+		`{"commands":[{"command":"status"}]}`,
+		`{"commands":[{"command":"component","core_id":"2","type":"forward","rx_ports":["nic0"],"tx_ports":["ring0"]},{"command":"flush"}]}` + "\n",
+		`{"commands":[{"command":"classifier_table","type":"mac","value":"52:54:00:12:34:56","port":"ring0"}]}{"commands":[]}`,
+		`{"commands":[{"command":"component","name":"x}\"{","core_id":3,"type":"none"}]}`,
+		`{"commands":[{"command":"port","action":"add"},{"name":"x"}]}`,
+		"_get_client_id", "status\r\n", "flush\nexit\n", "cancel",
+		"classifier_table add mac 52:54:00:12:34:56 ring:0\n",
+		"classifier_table del mac default ring0\n", "classifier_table add default ring0",
+		"component start fw1 2 forward\ncomponent stop fw1\n",
+		"port add phy:0 rx fw1\nport del vhost:1 tx fw1\n", "nope\n", "status extra words\n",
+		`{"commands":[}`, `{"commands":[{"command":"status"},]}`, `{}`, `{"commands":[1]}`,
+		"\x00\xff{", `{"a":"\u00e9\\"}`, "  \r\n\t", `{"commands":[{"command":"status"}]} garbage`,
+	}
+	for i, s := range seeds {
+		f.Add([]byte(s), uint8(i))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
+		limit := len(data) + 1
+		whole, err1 := decodeAll(t, &chunkConn{chunks: [][]byte{data}}, limit)
+		for _, req := range whole {
+			checkRequest(t, req)
+		}
+		// Chunk boundaries change nothing when the sender never pauses.
+		pieces, err2 := decodeAll(t, &chunkConn{chunks: split(data, 1+int(n%7))}, limit)
+		if d1, d2 := describe(whole, err1), describe(pieces, err2); d1 != d2 {
+			t.Fatalf("one chunk:\n%s\nchunks of %d:\n%s", d1, 1+n%7, d2)
+		}
+		// Pauses may end text commands early but break nothing.
+		paused, _ := decodeAll(t, &chunkConn{chunks: split(data, 1+int(n%5)), pauses: true}, limit)
+		for _, req := range paused {
+			checkRequest(t, req)
+		}
+	})
+}
+
+// Round trip of a batch built by hand, as the controller would send it.
+func TestBatchRoundTrip(t *testing.T) {
+	var b bytes.Buffer
+	json.NewEncoder(&b).Encode(map[string]any{"commands": []map[string]any{
+		{"command": "component", "core_id": 2, "type": "merge", "rx_ports": []string{"ring0", "ring1"}, "tx_ports": []string{"nic0"}},
+		{"command": "flush"},
+	}})
+	req, err := NewReader(&chunkConn{chunks: [][]byte{b.Bytes()}}).Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRequest(t, req)
+}

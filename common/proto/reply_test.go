@@ -1,0 +1,75 @@
+package proto
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func encode(t *testing.T, r Reply) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Encode(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// The bytes of protocol.md's examples, exactly.
+func TestReplyBytes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    Reply
+		want string
+	}{
+		{"success", SuccessReply(2), `{"results":[{"result":"success"},{"result":"success"}]}`},
+		{"fail", FailReply(3, 1, ErrBadValue("core_id", "core 9 is not a worker lcore of this process")),
+			`{"results":[{"result":"cancelled"},{"result":"error","error_details":{"message":"bad value(core_id): core 9 is not a worker lcore of this process"}},{"result":"invalid"}]}`},
+		{"bad format", BadFormatReply(),
+			`{"results":[{"result":"error","error_details":{"message":"bad message format"}}]}`},
+		{"empty batch", SuccessReply(0), `{"results":[]}`},
+		{"zero reply", Reply{}, `{"results":[]}`},
+		{"fail first", FailReply(2, 0, ErrNotEnough("type")),
+			`{"results":[{"result":"error","error_details":{"message":"not enough parameter(type)"}},{"result":"invalid"}]}`},
+		{"fail last, wrapped", FailReply(2, 1, fmt.Errorf("staging: %w", ErrBadType("core_id"))),
+			`{"results":[{"result":"cancelled"},{"result":"error","error_details":{"message":"bad value type(core_id)"}}]}`},
+		{"other error", FailReply(1, 0, errors.New("lcore 3 did not answer in 1s")),
+			`{"results":[{"result":"error","error_details":{"message":"error occur: lcore 3 did not answer in 1s"}}]}`},
+		{"no html escaping", FailReply(1, 0, ErrBadValue("port", `unknown port "<a&b>"`)),
+			`{"results":[{"result":"error","error_details":{"message":"bad value(port): unknown port \"<a&b>\""}}]}`},
+	} {
+		if got := encode(t, tc.r); got != tc.want+"\n" {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Keys after results: client_id, process_type, info, in that order.
+func TestReplyKeys(t *testing.T) {
+	id := 1
+	r := SuccessReply(1)
+	r.ClientID, r.ProcessType = &id, TypeVF
+	r.Info = &SecondaryInfo{ClientID: 1, ProcessType: TypeVF, MainLcore: 1,
+		Ports: []PortStatus{{Port: "ring0"}},
+		Core:  []CoreStatus{{Core: 2, Type: CoreUnuse}}}
+	want := `{"results":[{"result":"success"}],"client_id":1,"process_type":"vf","info":{"client_id":1,"process_type":"vf","main_lcore":1,"staged":false,` +
+		`"ports":[{"port":"ring0","rx":0,"tx":0,"rx_drop":0,"tx_drop":0}],"core":[{"core":2,"type":"unuse"}]}}` + "\n"
+	if got := encode(t, r); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+type shortWriter struct{ writes int }
+
+func (w *shortWriter) Write(p []byte) (int, error) { w.writes++; return len(p), nil }
+
+// One reply is one Write, so replies of concurrent writers never interleave
+// and a reply is never half sent by us.
+func TestEncodeOneWrite(t *testing.T) {
+	var w shortWriter
+	Encode(&w, FailReply(200, 100, errors.New("x")))
+	if w.writes != 1 {
+		t.Errorf("%d writes", w.writes)
+	}
+}
