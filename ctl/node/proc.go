@@ -1,0 +1,206 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// child is a process `spp up` started and waits for.
+type child struct {
+	name, role string
+	cmd        *exec.Cmd
+	stdin      io.WriteCloser // VMs only: testpmd's command line
+	logPath    string
+	started    time.Time
+	done       chan struct{} // closed once the process has exited
+	err        error         // its exit, valid after done
+	proc       Proc
+}
+
+func (ch *child) exited() bool {
+	select {
+	case <-ch.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// startChild starts argv with its output appended to logPath. The child
+// gets its own process group, so that Ctrl-C in the terminal reaches the
+// shell and `spp up`, which stop the daemons in order, and not the daemons
+// themselves.
+func startChild(name, role string, argv []string, logPath string, withStdin bool) (*child, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close() // the child has its own copy
+	fmt.Fprintf(logf, "==== %s: %q\n", time.Now().Format(time.RFC3339), argv)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ch := &child{name: name, role: role, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	if withStdin {
+		// An os.Pipe, not cmd.StdinPipe: the child keeps running if we die,
+		// and then reads end-of-file, which makes testpmd quit.
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		cmd.Stdin = r
+		ch.stdin = w
+		defer r.Close()
+	}
+	if err := cmd.Start(); err != nil {
+		if ch.stdin != nil {
+			ch.stdin.Close()
+		}
+		return nil, fmt.Errorf("starting %s: %w", name, err)
+	}
+	ch.started = time.Now()
+	st, _ := procStart(cmd.Process.Pid)
+	ch.proc = Proc{Name: name, Role: role, Pid: cmd.Process.Pid, Start: st}
+	go func() {
+		ch.err = cmd.Wait()
+		close(ch.done)
+	}()
+	return ch, nil
+}
+
+// stop ends the child: SIGTERM, then SIGKILL after grace. For a VM, "quit"
+// on its command line comes first.
+func (ch *child) stop(grace time.Duration) error {
+	if ch.exited() {
+		return nil
+	}
+	if ch.stdin != nil {
+		_, _ = io.WriteString(ch.stdin, "quit\n")
+		select {
+		case <-ch.done:
+			return nil
+		case <-time.After(grace):
+		}
+	}
+	_ = ch.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-ch.done:
+		return nil
+	case <-time.After(grace):
+	}
+	_ = ch.cmd.Process.Kill()
+	select {
+	case <-ch.done:
+		return nil
+	case <-time.After(3 * time.Second):
+		return fmt.Errorf("%s (pid %d) does not die", ch.name, ch.proc.Pid)
+	}
+}
+
+// describeExit says how a child ended, for messages.
+func (ch *child) describeExit() string {
+	if ch.err == nil {
+		return "exited with status 0"
+	}
+	return ch.err.Error()
+}
+
+// tail returns the last lines of a log, for error messages.
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	var b bytes.Buffer
+	for _, l := range lines {
+		b.WriteString("    | ")
+		b.Write(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// shell runs the controller shell (`spp`) with args and returns its exit
+// error. Its output goes to out and to log/spp.log.
+type shellRunner struct {
+	argv    []string // spp -p .. -s .. --bind ..
+	logPath string
+	mu      sync.Mutex // one shell at a time: they all listen on the same ports
+}
+
+func (s *shellRunner) run(timeout time.Duration, out io.Writer, args ...string) error {
+	return s.runCtx(context.Background(), timeout, out, args...)
+}
+
+// runCtx is run, stopped early when ctx ends.
+func (s *shellRunner) runCtx(ctx context.Context, timeout time.Duration, out io.Writer, args ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	argv := append(append([]string{}, s.argv...), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	logf, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	fmt.Fprintf(logf, "==== %s: %q\n", time.Now().Format(time.RFC3339), argv)
+	// stdout (tables, JSON replies) goes to out; stderr (announcements,
+	// errors) only to the log, and into the error when the shell fails.
+	var errb bytes.Buffer
+	w := io.Writer(logf)
+	if out != nil {
+		w = io.MultiWriter(logf, out)
+	}
+	cmd.Stdout = w
+	cmd.Stderr = io.MultiWriter(logf, &errb)
+	cmd.Stdin = nil // not a terminal: never interactive
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = time.Second
+	err = cmd.Run()
+	if ctx.Err() == context.DeadlineExceeded {
+		return fmt.Errorf("spp %q: no answer within %v", args, timeout)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("spp %q: %v", args, context.Cause(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("spp %q: %v\n%s", args, err, indent(errb.String()))
+	}
+	return nil
+}
+
+func indent(s string) string {
+	var b bytes.Buffer
+	for _, l := range bytes.Split(bytes.TrimRight([]byte(s), "\n"), []byte("\n")) {
+		if len(l) > 0 {
+			b.WriteString("    | ")
+			b.Write(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// output runs the shell and returns what it printed.
+func (s *shellRunner) output(timeout time.Duration, args ...string) ([]byte, error) {
+	var b bytes.Buffer
+	err := s.run(timeout, &b, args...)
+	return b.Bytes(), err
+}
+
+func logPathOf(dir, name string) string { return filepath.Join(dir, name+".log") }

@@ -1,0 +1,220 @@
+package node
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spp-go/spp/common/proto"
+)
+
+// The test VMs are dpdk-testpmd processes in interactive mode: `spp up`
+// holds their stdin and reads their answers from their logs.
+
+func (r *run) startVM(i int) error {
+	stdbuf, _ := exec.LookPath("stdbuf") // coreutils; without it answers come late
+	ch, err := r.spawn(r.c.VM[i].Name, RoleVM, r.c.VMArgv(r.c.VM[i], stdbuf), true)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.vms[i] = ch
+	r.mu.Unlock()
+	return nil
+}
+
+// testpmd's log lines that tell how its start went.
+var (
+	vmReady  = "Start automatic packet forwarding"
+	vmFailed = []string{"No probed ethernet devices", "EAL: FATAL", "EAL: Error", "failed to initialize virtio_user"}
+)
+
+// waitVM waits until VM i forwards: its port probed and started.
+func (r *run) waitVM(i int) error {
+	ch := r.vms[i]
+	deadline := time.Now().Add(waitVM)
+	for time.Now().Before(deadline) {
+		data, _ := os.ReadFile(ch.logPath)
+		for _, f := range vmFailed {
+			if bytes.Contains(data, []byte(f)) {
+				return fmt.Errorf("%s did not start (%q):\n%s", ch.name, f, tail(ch.logPath, 8))
+			}
+		}
+		if bytes.Contains(data, []byte(vmReady)) {
+			return nil
+		}
+		if ch.exited() {
+			return fmt.Errorf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 8))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("%s is not forwarding after %v (see %s)", ch.name, waitVM, ch.logPath)
+}
+
+// VMStats are a VM's port counters, as testpmd shows them.
+type VMStats struct {
+	Rx, Tx uint64
+}
+
+var statRe = regexp.MustCompile(`(RX|TX)-packets:\s*(\d+)`)
+
+// ParseVMStats reads the first "NIC statistics for port 0" block of
+// testpmd's `show port stats all` in text. ok is false if text has no
+// complete block.
+func ParseVMStats(text string) (VMStats, bool) {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "NIC statistics for port 0") {
+			continue
+		}
+		var s VMStats
+		seen := 0
+		for _, b := range lines[i+1:] {
+			if strings.HasPrefix(strings.TrimSpace(b), "####") {
+				return s, seen == 2 // the block's closing line
+			}
+			for _, m := range statRe.FindAllStringSubmatch(b, -1) {
+				v, _ := strconv.ParseUint(m[2], 10, 64)
+				if m[1] == "RX" {
+					s.Rx = v
+				} else {
+					s.Tx = v
+				}
+				seen++
+			}
+		}
+		return VMStats{}, false
+	}
+	return VMStats{}, false
+}
+
+// vmStats asks VM i for its port counters.
+func (r *run) vmStats(i int) (VMStats, error) {
+	ch := r.vms[i]
+	if ch == nil || ch.exited() {
+		return VMStats{}, fmt.Errorf("%s is not running", r.c.VM[i].Name)
+	}
+	fi, err := os.Stat(ch.logPath)
+	if err != nil {
+		return VMStats{}, err
+	}
+	from := fi.Size()
+	if _, err := io.WriteString(ch.stdin, "show port stats all\n"); err != nil {
+		return VMStats{}, err
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		f, err := os.Open(ch.logPath)
+		if err != nil {
+			return VMStats{}, err
+		}
+		_, _ = f.Seek(from, io.SeekStart)
+		data, _ := io.ReadAll(f)
+		f.Close()
+		if s, ok := ParseVMStats(string(data)); ok {
+			return s, nil
+		}
+	}
+	return VMStats{}, fmt.Errorf("%s did not answer show port stats all (see %s)", ch.name, ch.logPath)
+}
+
+// statuses asks every secondary for its status, as JSON.
+func (r *run) statuses() (map[int]*proto.SecondaryInfo, *proto.PrimaryInfo, error) {
+	args := []string{"--json", "-c", "wait pri 5", "-c", "pri;status"}
+	for _, s := range r.c.Secondary {
+		args = append(args, "-c", fmt.Sprintf("wait sec %d 5", *s.ClientID), "-c", fmt.Sprintf("sec %d;status", *s.ClientID))
+	}
+	out, err := r.sh.output(20*time.Second, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	secs, pri := ParseStatusReplies(out)
+	return secs, pri, nil
+}
+
+// ParseStatusReplies picks the status replies out of `spp --json` output:
+// one JSON reply per line, other lines ignored.
+func ParseStatusReplies(out []byte) (map[int]*proto.SecondaryInfo, *proto.PrimaryInfo) {
+	secs := map[int]*proto.SecondaryInfo{}
+	var pri *proto.PrimaryInfo
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 || line[0] != '{' {
+			continue
+		}
+		var rep struct {
+			Info json.RawMessage `json:"info"`
+		}
+		if json.Unmarshal(line, &rep) != nil || len(rep.Info) == 0 {
+			continue
+		}
+		var probe struct {
+			ClientID *int `json:"client_id"`
+		}
+		_ = json.Unmarshal(rep.Info, &probe)
+		if probe.ClientID != nil {
+			var si proto.SecondaryInfo
+			if json.Unmarshal(rep.Info, &si) == nil {
+				secs[si.ClientID] = &si
+			}
+			continue
+		}
+		var pi proto.PrimaryInfo
+		if json.Unmarshal(rep.Info, &pi) == nil {
+			pri = &pi
+		}
+	}
+	return secs, pri
+}
+
+// findPort finds a port's row in the statuses of the secondaries.
+func findPort(secs map[int]*proto.SecondaryInfo, name string) (proto.PortStatus, bool) {
+	for _, si := range secs {
+		for _, p := range si.Ports {
+			if p.Port == name {
+				return p, true
+			}
+		}
+	}
+	return proto.PortStatus{}, false
+}
+
+// waitVhostLinks waits until each VM's vhost port is up in the status of
+// the secondary that has it: only then does traffic reach the VMs.
+func (r *run) waitVhostLinks() error {
+	if len(r.c.VM) == 0 {
+		return nil
+	}
+	deadline := time.Now().Add(waitVM)
+	var down []string
+	for time.Now().Before(deadline) {
+		secs, _, err := r.statuses()
+		if err != nil {
+			return err
+		}
+		down = down[:0]
+		for _, v := range r.c.VM {
+			name := fmt.Sprintf("vhost%d", *v.Vhost)
+			if p, ok := findPort(secs, name); !ok || p.Link != "up" {
+				down = append(down, name)
+			}
+		}
+		if len(down) == 0 {
+			r.say("vhost links up: every VM is attached")
+			return nil
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("vhost links still down after %v: %s (is a forward using each vhost port in the command file?)", waitVM, strings.Join(down, ", "))
+}
