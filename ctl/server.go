@@ -85,7 +85,9 @@ func (s *Server) accept(ln net.Listener, primary bool) {
 	}
 }
 
-// handshake asks a new connection `process`, then registers it.
+// handshake asks a new connection `process`, then registers it. The
+// exchange happens before the connection's reader starts, so the process's
+// identity (ID, Type, Since) is fixed before any other goroutine looks at it.
 func (s *Server) handshake(c net.Conn, primary bool) {
 	p := &Proc{srv: s, conn: c, Peer: c.RemoteAddr().String(), Primary: primary}
 	s.mu.Lock()
@@ -96,29 +98,18 @@ func (s *Server) handshake(c net.Conn, primary bool) {
 	}
 	s.conns[p] = true
 	s.mu.Unlock()
-	go p.readLoop()
 
-	raw, err := p.Send([]byte(processBatch), "process")
-	var r reply
-	if err == nil {
-		err = json.Unmarshal(raw, &r)
-	}
-	if err == nil {
-		if e := r.firstError(); e != "" {
-			err = errors.New(e)
-		}
-	}
-	if err == nil && !primary {
-		switch {
-		case r.ClientID == nil:
-			err = errors.New("the reply to process has no client_id")
-		case *r.ClientID < 0 || *r.ClientID >= 128:
-			err = fmt.Errorf("client_id %d is out of range 0..127", *r.ClientID)
-		}
-	}
+	dec := json.NewDecoder(c)
+	r, err := askProcess(c, dec, primary)
 	if err != nil {
-		s.notify(fmt.Sprintf("connection from %s dropped: process: %v", p.Peer, err))
-		p.close()
+		s.mu.Lock()
+		delete(s.conns, p)
+		closing := s.closed
+		s.mu.Unlock()
+		c.Close()
+		if !closing {
+			s.notify(fmt.Sprintf("connection from %s dropped: process: %v", p.Peer, err))
+		}
 		return
 	}
 	p.Type = r.ProcessType
@@ -130,9 +121,9 @@ func (s *Server) handshake(c net.Conn, primary bool) {
 	p.Since = time.Now()
 
 	s.mu.Lock()
-	if p.isClosed() { // it left during the handshake
+	if s.closed {
 		s.mu.Unlock()
-		return
+		return // Close has closed c
 	}
 	var old *Proc
 	if primary {
@@ -143,6 +134,7 @@ func (s *Server) handshake(c net.Conn, primary bool) {
 	}
 	s.changedLocked()
 	s.mu.Unlock()
+	go p.readLoop(dec)
 
 	if old != nil {
 		s.notify(fmt.Sprintf("warning: %s from %s replaces %s from %s",
@@ -154,6 +146,35 @@ func (s *Server) handshake(c net.Conn, primary bool) {
 	if s.onJoin != nil {
 		go s.onJoin(p)
 	}
+}
+
+// askProcess sends `process` and reads its reply, within replyTimeout.
+func askProcess(c net.Conn, dec *json.Decoder, primary bool) (*reply, error) {
+	c.SetDeadline(time.Now().Add(replyTimeout))
+	defer c.SetDeadline(time.Time{})
+	if _, err := c.Write([]byte(processBatch + "\n")); err != nil {
+		return nil, err
+	}
+	var r reply
+	if err := dec.Decode(&r); err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, fmt.Errorf("did not answer within %v", replyTimeout)
+		}
+		return nil, fmt.Errorf("unreadable reply: %v", err)
+	}
+	if e := r.firstError(); e != "" {
+		return nil, errors.New(e)
+	}
+	if !primary {
+		switch {
+		case r.ClientID == nil:
+			return nil, errors.New("the reply to process has no client_id")
+		case *r.ClientID < 0 || *r.ClientID >= 128:
+			return nil, fmt.Errorf("client_id %d is out of range 0..127", *r.ClientID)
+		}
+	}
+	return &r, nil
 }
 
 func (s *Server) changedLocked() {
@@ -335,8 +356,7 @@ func (p *Proc) Send(batch []byte, what string) (json.RawMessage, error) {
 	return nil, fmt.Errorf("%s did not answer within %v", p.Label(), replyTimeout)
 }
 
-func (p *Proc) readLoop() {
-	dec := json.NewDecoder(p.conn)
+func (p *Proc) readLoop(dec *json.Decoder) {
 	for {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
@@ -379,7 +399,11 @@ func (p *Proc) shutdown(why error) {
 	p.conn.Close()
 	for _, c := range pending {
 		if !c.abandoned {
-			c.done <- callResult{err: fmt.Errorf("%s disconnected before answering", p.Label())}
+			err := fmt.Errorf("%s disconnected before answering", p.Label())
+			if why != nil {
+				err = fmt.Errorf("%s: %v", p.Label(), why)
+			}
+			c.done <- callResult{err: err}
 		}
 	}
 	p.srv.left(p, why)
@@ -391,12 +415,6 @@ func (p *Proc) close() {
 	p.closed = true
 	p.mu.Unlock()
 	p.conn.Close()
-}
-
-func (p *Proc) isClosed() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.closed
 }
 
 // setInfo keeps the last status a process reported.

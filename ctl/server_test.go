@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The shell sends process first and registers what the reply says.
+func TestHandshake(t *testing.T) {
+	ts := newTestShell(t)
+	s := ts.sec(t, 7, mirrorType)
+	p := ts.pri(t)
+	for _, d := range []*fakeDaemon{s, p} {
+		if r := d.requests(); len(r) != 1 || r[0] != processBatch {
+			t.Errorf("first requests %q, want just %s", r, processBatch)
+		}
+	}
+	sp := ts.srv.Lookup(target{id: 7})
+	if sp.Type != "mirror" || sp.ID != 7 || sp.Peer != s.conn.LocalAddr().String() || sp.Since.IsZero() {
+		t.Errorf("registered %+v", sp)
+	}
+	pp := ts.srv.Lookup(target{pri: true})
+	if pp.Type != "primary" || !pp.Primary || pp.Peer != p.conn.LocalAddr().String() {
+		t.Errorf("registered %+v", pp)
+	}
+	waitFor(t, "announcements", func() bool {
+		n := ts.notes.String()
+		return strings.Contains(n, "sec 7 (mirror) connected from "+sp.Peer) && strings.Contains(n, "primary connected from "+pp.Peer)
+	})
+	// The shell's status lists both.
+	if !ts.typed("status") {
+		t.Fatal(ts.errw)
+	}
+	out := ts.out.String()
+	for _, w := range []string{"| pri ", "| primary", "| sec 7 ", "| mirror", sp.Peer, pp.Peer} {
+		if !strings.Contains(out, w) {
+			t.Errorf("status lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// A second connection with a client id in use replaces the first, with a
+// warning naming both peers; the first is dropped.
+func TestDuplicateIDReplaces(t *testing.T) {
+	ts := newTestShell(t)
+	d1 := ts.sec(t, 1)
+	first := ts.srv.Lookup(target{id: 1})
+	d2 := startDaemon(t, ts.secAddr, 1, "vf")
+	waitFor(t, "replacement", func() bool {
+		p := ts.srv.Lookup(target{id: 1})
+		return p != nil && p != first
+	})
+	warn := "warning: sec 1 (vf) from " + d2.conn.LocalAddr().String() + " replaces sec 1 (vf) from " + d1.conn.LocalAddr().String()
+	waitFor(t, "the warning", func() bool { return strings.Contains(ts.notes.String(), warn) })
+	select {
+	case <-d1.done: // the shell closed it
+	case <-time.After(5 * time.Second):
+		t.Fatal("first connection still open")
+	}
+	if !ts.typed("sec 1;flush") {
+		t.Fatal(ts.errw)
+	}
+	if len(d1.sent()) != 0 || len(d2.sent()) != 1 {
+		t.Errorf("sent to old %q, new %q", d1.sent(), d2.sent())
+	}
+	if n := len(ts.srv.Procs()); n != 1 {
+		t.Errorf("%d processes registered", n)
+	}
+	// The old one going away does not unregister the new one, nor is it
+	// announced as sec 1 leaving.
+	if strings.Contains(ts.notes.String(), "disconnected") {
+		t.Errorf("notes: %s", ts.notes)
+	}
+	// The new one leaving is announced and unregisters.
+	d2.close()
+	waitFor(t, "unregistered", func() bool { return ts.srv.Lookup(target{id: 1}) == nil })
+	waitFor(t, "the leave notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 (vf) disconnected") })
+}
+
+// Connections whose process reply is unusable are dropped, with a notice.
+func TestHandshakeRejects(t *testing.T) {
+	defer func(d time.Duration) { replyTimeout = d }(replyTimeout)
+	replyTimeout = 200 * time.Millisecond
+	ts := newTestShell(t)
+	for _, c := range []struct{ reply, notice string }{
+		{`{"results":[{"result":"success"}],"client_id":200,"process_type":"vf"}`, "client_id 200 is out of range"},
+		{`{"results":[{"result":"success"}],"process_type":"vf"}`, "has no client_id"},
+		{`{"results":[{"result":"error","error_details":{"message":"bad value(command)"}}]}`, "process: bad value(command)"},
+		{`not json`, "unreadable reply"},
+		{"", "did not answer within 200ms"},
+	} {
+		conn, err := net.Dial("tcp", ts.secAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := bufio.NewReader(conn)
+		if req, err := rd.ReadString('\n'); err != nil || req != processBatch+"\n" {
+			t.Fatalf("handshake %q %v", req, err)
+		}
+		if c.reply != "" {
+			conn.Write([]byte(c.reply + "\n"))
+		}
+		waitFor(t, c.notice, func() bool {
+			return strings.Contains(ts.notes.String(), "connection from "+conn.LocalAddr().String()+" dropped") &&
+				strings.Contains(ts.notes.String(), c.notice)
+		})
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := rd.ReadByte(); err == nil {
+			t.Errorf("%s: connection not closed", c.notice)
+		}
+		conn.Close()
+	}
+	if n := len(ts.srv.Procs()); n != 0 {
+		t.Errorf("%d registered", n)
+	}
+}
+
+// A daemon that does not answer in time: the command is reported, the shell
+// goes on, and the late reply is announced and thrown away, never taken as
+// the answer to the next command.
+func TestReplyTimeout(t *testing.T) {
+	defer func(d time.Duration) { replyTimeout = d }(replyTimeout)
+	replyTimeout = 400 * time.Millisecond
+	ts := newTestShell(t)
+	d := ts.sec(t, 1, withDelay(func(n int) time.Duration {
+		if n == 1 { // the first request after the handshake
+			return 600 * time.Millisecond
+		}
+		return 0
+	}))
+	start := time.Now()
+	if ts.typed("sec 1;status") {
+		t.Fatal("status succeeded")
+	}
+	if el := time.Since(start); el < 350*time.Millisecond || el > 580*time.Millisecond {
+		t.Errorf("gave up after %v", el)
+	}
+	if e := ts.errw.String(); e != "sec 1;status: sec 1 did not answer within 400ms\n" {
+		t.Errorf("error %q", e)
+	}
+	// The next command gets its own reply (success, no status table), after
+	// the late one has come in.
+	ts.errw.Reset()
+	if !ts.typed("sec 1;flush") {
+		t.Fatalf("flush failed: %s", ts.errw)
+	}
+	if strings.Contains(ts.out.String(), "CORE") {
+		t.Errorf("the late status reply was taken as flush's:\n%s", ts.out)
+	}
+	waitFor(t, "late notice", func() bool {
+		return strings.Contains(ts.notes.String(), `late reply from sec 1 to "sec 1;status" ignored: {"results":[{"result":"success"}],"info":`)
+	})
+	if got := d.sent(); len(got) != 2 {
+		t.Errorf("sent %q", got)
+	}
+	// Still registered and usable.
+	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "| CORE") {
+		t.Errorf("status after the timeout: %s %s", ts.out, ts.errw)
+	}
+}
+
+// A reply nobody asked for is announced and ignored.
+func TestUnaskedReply(t *testing.T) {
+	ts := newTestShell(t)
+	d := ts.sec(t, 1)
+	d.conn.Write([]byte(`{"results":[{"result":"success"}]}` + "\n"))
+	waitFor(t, "notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 sent a reply nobody asked for") })
+	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "| CORE") {
+		t.Errorf("status: %s %s", ts.out, ts.errw)
+	}
+}
+
+// A daemon leaving while a command waits: the command fails at once.
+func TestDisconnectWhileWaiting(t *testing.T) {
+	ts := newTestShell(t)
+	d := ts.sec(t, 1, withDelay(func(n int) time.Duration {
+		if n == 1 {
+			return time.Hour
+		}
+		return 0
+	}))
+	go func() {
+		waitFor(t, "request", func() bool { return len(d.sent()) == 1 })
+		d.close()
+	}()
+	start := time.Now()
+	if ts.typed("sec 1;flush") {
+		t.Fatal("flush succeeded")
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Error("waited for the timeout")
+	}
+	if e := ts.errw.String(); e != "sec 1;flush: sec 1 disconnected before answering\n" {
+		t.Errorf("error %q", e)
+	}
+}
+
+// wait blocks until the process is connected, or fails at its timeout.
+func TestWait(t *testing.T) {
+	ts := newTestShell(t)
+	start := time.Now()
+	if ts.typed("wait sec 3 0.2") {
+		t.Fatal("wait succeeded")
+	}
+	if el := time.Since(start); el < 200*time.Millisecond || el > 2*time.Second {
+		t.Errorf("waited %v", el)
+	}
+	if e := ts.errw.String(); e != "wait sec 3 0.2: sec 3 did not connect within 200ms\n" {
+		t.Errorf("error %q", e)
+	}
+	done := make(chan bool)
+	go func() { done <- ts.typed("wait sec 3 5s") }()
+	time.Sleep(100 * time.Millisecond)
+	startDaemon(t, ts.secAddr, 3, "vf")
+	if !<-done {
+		t.Errorf("wait failed: %s", ts.errw)
+	}
+	go func() { done <- ts.typed("wait pri") }()
+	startDaemon(t, ts.priAddr, 0, "primary")
+	if !<-done {
+		t.Errorf("wait pri failed: %s", ts.errw)
+	}
+}
+
+// bye sec / bye all send exit to every secondary / and the primary.
+func TestBye(t *testing.T) {
+	for _, c := range []struct {
+		typed      string
+		secs, pris int
+	}{{"bye", 0, 0}, {"bye sec", 1, 0}, {"bye all", 1, 1}} {
+		ts := newTestShell(t)
+		s1, s2, p := ts.sec(t, 1), ts.sec(t, 2), ts.pri(t)
+		if !ts.typed(c.typed) || !ts.quit {
+			t.Fatalf("%s: %s quit=%v", c.typed, ts.errw, ts.quit)
+		}
+		for _, d := range []*fakeDaemon{s1, s2} {
+			if got := d.sent(); len(got) != c.secs || c.secs == 1 && got[0] != `{"commands":[{"command":"exit"}]}` {
+				t.Errorf("%s: secondary got %q", c.typed, got)
+			}
+		}
+		if got := p.sent(); len(got) != c.pris {
+			t.Errorf("%s: primary got %q", c.typed, got)
+		}
+	}
+}
