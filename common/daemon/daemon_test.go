@@ -1,0 +1,346 @@
+package daemon
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spp-go/spp/common/proto"
+)
+
+// controller is the test's side: a loopback listener the daemon dials.
+type controller struct {
+	t  *testing.T
+	ln net.Listener
+}
+
+func newController(t *testing.T) *controller {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return &controller{t, ln}
+}
+
+// accept waits at most d for the daemon to connect.
+func (c *controller) accept(d time.Duration) (net.Conn, *bufio.Reader) {
+	c.t.Helper()
+	c.ln.(*net.TCPListener).SetDeadline(time.Now().Add(d))
+	conn, err := c.ln.Accept()
+	if err != nil {
+		c.t.Fatalf("daemon did not connect within %v: %v", d, err)
+	}
+	c.t.Cleanup(func() { conn.Close() })
+	return conn, bufio.NewReader(conn)
+}
+
+func readLine(t *testing.T, conn net.Conn, r *bufio.Reader) string {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := r.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading a reply: %v (got %q)", err, line)
+	}
+	return line
+}
+
+// expectClosed checks that the daemon closed the connection.
+func expectClosed(t *testing.T, conn net.Conn, r *bufio.Reader) {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if b, err := r.ReadByte(); err != io.EOF {
+		t.Fatalf("connection not closed: %q, %v", b, err)
+	}
+}
+
+// echo answers every request with success and, in client_id, the request's
+// sequence number; it records the command names it saw.
+type echo struct {
+	mu    sync.Mutex
+	seen  []string
+	delay time.Duration
+}
+
+func (e *echo) Handle(req *proto.Request) (proto.Reply, bool) {
+	time.Sleep(e.delay)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ns []string
+	for _, c := range req.Commands {
+		ns = append(ns, c.Name)
+	}
+	e.seen = append(e.seen, strings.Join(ns, ","))
+	n := len(e.seen)
+	rep := proto.SuccessReply(len(req.Commands))
+	rep.ClientID = &n
+	exit := len(ns) == 1 && ns[0] == "exit"
+	return rep, exit
+}
+
+func (e *echo) count() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.seen)
+}
+
+// start runs the daemon; closing the returned stop channel stops it, and
+// done gets Run's result.
+func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan error, logs *logBuf) {
+	stop, done, logs = make(chan struct{}), make(chan error, 1), &logBuf{}
+	finished := make(chan struct{})
+	go func() { done <- Run(addr, h, logs.logf, stop); close(finished) }()
+	t.Cleanup(func() {
+		select {
+		case <-stop:
+		default:
+			close(stop)
+		}
+		select {
+		case <-finished:
+		case <-time.After(5 * time.Second):
+			t.Error("Run did not return after stop")
+		}
+	})
+	return stop, done, logs
+}
+
+type logBuf struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logBuf) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *logBuf) has(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.lines {
+		if strings.Contains(line, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Requests written back to back are run one at a time, in order, and
+// answered in order, even when the handler is slow.
+func TestServesInOrder(t *testing.T) {
+	ctl := newController(t)
+	h := &echo{delay: 20 * time.Millisecond}
+	start(t, ctl.ln.Addr().String(), h)
+	conn, r := ctl.accept(5 * time.Second)
+	conn.Write([]byte(`{"commands":[{"command":"status"}]}{"commands":[{"command":"component","core_id":2,"type":"none"},{"command":"flush"}]}` +
+		"\ncancel\n" + `{"commands":[]}`))
+	want := []string{
+		`{"results":[{"result":"success"}],"client_id":1}`,
+		`{"results":[{"result":"success"},{"result":"success"}],"client_id":2}`,
+		`{"results":[{"result":"success"}],"client_id":3}`,
+		`{"results":[],"client_id":4}`,
+	}
+	for i, w := range want {
+		if got := readLine(t, conn, r); got != w+"\n" {
+			t.Fatalf("reply %d: %q, want %q", i, got, w)
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if got := strings.Join(h.seen, " "); got != "status component,flush cancel " {
+		t.Fatalf("handled %q", got)
+	}
+}
+
+// The reply to the text command _get_client_id has no process_type, even
+// when the handler answers it like the process command.
+func TestGetClientIDShape(t *testing.T) {
+	ctl := newController(t)
+	id := 7
+	start(t, ctl.ln.Addr().String(), HandlerFunc(func(req *proto.Request) (proto.Reply, bool) {
+		rep := proto.SuccessReply(1)
+		rep.ClientID, rep.ProcessType = &id, proto.TypeVF
+		return rep, false
+	}))
+	conn, r := ctl.accept(5 * time.Second)
+	conn.Write([]byte("_get_client_id"))
+	if got, want := readLine(t, conn, r), `{"results":[{"result":"success"}],"client_id":7}`+"\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	conn.Write([]byte(`{"commands":[{"command":"process"}]}`))
+	if got, want := readLine(t, conn, r), `{"results":[{"result":"success"}],"client_id":7,"process_type":"vf"}`+"\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// When the controller closes the connection, the daemon connects again
+// within 2 s and serves the new connection.
+func TestReconnectAfterClose(t *testing.T) {
+	ctl := newController(t)
+	h := &echo{}
+	_, _, logs := start(t, ctl.ln.Addr().String(), h)
+	conn, r := ctl.accept(5 * time.Second)
+	conn.Write([]byte("status\n"))
+	readLine(t, conn, r)
+	conn.Close()
+	closed := time.Now()
+	conn2, r2 := ctl.accept(2 * time.Second)
+	if el := time.Since(closed); el > 2*time.Second {
+		t.Fatalf("reconnected after %v", el)
+	}
+	conn2.Write([]byte("flush\n"))
+	if got := readLine(t, conn2, r2); got != `{"results":[{"result":"success"}],"client_id":2}`+"\n" {
+		t.Fatalf("after reconnect: %q", got)
+	}
+	if !logs.has("controller closed the connection") || !logs.has("connected to controller") {
+		t.Fatalf("logs: %q", logs.lines)
+	}
+}
+
+// A request that cannot be framed gets the bad message format reply, then
+// the daemon closes the connection, runs nothing, and connects again.
+func TestBadMessage(t *testing.T) {
+	for _, msg := range []string{`{"commands":[1]}`, `{not json}`, `{"commands":"x"}` + "\n" + `{"commands":[{"command":"status"}]}`} {
+		ctl := newController(t)
+		h := &echo{}
+		_, _, logs := start(t, ctl.ln.Addr().String(), h)
+		conn, r := ctl.accept(5 * time.Second)
+		conn.Write([]byte(msg))
+		if got, want := readLine(t, conn, r), `{"results":[{"result":"error","error_details":{"message":"bad message format"}}]}`+"\n"; got != want {
+			t.Fatalf("%s: got %q, want %q", msg, got, want)
+		}
+		expectClosed(t, conn, r)
+		conn2, r2 := ctl.accept(2 * time.Second)
+		if h.count() != 0 {
+			t.Fatalf("%s: handler ran %d requests", msg, h.count())
+		}
+		conn2.Write([]byte("status"))
+		readLine(t, conn2, r2)
+		if !logs.has("bad message from controller") {
+			t.Fatalf("logs: %q", logs.lines)
+		}
+	}
+}
+
+// A text command that is unknown or malformed fails alone; the connection
+// stays open.
+func TestBadTextKeepsConnection(t *testing.T) {
+	ctl := newController(t)
+	start(t, ctl.ln.Addr().String(), HandlerFunc(func(req *proto.Request) (proto.Reply, bool) {
+		if err := req.Commands[0].Err(); err != nil {
+			return proto.FailReply(1, 0, err), false
+		}
+		return proto.SuccessReply(1), false
+	}))
+	conn, r := ctl.accept(5 * time.Second)
+	conn.Write([]byte("frobnicate\nstatus\n"))
+	if got, want := readLine(t, conn, r), `{"results":[{"result":"error","error_details":{"message":"bad value(command): unknown command \"frobnicate\""}}]}`+"\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if got := readLine(t, conn, r); got != `{"results":[{"result":"success"}]}`+"\n" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// exit: the reply is written, then Run returns nil.
+func TestExit(t *testing.T) {
+	ctl := newController(t)
+	h := &echo{}
+	_, done, _ := start(t, ctl.ln.Addr().String(), h)
+	conn, r := ctl.accept(5 * time.Second)
+	conn.Write([]byte(`{"commands":[{"command":"exit"}]}`))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after exit")
+	}
+	// Run has returned: the reply must already be there.
+	if got := readLine(t, conn, r); got != `{"results":[{"result":"success"}],"client_id":1}`+"\n" {
+		t.Fatalf("got %q", got)
+	}
+	expectClosed(t, conn, r)
+	// And it does not connect again.
+	ctl.ln.(*net.TCPListener).SetDeadline(time.Now().Add(1500 * time.Millisecond))
+	if c, err := ctl.ln.Accept(); err == nil {
+		c.Close()
+		t.Fatal("daemon connected again after exit")
+	}
+}
+
+// With no controller, the daemon keeps trying every second; it connects
+// once the controller is there.
+func TestRetryUntilControllerStarts(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody listens there now
+	_, _, logs := start(t, addr, &echo{})
+	time.Sleep(2500 * time.Millisecond) // two or three failed attempts
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("port %s taken meanwhile: %v", addr, err)
+	}
+	ctl := &controller{t, ln}
+	t.Cleanup(func() { ln.Close() })
+	conn, r := ctl.accept(2 * time.Second)
+	conn.Write([]byte("status\n"))
+	readLine(t, conn, r)
+	n := 0
+	logs.mu.Lock()
+	for _, l := range logs.lines {
+		if strings.Contains(l, "cannot connect") {
+			n++
+		}
+	}
+	logs.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d 'cannot connect' log lines, want 1 per failure streak: %q", n, logs.lines)
+	}
+}
+
+// stop ends Run promptly, connected or not.
+func TestStop(t *testing.T) {
+	ctl := newController(t)
+	stop, done, _ := start(t, ctl.ln.Addr().String(), &echo{})
+	ctl.accept(5 * time.Second)
+	close(stop)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Run did not return after stop while connected")
+	}
+
+	ctl.ln.Close()
+	stop, done, _ = start(t, ctl.ln.Addr().String(), &echo{})
+	time.Sleep(100 * time.Millisecond)
+	close(stop)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Run did not return after stop while disconnected")
+	}
+}
+
+func TestBadAddress(t *testing.T) {
+	if err := Run("localhost", &echo{}, nil, make(chan struct{})); err == nil {
+		t.Fatal("Run accepted an address with no port")
+	}
+}
