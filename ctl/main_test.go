@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// freePort returns a port nobody listens on (for spp's own -p/-s).
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+type runResult struct {
+	code        int
+	out, errOut string
+}
+
+// runSpp runs spp with args and stdin while a vf with client id 1 (failing
+// on core 9) connects to it; it returns the exit status and the output.
+func runSpp(t *testing.T, stdin string, args ...string) (runResult, *fakeDaemon) {
+	t.Helper()
+	pp, sp := freePort(t), freePort(t)
+	var out, errOut bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(append([]string{"-p", pp, "-s", sp}, args...), strings.NewReader(stdin), &out, &errOut)
+	}()
+	d := startDaemon(t, "127.0.0.1:"+sp, 1, "vf", failingCore("9"))
+	code := <-done
+	return runResult{code, out.String(), errOut.String()}, d
+}
+
+// -f, -c and stdin: exit status 0 only if every command succeeded.
+func TestRunExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(good, []byte("wait sec 1\nsec 1;component 2 forward ring0 ring1\nsec 1;flush\n"), 0o644)
+	os.WriteFile(bad, []byte("wait sec 1\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n"), 0o644)
+
+	r, d := runSpp(t, "", "-f", good)
+	if r.code != 0 || len(d.sent()) != 1 {
+		t.Errorf("-f good: %d %q sent %q", r.code, r.errOut, d.sent())
+	}
+	if !strings.Contains(r.errOut, "spp: listening on 127.0.0.1:") {
+		t.Errorf("no listening line: %q", r.errOut)
+	}
+	r, _ = runSpp(t, "", "-f", bad)
+	if r.code != 1 || !strings.Contains(r.errOut, bad+":2: sec 1;component 9 forward ring0 ring1: bad value(core_id)") {
+		t.Errorf("-f bad: %d %q", r.code, r.errOut)
+	}
+	// -c commands in a row batch like lines of a file.
+	r, d = runSpp(t, "", "-c", "wait sec 1", "-c", "sec 1;component 2 none", "-c", "sec 1;flush")
+	if r.code != 0 || len(d.sent()) != 1 || !strings.HasSuffix(d.sent()[0], `{"command":"flush"}]}`) {
+		t.Errorf("-c: %d %q sent %q", r.code, r.errOut, d.sent())
+	}
+	r, _ = runSpp(t, "", "-c", "wait sec 1", "-c", "sec 1;component 9 none")
+	if r.code != 1 {
+		t.Errorf("-c failing: %d", r.code)
+	}
+	// -f and -c run in the order given.
+	r, d = runSpp(t, "", "-c", "wait sec 1", "-f", good, "-c", "sec 1;cancel")
+	if r.code != 0 || len(d.sent()) != 2 || d.sent()[1] != `{"commands":[{"command":"cancel"}]}` {
+		t.Errorf("-c -f -c: %d %q sent %q", r.code, r.errOut, d.sent())
+	}
+	// stdin that is not a terminal is a command file.
+	r, d = runSpp(t, "wait sec 1\n# comment\nsec 1;status\n")
+	if r.code != 0 || !strings.Contains(r.out, "| CORE") || len(d.sent()) != 1 {
+		t.Errorf("stdin: %d %q %q", r.code, r.out, r.errOut)
+	}
+	r, _ = runSpp(t, "wait sec 1\nsec 1;status\nnonsense\n")
+	if r.code != 1 || !strings.Contains(r.errOut, `stdin:3: nonsense: unknown command "nonsense"`) {
+		t.Errorf("stdin bad: %d %q", r.code, r.errOut)
+	}
+	// bye ends the file there.
+	r, d = runSpp(t, "wait sec 1\nbye\nsec 1;status\n")
+	if r.code != 0 || len(d.sent()) != 0 {
+		t.Errorf("bye: %d sent %q", r.code, d.sent())
+	}
+	// A missing file.
+	r, _ = runSpp(t, "", "-c", "wait sec 1", "-f", filepath.Join(dir, "none.txt"))
+	if r.code != 1 || !strings.Contains(r.errOut, "none.txt: no such file") {
+		t.Errorf("missing -f: %d %q", r.code, r.errOut)
+	}
+}
+
+// --json prints each reply as one JSON line, tables never.
+func TestRunJSON(t *testing.T) {
+	r, _ := runSpp(t, "", "--json", "-c", "wait sec 1", "-c", "sec 1;status", "-c", "status")
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if r.code != 0 || len(lines) != 2 || strings.Contains(r.out, "+--") ||
+		!strings.HasPrefix(lines[0], `{"results":[{"result":"success"}],"info":{`) ||
+		!strings.HasPrefix(lines[1], `[{"process_type":"vf","client_id":1,"peer":"127.0.0.1:`) {
+		t.Errorf("--json: %d\n%s\n%s", r.code, r.out, r.errOut)
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-h"}, strings.NewReader(""), &out, &errOut); code != 0 || !strings.Contains(errOut.String(), "usage: spp [-p PORT]") {
+		t.Errorf("-h: %d %q", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run([]string{"--nope"}, strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Errorf("--nope: %d", code)
+	}
+	if code := run([]string{"-p", "0", "-s", "0", "extra"}, strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Errorf("extra argument: %d", code)
+	}
+	// A port in use: a clear error, status 2.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	errOut.Reset()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	if code := run([]string{"-p", port, "-s", "0", "-c", "status"}, strings.NewReader(""), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "address already in use") {
+		t.Errorf("port in use: %d %q", code, errOut.String())
+	}
+}
