@@ -139,6 +139,24 @@ type shellRunner struct {
 	argv    []string // spp -p .. -s .. --bind ..
 	logPath string
 	mu      sync.Mutex // one shell at a time: they all listen on the same ports
+
+	curMu  sync.Mutex
+	cancel context.CancelFunc // of the shell running now, if any
+	closed bool               // abort ran: no more shells
+}
+
+// abort stops the shell running now, if any, refuses new ones, and returns
+// a fresh runner for the teardown's own commands once the ports are free.
+func (s *shellRunner) abort() *shellRunner {
+	s.curMu.Lock()
+	s.closed = true
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.curMu.Unlock()
+	s.mu.Lock() // the aborted shell has exited
+	defer s.mu.Unlock()
+	return &shellRunner{argv: s.argv, logPath: s.logPath}
 }
 
 func (s *shellRunner) run(timeout time.Duration, out io.Writer, args ...string) error {
@@ -151,6 +169,18 @@ func (s *shellRunner) runCtx(ctx context.Context, timeout time.Duration, out io.
 	defer s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	s.curMu.Lock()
+	if s.closed {
+		s.curMu.Unlock()
+		return fmt.Errorf("the node is stopping")
+	}
+	s.cancel = cancel
+	s.curMu.Unlock()
+	defer func() {
+		s.curMu.Lock()
+		s.cancel = nil
+		s.curMu.Unlock()
+	}()
 	argv := append(append([]string{}, s.argv...), args...)
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	logf, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)

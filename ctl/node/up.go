@@ -462,6 +462,7 @@ func (r *run) teardown() bool {
 	}
 	r.mu.Unlock()
 	defer close(r.tornDown())
+	sh := r.sh.abort() // a wait or a status of the main flow: no longer needed
 	for i := 0; i < 30 && r.shellBusy(); i++ {
 		time.Sleep(100 * time.Millisecond) // the shell lets go of the ports
 	}
@@ -486,7 +487,7 @@ func (r *run) teardown() bool {
 	}
 	if len(live) > 0 && !r.shellBusy() {
 		r.say("stopping the secondaries (exit)")
-		_ = r.sh.run(15*time.Second, nil, live...)
+		_ = sh.run(15*time.Second, nil, live...)
 	}
 	for _, ch := range secsCh {
 		if ch != nil {
@@ -499,7 +500,7 @@ func (r *run) teardown() bool {
 	if pri != nil && !pri.exited() {
 		r.say("stopping the primary (exit)")
 		if !r.shellBusy() {
-			_ = r.sh.run(15*time.Second, nil, "-c", "wait pri 3", "-c", "pri;exit")
+			_ = sh.run(15*time.Second, nil, "-c", "wait pri 3", "-c", "pri;exit")
 		}
 		if err := pri.stop(stopGrace); err != nil {
 			r.say("%v", err)
