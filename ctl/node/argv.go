@@ -79,7 +79,7 @@ func (c *Config) VMArgv(v VM, stdbuf string) []string {
 	if stdbuf != "" {
 		a = append(a, stdbuf, "-oL")
 	}
-	a = append(a, c.Node.Testpmd, "-l", v.Lcores, "--no-pci", "--file-prefix", v.FilePrefix,
+	a = append(a, c.Node.Testpmd, "--lcores", v.Lcores, "--no-pci", "--file-prefix", v.FilePrefix,
 		"--huge-dir", c.EAL.HugeDir, "--single-file-segments", "-m", strconv.Itoa(v.MemoryMB), dev)
 	a = append(a, v.Args...)
 	return append(a, "--", "-i", "--auto-start", "--forward-mode="+v.Mode,

@@ -37,7 +37,7 @@ func TestArgv(t *testing.T) {
 		t.Errorf("secondary:\n got %s\nwant %s", got, want)
 	}
 	got = strings.Join(c.VMArgv(c.VM[1], "/usr/bin/stdbuf"), " ")
-	want = "/usr/bin/stdbuf -oL dpdk-testpmd -l 0,1 --no-pci --file-prefix spp_vm2 --huge-dir /dev/hugepages --single-file-segments -m 64 --vdev=virtio_user0,path=/tmp/sock1,queues=1,mac=52:54:00:00:00:02,server=1 -- -i --auto-start --forward-mode=macswap --total-num-mbufs=2048"
+	want = "/usr/bin/stdbuf -oL dpdk-testpmd --lcores 0@1,1@0 --no-pci --file-prefix spp_vm2 --huge-dir /dev/hugepages --single-file-segments -m 64 --vdev=virtio_user0,path=/tmp/sock1,queues=1,mac=52:54:00:00:00:02,server=1 -- -i --auto-start --forward-mode=macswap --total-num-mbufs=2048"
 	if got != want {
 		t.Errorf("vm:\n got %s\nwant %s", got, want)
 	}
@@ -68,18 +68,18 @@ func TestTrafficCapture(t *testing.T) {
 		t.Errorf("capture written to %s, pcap0 reads spp-rx0.pcap", path)
 	}
 	back, err := pcapfile.Read(path)
-	if err != nil || len(back) != 7 {
-		t.Fatalf("read back %d frames, want 2+2+3: %v", len(back), err)
+	if err != nil || len(back) != 67 {
+		t.Fatalf("read back %d frames, want 32+32+3: %v", len(back), err)
 	}
 	f := back[0] // dst vm1, src vm2, EtherType 0x88b5
 	if got := hex.EncodeToString(f[:14]); got != "525400000001525400000002"+"88b5" || len(f) != 60 {
 		t.Errorf("frame 0: %s, %d bytes", got, len(f))
 	}
-	if got := hex.EncodeToString(back[2][:12]); got != "525400000002525400000001" {
-		t.Errorf("frame 2 addresses %s", got)
+	if got := hex.EncodeToString(back[32][:12]); got != "525400000002525400000001" {
+		t.Errorf("frame 32 addresses %s", got)
 	}
-	if got := hex.EncodeToString(back[6][:6]); got != "525400000099" {
-		t.Errorf("frame 6 dst %s", got)
+	if got := hex.EncodeToString(back[66][:6]); got != "525400000099" {
+		t.Errorf("frame 66 dst %s", got)
 	}
 	if tcpdump, err := exec.LookPath("tcpdump"); err == nil {
 		out, err := exec.Command(tcpdump, "-r", path, "-e", "-n").CombinedOutput()

@@ -82,7 +82,7 @@ type VM struct {
 	MAC        string   `toml:"mac"`         // required: the VM's MAC
 	Mode       string   `toml:"mode"`        // testpmd --forward-mode, default macswap
 	Server     bool     `toml:"server"`      // virtio_user server=1 (pairs with vhost_client)
-	Lcores     string   `toml:"lcores"`      // testpmd -l, default "0,1" (it needs two)
+	Lcores     string   `toml:"lcores"`      // testpmd --lcores, default "0,1" (it needs two)
 	MemoryMB   int      `toml:"memory_mb"`   // default 64
 	Mbufs      int      `toml:"mbufs"`       // --total-num-mbufs, default 2048
 	FilePrefix string   `toml:"file_prefix"` // default <eal.file_prefix>_<name>
