@@ -1,0 +1,146 @@
+#include <string.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include "eth.h"
+
+int spp_eth_setup(uint16_t port, struct rte_mempool *mp, uint16_t nrxd, uint16_t ntxd)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	int rc, socket;
+
+	memset(&conf, 0, sizeof(conf));
+	rc = rte_eth_dev_info_get(port, &info);
+	if (rc < 0)
+		return rc;
+	rc = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (rc < 0)
+		return rc;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nrxd, &ntxd);
+	if (rc < 0)
+		return rc;
+	socket = rte_eth_dev_socket_id(port);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	rc = rte_eth_rx_queue_setup(port, 0, nrxd, (unsigned)socket, NULL, mp);
+	if (rc < 0)
+		return rc;
+	rc = rte_eth_tx_queue_setup(port, 0, ntxd, (unsigned)socket, NULL);
+	if (rc < 0)
+		return rc;
+	rc = rte_eth_dev_start(port);
+	if (rc < 0)
+		return rc;
+	/* Not every PMD has a promiscuous mode (net_null has none). */
+	rte_eth_promiscuous_enable(port);
+	return 0;
+}
+
+int spp_eth_name(uint16_t port, char *buf, size_t len)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	int rc = rte_eth_dev_get_name_by_port(port, name);
+	if (rc < 0)
+		return rc;
+	snprintf(buf, len, "%s", name);
+	return 0;
+}
+
+int spp_eth_link_up(uint16_t port)
+{
+	struct rte_eth_link link;
+	memset(&link, 0, sizeof(link));
+	if (rte_eth_link_get_nowait(port, &link) < 0)
+		return 0;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+void spp_eth_mac(uint16_t port, uint8_t *out)
+{
+	struct rte_ether_addr a;
+	memset(&a, 0, sizeof(a));
+	rte_eth_macaddr_get(port, &a);
+	memcpy(out, a.addr_bytes, RTE_ETHER_ADDR_LEN);
+}
+
+uint16_t spp_eth_next(uint16_t port)
+{
+	return (uint16_t)rte_eth_find_next(port);
+}
+
+int spp_main_cpuset(cpu_set_t *set)
+{
+	rte_cpuset_t s = rte_lcore_cpuset(rte_get_main_lcore());
+	memcpy(set, &s, sizeof(*set) < sizeof(s) ? sizeof(*set) : sizeof(s));
+	return CPU_COUNT(set);
+}
+
+int spp_send_frames(struct spp_endpoint *e, struct rte_mempool *mp,
+		    const void *frame, uint16_t len, int n)
+{
+	struct rte_mbuf *pkts[SPP_BURST];
+	int done = 0;
+
+	while (done < n) {
+		int want = n - done < SPP_BURST ? n - done : SPP_BURST;
+		if (rte_pktmbuf_alloc_bulk(mp, pkts, (unsigned)want) != 0)
+			break;
+		for (int i = 0; i < want; i++) {
+			char *p = rte_pktmbuf_append(pkts[i], len);
+			if (p != NULL)
+				memcpy(p, frame, len);
+		}
+		uint16_t sent = e->ring != NULL
+			? (uint16_t)rte_ring_enqueue_burst(e->ring, (void **)pkts, (unsigned)want, NULL)
+			: rte_eth_tx_burst(e->port, e->queue, pkts, (uint16_t)want);
+		if (sent < want)
+			rte_pktmbuf_free_bulk(pkts + sent, (unsigned)(want - sent));
+		done += sent;
+		if (sent < want)
+			break;
+	}
+	return done;
+}
+
+int spp_recv_frames(struct spp_endpoint *e, int n, void *buf, uint16_t *len,
+		    uint64_t *macs, int nmacs)
+{
+	struct rte_mbuf *pkts[SPP_BURST];
+	int done = 0;
+
+	while (done < n) {
+		int want = n - done < SPP_BURST ? n - done : SPP_BURST;
+		uint16_t nb = e->ring != NULL
+			? (uint16_t)rte_ring_dequeue_burst(e->ring, (void **)pkts, (unsigned)want, NULL)
+			: rte_eth_rx_burst(e->port, e->queue, pkts, (uint16_t)want);
+		for (uint16_t i = 0; i < nb; i++) {
+			const uint8_t *d = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+			if (done + i == 0 && buf != NULL) {
+				uint16_t l = rte_pktmbuf_data_len(pkts[i]);
+				if (l > *len)
+					l = *len;
+				memcpy(buf, d, l);
+				*len = l;
+			}
+			if (done + i < nmacs) {
+				uint64_t v = 0;
+				memcpy(&v, d, 6);
+				macs[done + i] = v;
+			}
+		}
+		rte_pktmbuf_free_bulk(pkts, nb);
+		done += nb;
+		if (nb < want)
+			break;
+	}
+	return done;
+}
+
+void spp_ring_drain(struct rte_ring *r)
+{
+	void *objs[SPP_BURST];
+	unsigned n;
+	while ((n = rte_ring_dequeue_burst(r, objs, SPP_BURST, NULL)) > 0)
+		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
+}

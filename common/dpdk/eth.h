@@ -1,0 +1,25 @@
+/* Ethdev control, hotplug and the odd helper Go needs from C. */
+#ifndef SPP_ETH_H
+#define SPP_ETH_H
+
+#include <stdint.h>
+#include <sched.h>
+#include "dataplane.h"
+
+int spp_eth_setup(uint16_t port, struct rte_mempool *mp, uint16_t nrxd, uint16_t ntxd);
+int spp_eth_name(uint16_t port, char *buf, size_t len);
+int spp_eth_link_up(uint16_t port);
+void spp_eth_mac(uint16_t port, uint8_t *out);
+uint16_t spp_eth_next(uint16_t port); /* first valid port >= port, or RTE_MAX_ETHPORTS */
+int spp_main_cpuset(cpu_set_t *set);
+void spp_ring_drain(struct rte_ring *r); /* free every mbuf in r */
+
+/* Out-of-band packet helpers for tests and tools (not counted on the
+ * endpoint): send n copies of a frame, receive and free up to n frames,
+ * copying the first one into buf. */
+int spp_send_frames(struct spp_endpoint *e, struct rte_mempool *mp,
+		    const void *frame, uint16_t len, int n);
+int spp_recv_frames(struct spp_endpoint *e, int n, void *buf, uint16_t *len,
+		    uint64_t *macs, int nmacs);
+
+#endif

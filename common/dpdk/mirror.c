@@ -1,0 +1,31 @@
+/* mirror: every packet to tx[0], and a copy of it to tx[1]. The copy is a
+ * clone (shares the data, refcount) or, with deep, a full copy. A copy that
+ * cannot be made is dropped and counted; the original still goes. */
+#include "dataplane.h"
+
+void spp_mirror(struct spp_lcore *lc, const struct spp_config *c)
+{
+	struct rte_mbuf *pkts[SPP_BURST];
+	struct rte_mbuf *copies[SPP_BURST];
+	uint16_t nb = spp_rx(c->rx[0], pkts, SPP_BURST);
+	uint16_t nc = 0;
+	uint64_t dropped = 0;
+
+	if (nb == 0)
+		return;
+	/* Copies first: once an original is sent, its consumer may free it. */
+	for (uint16_t i = 0; i < nb; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct rte_mempool *mp = c->clone_pool ? c->clone_pool : m->pool;
+		struct rte_mbuf *cp = c->deep ? rte_pktmbuf_copy(m, mp, 0, UINT32_MAX)
+					      : rte_pktmbuf_clone(m, mp);
+		if (likely(cp != NULL))
+			copies[nc++] = cp;
+	}
+	dropped += nb - nc;
+	dropped += spp_tx(c->tx[0], pkts, nb);
+	dropped += spp_tx(c->tx[1], copies, nc);
+	spp_add(&lc->packets, nb);
+	if (unlikely(dropped))
+		spp_add(&lc->drops, dropped);
+}
