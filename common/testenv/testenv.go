@@ -1,0 +1,334 @@
+// Package testenv helps integration tests run the project's binaries for
+// real: where the binaries are, a unique DPDK --file-prefix cleaned up
+// afterwards, the root and hugepage requirement, a test controller the
+// daemons connect to, and child processes whose output is kept in a log
+// file and shown when the test fails. Pure Go.
+package testenv
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Bin is the path of a built binary: $SPP_BIN/name, else <repo>/bin/name.
+// The test fails when it is missing.
+func Bin(t testing.TB, name string) string {
+	t.Helper()
+	dir := os.Getenv("SPP_BIN")
+	if dir == "" {
+		root, err := repoRoot()
+		if err != nil {
+			t.Fatalf("binary %s: %v (set SPP_BIN or run make build)", name, err)
+		}
+		dir = filepath.Join(root, "bin")
+	}
+	p := filepath.Join(dir, name)
+	if st, err := os.Stat(p); err != nil || st.IsDir() {
+		t.Fatalf("binary %s not found: run make build (or set SPP_BIN)", p)
+	}
+	return p
+}
+
+// repoRoot is the nearest directory above the working directory with a
+// go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = up
+	}
+}
+
+var prefixSeq atomic.Int64
+
+// Prefix is a DPDK --file-prefix no other test or process uses. When the
+// test ends, its runtime directory and hugepage files are removed. Cleanups
+// run last-in first-out, so call Prefix before Start: the processes are
+// then gone when the files are removed.
+func Prefix(t testing.TB) string {
+	p := fmt.Sprintf("spp_t%d_%d", os.Getpid(), prefixSeq.Add(1))
+	t.Cleanup(func() { RemovePrefix(p) })
+	return p
+}
+
+// RemovePrefix removes what DPDK processes of prefix p leave behind:
+// /var/run/dpdk/<p> and /dev/hugepages/<p>map_*. Only when none of them
+// runs any more.
+func RemovePrefix(p string) {
+	if p == "" || strings.ContainsAny(p, "/*?[") {
+		return
+	}
+	os.RemoveAll(filepath.Join("/var/run/dpdk", p))
+	files, _ := filepath.Glob(filepath.Join("/dev/hugepages", p+"map_*"))
+	for _, f := range files {
+		os.Remove(f)
+	}
+}
+
+// RequireRoot stops a test that needs root and hugepages when they are
+// missing: a failure when CI=true (CI must run every integration test), a
+// skip otherwise.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	var why string
+	switch {
+	case os.Geteuid() != 0:
+		why = "needs root"
+	case freeHugepages() == 0:
+		why = "needs free hugepages mounted on /dev/hugepages (echo 512 > /proc/sys/vm/nr_hugepages)"
+	default:
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("integration test %s", why)
+	}
+	t.Skipf("integration test %s", why)
+}
+
+func freeHugepages() int {
+	if _, err := os.Stat("/dev/hugepages"); err != nil {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "HugePages_Free:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
+}
+
+// Controller is the controller's end for tests: it listens on
+// 127.0.0.1:<free port> and accepts daemons.
+type Controller struct {
+	ln net.Listener
+}
+
+// NewController listens; it is closed when the test ends.
+func NewController(t testing.TB) *Controller {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Controller{ln: ln}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// Addr is host:port, as a daemon's -s wants it.
+func (c *Controller) Addr() string { return c.ln.Addr().String() }
+
+// Accept waits up to timeout for a daemon to connect.
+func (c *Controller) Accept(timeout time.Duration) (*Peer, error) {
+	tl := c.ln.(*net.TCPListener)
+	tl.SetDeadline(time.Now().Add(timeout))
+	conn, err := tl.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &Peer{conn: conn, r: bufio.NewReader(conn)}, nil
+}
+
+// Close stops listening.
+func (c *Controller) Close() { c.ln.Close() }
+
+// Peer is one daemon connection.
+type Peer struct {
+	conn    net.Conn
+	r       *bufio.Reader
+	partial []byte // a reply line cut by a read deadline
+}
+
+// SendTimeout bounds one request and its reply.
+const SendTimeout = 5 * time.Second
+
+// Send writes a request as it is (a "\n" is added when missing) and returns
+// the raw reply, one JSON object. The write runs beside the read, so a
+// daemon that answers a request before reading all of it (one too large)
+// is still heard.
+func (p *Peer) Send(request string) ([]byte, error) {
+	if !strings.HasSuffix(request, "\n") {
+		request += "\n"
+	}
+	return p.exchange([]byte(request))
+}
+
+// Write sends raw bytes, with nothing added (a request split in pieces).
+func (p *Peer) Write(b []byte) error {
+	p.conn.SetWriteDeadline(time.Now().Add(SendTimeout))
+	_, err := p.conn.Write(b)
+	return err
+}
+
+// Recv waits for one reply (after Write): one line, which must be one JSON
+// value. It is returned without its "\n".
+func (p *Peer) Recv() ([]byte, error) {
+	return p.recv(SendTimeout)
+}
+
+func (p *Peer) recv(timeout time.Duration) ([]byte, error) {
+	p.conn.SetReadDeadline(time.Now().Add(timeout))
+	line, err := p.r.ReadBytes('\n')
+	p.partial = append(p.partial, line...)
+	if err != nil {
+		return nil, err
+	}
+	reply := p.partial[:len(p.partial)-1]
+	p.partial = nil
+	if !json.Valid(reply) {
+		return reply, fmt.Errorf("reply is not one JSON value: %q", reply)
+	}
+	return reply, nil
+}
+
+func (p *Peer) exchange(req []byte) ([]byte, error) {
+	werr := make(chan error, 1)
+	go func() { werr <- p.Write(req) }()
+	reply, err := p.Recv()
+	if err != nil {
+		select {
+		case we := <-werr:
+			if we != nil {
+				return nil, fmt.Errorf("write: %v; read: %v", we, err)
+			}
+		default:
+		}
+		return nil, err
+	}
+	return reply, nil
+}
+
+// Closed reports whether the daemon closed the connection: a read within
+// timeout sees the end of the stream. A reply read meanwhile is discarded.
+func (p *Peer) Closed(timeout time.Duration) bool {
+	_, err := p.recv(timeout)
+	return err != nil && !isTimeout(err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Close drops the connection.
+func (p *Peer) Close() { p.conn.Close() }
+
+// Proc is a child process of a test.
+type Proc struct {
+	t       testing.TB
+	cmd     *exec.Cmd
+	logPath string
+	done    chan struct{}
+	state   *os.ProcessState
+	mu      sync.Mutex
+}
+
+// Start runs bin with args. Its stdout and stderr go to a log file in
+// t.TempDir(), printed when the test fails. When the test ends it is killed
+// if still running.
+func Start(t testing.TB, bin string, args ...string) *Proc {
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), filepath.Base(bin)+".log")
+	f, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	p := &Proc{t: t, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	go func() {
+		cmd.Wait()
+		f.Close()
+		p.mu.Lock()
+		p.state = cmd.ProcessState
+		p.mu.Unlock()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.Kill()
+		if t.Failed() {
+			t.Logf("--- output of %s %s ---\n%s", filepath.Base(bin), strings.Join(args, " "), p.Log())
+		}
+	})
+	return p
+}
+
+// Pid of the process.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
+// Log is what the process wrote so far.
+func (p *Proc) Log() string {
+	b, _ := os.ReadFile(p.logPath)
+	return string(b)
+}
+
+// Wait waits up to timeout for the process to exit and returns its exit
+// code (-1 when a signal ended it); an error when it is still running.
+func (p *Proc) Wait(timeout time.Duration) (int, error) {
+	select {
+	case <-p.done:
+	case <-time.After(timeout):
+		return 0, fmt.Errorf("%s still running after %v", filepath.Base(p.cmd.Path), timeout)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state.ExitCode(), nil
+}
+
+// Running tells whether the process has not exited yet.
+func (p *Proc) Running() bool {
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// Signal sends sig to the process.
+func (p *Proc) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+
+// Kill kills the process if it runs and waits for it to be gone.
+func (p *Proc) Kill() {
+	if !p.Running() {
+		return
+	}
+	p.cmd.Process.Kill()
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		p.t.Errorf("%s (pid %d) did not die", filepath.Base(p.cmd.Path), p.Pid())
+	}
+}

@@ -1,0 +1,110 @@
+package testenv
+
+import (
+	"bufio"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestBinFromSPPBIN(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "spp_x"), []byte("#!/bin/sh\n"), 0o755)
+	t.Setenv("SPP_BIN", dir)
+	if got := Bin(t, "spp_x"); got != filepath.Join(dir, "spp_x") {
+		t.Fatalf("Bin = %s", got)
+	}
+}
+
+func TestPrefixUniqueAndRemoved(t *testing.T) {
+	var p1, p2 string
+	t.Run("inner", func(t *testing.T) {
+		p1, p2 = Prefix(t), Prefix(t)
+		if os.Geteuid() == 0 {
+			os.MkdirAll("/var/run/dpdk/"+p1, 0o700)
+			os.WriteFile("/dev/hugepages/"+p1+"map_0", nil, 0o600)
+		}
+	})
+	if p1 == p2 || !strings.HasPrefix(p1, "spp_t") {
+		t.Fatalf("prefixes %q %q", p1, p2)
+	}
+	for _, f := range []string{"/var/run/dpdk/" + p1, "/dev/hugepages/" + p1 + "map_0"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s left after the test", f)
+		}
+	}
+}
+
+// A fake daemon: dials the controller, answers each line with a reply
+// naming it, and closes after "bye".
+func fakeDaemon(addr string) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil || strings.Contains(line, "bye") {
+			return
+		}
+		c.Write([]byte(`{"results":[{"result":"success"}],"len":` + strconv.Itoa(len(line)) + "}\n"))
+	}
+}
+
+func TestControllerPeer(t *testing.T) {
+	c := NewController(t)
+	if _, err := c.Accept(50 * time.Millisecond); err == nil {
+		t.Fatal("Accept returned a peer nobody made")
+	}
+	go fakeDaemon(c.Addr())
+	p, err := c.Accept(2 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	got, err := p.Send(`{"commands":[{"command":"status"}]}`)
+	if err != nil || string(got) != `{"results":[{"result":"success"}],"len":36}` {
+		t.Fatalf("reply %s, %v", got, err)
+	}
+	if p.Closed(20 * time.Millisecond) {
+		t.Fatal("connection reported closed while open")
+	}
+	p.Write([]byte("bye\n"))
+	if !p.Closed(2 * time.Second) {
+		t.Fatal("closed connection not seen")
+	}
+	if _, err := p.Send("x"); err == nil {
+		t.Fatal("Send on a closed connection succeeded")
+	}
+}
+
+func TestProc(t *testing.T) {
+	p := Start(t, "/bin/sh", "-c", "echo hello; exit 3")
+	code, err := p.Wait(5 * time.Second)
+	if err != nil || code != 3 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if p.Log() != "hello\n" {
+		t.Fatalf("log %q", p.Log())
+	}
+	s := Start(t, "/bin/sleep", "30")
+	if _, err := s.Wait(20 * time.Millisecond); err == nil || !s.Running() {
+		t.Fatal("sleep exited at once")
+	}
+	s.Signal(syscall.SIGTERM)
+	if code, err := s.Wait(5 * time.Second); err != nil || code != -1 {
+		t.Fatalf("after SIGTERM: %d, %v", code, err)
+	}
+	k := Start(t, "/bin/sleep", "30")
+	k.Kill()
+	if k.Running() {
+		t.Fatal("still running after Kill")
+	}
+}
