@@ -89,6 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		sh.con.w = stdout
 		sh.histPath = historyPath()
 	}
+	sh.out, sh.errw = sh.con.writer(sh.out), sh.con.writer(sh.errw)
 	srv, err := Listen(*bind, *priPort, *secPort, sh.con.announce)
 	if err != nil {
 		fmt.Fprintf(stderr, "spp: %v\n", err)

@@ -54,6 +54,21 @@ func (c *console) setPrompting(on bool) {
 	}
 }
 
+// writer returns w with each Write under the console's lock, so that the
+// shell's output and announcements never mix within a line.
+func (c *console) writer(w io.Writer) io.Writer { return lockedWriter{c, w} }
+
+type lockedWriter struct {
+	c *console
+	w io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	return l.w.Write(p)
+}
+
 func (c *console) take() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -38,6 +38,7 @@ type Server struct {
 	changed chan struct{} // closed and replaced whenever the registry changes
 	conns   map[*Proc]bool
 	closed  bool
+	wg      sync.WaitGroup // every goroutine of the server: Close waits for them
 }
 
 // Listen opens the primary and the secondary port on bind. Port 0 picks a
@@ -52,6 +53,7 @@ func Listen(bind string, priPort, secPort int, notify func(string)) (*Server, er
 		s.priLn.Close()
 		return nil, err
 	}
+	s.wg.Add(2)
 	go s.accept(s.priLn, true)
 	go s.accept(s.secLn, false)
 	return s, nil
@@ -60,8 +62,9 @@ func Listen(bind string, priPort, secPort int, notify func(string)) (*Server, er
 // Addrs returns the addresses actually listened on.
 func (s *Server) Addrs() (pri, sec net.Addr) { return s.priLn.Addr(), s.secLn.Addr() }
 
-// Close stops listening and drops every connection. The daemons keep
-// forwarding and reconnect to the next controller.
+// Close stops listening and drops every connection, and returns when the
+// server's goroutines are done (nothing is announced after it). The daemons
+// keep forwarding and reconnect to the next controller.
 func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
@@ -73,15 +76,35 @@ func (s *Server) Close() {
 	for p := range conns {
 		p.conn.Close()
 	}
+	s.wg.Wait()
+}
+
+// goLocked runs f as one of the server's goroutines, unless it is closing.
+// s.mu must be held.
+func (s *Server) goLocked(f func()) bool {
+	if s.closed {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+	return true
 }
 
 func (s *Server) accept(ln net.Listener, primary bool) {
+	defer s.wg.Done()
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			return // closed
 		}
-		go s.handshake(c, primary)
+		s.mu.Lock()
+		if !s.goLocked(func() { s.handshake(c, primary) }) {
+			c.Close()
+		}
+		s.mu.Unlock()
 	}
 }
 
@@ -91,13 +114,11 @@ func (s *Server) accept(ln net.Listener, primary bool) {
 func (s *Server) handshake(c net.Conn, primary bool) {
 	p := &Proc{srv: s, conn: c, Peer: c.RemoteAddr().String(), Primary: primary}
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		c.Close()
-		return
-	}
 	s.conns[p] = true
 	s.mu.Unlock()
+	if s.isClosed() { // Close ran before p was in conns
+		c.Close()
+	}
 
 	dec := json.NewDecoder(c)
 	r, err := askProcess(c, dec, primary)
@@ -133,8 +154,8 @@ func (s *Server) handshake(c net.Conn, primary bool) {
 		s.secs[p.ID] = p
 	}
 	s.changedLocked()
+	s.goLocked(func() { p.readLoop(dec) })
 	s.mu.Unlock()
-	go p.readLoop(dec)
 
 	if old != nil {
 		s.notify(fmt.Sprintf("warning: %s from %s replaces %s from %s",
@@ -144,8 +165,16 @@ func (s *Server) handshake(c net.Conn, primary bool) {
 		s.notify(fmt.Sprintf("%s connected from %s", p.describe(), p.Peer))
 	}
 	if s.onJoin != nil {
-		go s.onJoin(p)
+		s.mu.Lock()
+		s.goLocked(func() { s.onJoin(p) })
+		s.mu.Unlock()
 	}
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
 }
 
 // askProcess sends `process` and reads its reply, within replyTimeout.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -264,12 +265,14 @@ func (sh *Shell) send(g *group) bool {
 			return false
 		}
 		if !sh.json {
+			var b bytes.Buffer // one write: no announcement inside a table
 			si, pi := p.info()
 			if pi != nil {
-				renderPrimary(sh.out, pi)
+				renderPrimary(&b, pi)
 			} else {
-				renderSecondary(sh.out, g.tgt.String(), si)
+				renderSecondary(&b, g.tgt.String(), si)
 			}
+			sh.out.Write(b.Bytes())
 		}
 	}
 	if !sh.json && r.ProcessType != "" {
@@ -368,7 +371,9 @@ func (sh *Shell) cmdStatus(a []string) error {
 		fmt.Fprintf(sh.out, "%s\n", b)
 		return nil
 	}
-	renderProcs(sh.out, procs, time.Now())
+	var b bytes.Buffer
+	renderProcs(&b, procs, time.Now())
+	sh.out.Write(b.Bytes())
 	return nil
 }
 

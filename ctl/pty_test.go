@@ -1,0 +1,189 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession runs a command on a terminal of its own (a tmux server on a
+// private socket, so nothing else is touched) and reads the screen.
+type tmuxSession struct {
+	t    *testing.T
+	sock string
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "spp") }
+
+// keys types into the terminal (tmux key names: Tab, Enter, C-u), one key
+// or text at a time, each once the screen has taken the previous one:
+// go-prompt takes what one read returns as one key, so "text" and Tab
+// arriving together would insert a tab character.
+func (s *tmuxSession) keys(k ...string) {
+	s.t.Helper()
+	for i, key := range k {
+		if i > 0 {
+			time.Sleep(150 * time.Millisecond)
+		}
+		switch key {
+		case "Tab", "Enter", "C-u":
+			s.tmux("send-keys", "-t", "spp", key)
+		default:
+			s.tmux("send-keys", "-t", "spp", "-l", key)
+		}
+	}
+}
+
+// waitScreen waits until the screen satisfies cond.
+func (s *tmuxSession) waitScreen(what string, cond func(string) bool) string {
+	s.t.Helper()
+	var scr string
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if scr = s.screen(); cond(scr) {
+			return scr
+		}
+	}
+	s.t.Fatalf("screen never showed %s:\n%s", what, scr)
+	return ""
+}
+
+// promptAt finds the prompt line (the last line starting with the prompt;
+// a completion menu may be drawn below it). It returns its index in the
+// screen's lines and its text, trailing spaces removed.
+func promptAt(scr string) (int, []string) {
+	lines := strings.Split(scr, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "spp >") || strings.HasPrefix(lines[i], "spp [") {
+			return i, lines
+		}
+	}
+	return -1, lines
+}
+
+func lastLine(scr string) string {
+	i, lines := promptAt(scr)
+	if i < 0 {
+		return ""
+	}
+	return lines[i]
+}
+
+// The interactive shell on a real terminal: Tab completes from the table and
+// the live state, sec 1;status draws the tables, and a process connecting
+// while a line is half typed is announced above it without breaking it.
+func TestInteractiveTerminal(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for this test")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pp, sp := freePort(t), freePort(t)
+	s := &tmuxSession{t: t, sock: "spp_ctl_test_" + strconv.Itoa(os.Getpid())}
+	cmd := "env SPP_CTL_MAIN=1 SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe +
+		" -p " + pp + " -s " + sp + " 2>" + filepath.Join(dir, "stderr")
+	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.sock, "kill-server").Run() })
+
+	s.waitScreen("the prompt", func(scr string) bool {
+		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
+	})
+	startDaemon(t, "127.0.0.1:"+sp, 1, "vf")
+	s.waitScreen("sec 1 connecting", func(scr string) bool {
+		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
+	})
+
+	// A command name.
+	s.keys("sec 1;comp", "Tab")
+	s.waitScreen("component completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component" })
+	// A port, from the status the shell asked for when sec 1 connected.
+	s.keys(" 2 forward vh", "Tab")
+	s.waitScreen("vhost0 completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component 2 forward vhost0" })
+	s.keys("C-u")
+	s.waitScreen("an empty line", func(scr string) bool { return lastLine(scr) == "spp >" })
+
+	// Half a line, then sec 2 connects: the notice goes above, the line stays.
+	s.keys("sec 1;sta")
+	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
+	startDaemon(t, "127.0.0.1:"+sp, 2, "vf")
+	scr := s.waitScreen("sec 2 connecting", func(scr string) bool { return strings.Contains(scr, "sec 2 (vf) connected from") })
+	i, lines := promptAt(scr)
+	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 2 (vf) connected from 127.0.0.1:") || lines[i] != "spp > sec 1;sta" {
+		t.Fatalf("the notice broke the line:\n%s", scr)
+	}
+	s.keys("tus", "Enter")
+	scr = s.waitScreen("the status tables", func(scr string) bool {
+		return strings.Contains(scr, "| 52:54:00:12:34:56 | ring0 |") && lastLine(scr) == "spp >"
+	})
+	for _, w := range []string{
+		"spp > sec 1;status",
+		"sec 1: vf, client_id 1, main lcore 1: changes staged",
+		"| CORE | TYPE          | RX    | TX          | PACKETS | DROPS |",
+		"|    2 | classifier    | nic0  | ring0,ring2 |     120 |     0 |",
+		"| PORT   | RX  | TX | RX_DROP | TX_DROP | LINK |",
+		"| vhost0 |  40 | 60 |       0 |       3 | up   |",
+	} {
+		if !strings.Contains(scr, w) {
+			t.Errorf("screen lacks %q:\n%s", w, scr)
+		}
+	}
+
+	// The same with a line longer than the terminal is wide (it wraps).
+	long := "sec 1;classifier_table mac default " + strings.Repeat("x", 160)
+	s.keys(long)
+	wrapped := func(scr string) bool { // the prompt line and the next hold the whole line
+		i, l := promptAt(scr)
+		return i >= 0 && i+1 < len(l) && l[i]+l[i+1] == "spp > "+long
+	}
+	s.waitScreen("the long line", wrapped)
+	startDaemon(t, "127.0.0.1:"+sp, 3, "vf")
+	scr = s.waitScreen("sec 3 connecting", func(scr string) bool { return strings.Contains(scr, "sec 3 (vf) connected from") })
+	i, lines = promptAt(scr)
+	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 3 (vf) connected from 127.0.0.1:") || !wrapped(scr) {
+		t.Fatalf("the notice broke the wrapped line:\n%s", scr)
+	}
+	s.keys("C-u")
+	s.waitScreen("an empty line", func(scr string) bool { return lastLine(scr) == "spp >" })
+
+	// Entering sec 2 changes the prompt; a bad command is one line.
+	s.keys("sec 2", "Enter")
+	s.waitScreen("the sec 2 prompt", func(scr string) bool { return lastLine(scr) == "spp [sec 2] >" })
+	s.keys("component 2", "Enter")
+	s.waitScreen("the error", func(scr string) bool {
+		return strings.Contains(scr, "component 2: component: needs CORE and TYPE") && lastLine(scr) == "spp [sec 2] >"
+	})
+	s.keys("bye", "Enter")
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if exec.Command("tmux", "-L", s.sock, "has-session", "-t", "spp").Run() != nil {
+			break // spp left, its terminal closed
+		}
+		if time.Now().After(end) {
+			t.Fatalf("bye did not leave:\n%s", s.screen())
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "stderr")); len(b) > 0 {
+		t.Errorf("stderr: %s", b)
+	}
+	h, _ := os.ReadFile(filepath.Join(dir, "hist"))
+	if want := "sec 1;status\nsec 2\ncomponent 2\nbye\n"; string(h) != want {
+		t.Errorf("history %q, want %q", h, want)
+	}
+}
