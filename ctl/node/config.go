@@ -275,7 +275,8 @@ func (c *Config) check() error {
 		return bad("primary.rings", "%d is not in 1..1024", p.Rings)
 	}
 
-	names := map[string]string{"primary": "primary"}
+	// log/<name>.log: these three are taken by spp up itself.
+	names := map[string]string{"primary": "primary", "spp": "the shell", "node": "spp up"}
 	useName := func(key, name string) error {
 		if !nameRe.MatchString(name) {
 			return bad(key, "%q: letters, digits, _ and - only", name)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -26,6 +27,9 @@ type run struct {
 	out       io.Writer // progress, tables, verdict
 	sh        *shellRunner
 	demo      bool
+
+	outMu      sync.Mutex  // one message at a time
+	termShared atomic.Bool // the operator's shell runs on our terminal
 
 	mu          sync.Mutex // guards everything below
 	state       State
@@ -46,8 +50,22 @@ const (
 	stopGrace  = 5 * time.Second  // between asking a process to stop and killing it
 )
 
+// say reports progress. While the operator's shell owns the terminal, a
+// message goes on lines of its own ("\r\n" around it: the shell's prompt
+// may be half typed), and everything also goes to log/node.log.
 func (r *run) say(format string, a ...any) {
-	fmt.Fprintf(r.out, "node: "+format+"\n", a...)
+	msg := fmt.Sprintf("node: "+format, a...)
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	if f, err := os.OpenFile(logPathOf(r.logDir, "node"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+		fmt.Fprintf(f, "%s %s\n", time.Now().Format("15:04:05.000"), msg)
+		f.Close()
+	}
+	if r.termShared.Load() {
+		fmt.Fprintf(r.out, "\r\n%s\r\n", msg)
+	} else {
+		fmt.Fprintln(r.out, msg)
+	}
 }
 
 // up starts the node and then runs the demo or the operator's shell. It
@@ -201,7 +219,7 @@ func (r *run) start() error {
 		return err
 	}
 	// Fresh logs for this run; a restart of the group appends.
-	names := []string{"primary", "spp"}
+	names := []string{"primary", "spp", "node"}
 	for _, s := range r.c.Secondary {
 		names = append(names, s.Name)
 	}
@@ -607,6 +625,7 @@ func (r *run) operatorShell() int {
 	if err == nil {
 		r.interactive = true
 		r.shellCmd = cmd
+		r.termShared.Store(true)
 	}
 	r.mu.Unlock()
 	if err == nil {
@@ -615,6 +634,7 @@ func (r *run) operatorShell() int {
 	r.mu.Lock()
 	r.interactive = false
 	r.mu.Unlock()
+	r.termShared.Store(false)
 	if err != nil {
 		r.say("shell: %v", err)
 	}
