@@ -50,8 +50,14 @@ terminal, reads commands from it). Type help in the shell for its commands.
 `
 
 // run is spp with its arguments and streams; it returns the exit status
-// (0 success, 1 a command failed, 2 bad usage or cannot listen).
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// (0 success, 1 a command failed, 2 bad usage or cannot listen, 3 a bug).
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if e := recover(); e != nil { // one line, never a stack trace
+			fmt.Fprintf(stderr, "spp: internal error: %v\n", e)
+			code = 3
+		}
+	}()
 	if len(args) > 0 && (args[0] == "up" || args[0] == "down") {
 		return node.Main(args)
 	}
@@ -80,7 +86,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	interactive := len(srcs) == 0 && isTerminal(stdin)
+	// Interactive needs a terminal both ways; with stdout piped, lines typed
+	// are read like a file.
+	interactive := len(srcs) == 0 && isTerminal(stdin) && isTerminal(stdout)
 	sh := &Shell{json: *jsonOut, interactive: interactive, out: stdout, errw: stderr}
 	sh.color = isTerminal(stderr)
 	sh.con = &console{w: stderr}

@@ -195,8 +195,13 @@ func askProcess(c net.Conn, dec *json.Decoder, primary bool) (*reply, error) {
 	if e := r.firstError(); e != "" {
 		return nil, errors.New(e)
 	}
+	if primary && r.ProcessType != "" && r.ProcessType != proto.TypePrimary {
+		return nil, fmt.Errorf("a %s on the primary port", r.ProcessType)
+	}
 	if !primary {
 		switch {
+		case r.ProcessType == proto.TypePrimary:
+			return nil, errors.New("the primary on the secondary port")
 		case r.ClientID == nil:
 			return nil, errors.New("the reply to process has no client_id")
 		case *r.ClientID < 0 || *r.ClientID >= 128:
@@ -404,7 +409,7 @@ func (p *Proc) deliver(raw json.RawMessage) {
 	p.mu.Lock()
 	if len(p.pending) == 0 {
 		p.mu.Unlock()
-		p.srv.notify(fmt.Sprintf("%s sent a reply nobody asked for; ignored: %s", p.Label(), raw))
+		p.srv.notify(fmt.Sprintf("%s sent a reply nobody asked for; ignored: %s", p.Label(), short(raw)))
 		return
 	}
 	c := p.pending[0]
@@ -414,8 +419,17 @@ func (p *Proc) deliver(raw json.RawMessage) {
 	}
 	p.mu.Unlock()
 	if c.abandoned {
-		p.srv.notify(fmt.Sprintf("late reply from %s to %q ignored: %s", p.Label(), c.what, raw))
+		p.srv.notify(fmt.Sprintf("late reply from %s to %q ignored: %s", p.Label(), c.what, short(raw)))
 	}
+}
+
+// short cuts a reply for a one-line notice.
+func short(raw []byte) string {
+	const max = 160
+	if len(raw) > max {
+		return string(raw[:max]) + "..."
+	}
+	return string(raw)
 }
 
 // shutdown fails every pending call and unregisters the process.

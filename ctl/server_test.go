@@ -86,6 +86,7 @@ func TestHandshakeRejects(t *testing.T) {
 	replyTimeout = 200 * time.Millisecond
 	ts := newTestShell(t)
 	for _, c := range []struct{ reply, notice string }{
+		{`{"results":[{"result":"success"}],"client_id":1,"process_type":"primary"}`, "the primary on the secondary port"},
 		{`{"results":[{"result":"success"}],"client_id":200,"process_type":"vf"}`, "client_id 200 is out of range"},
 		{`{"results":[{"result":"success"}],"process_type":"vf"}`, "has no client_id"},
 		{`{"results":[{"result":"error","error_details":{"message":"bad value(command)"}}]}`, "process: bad value(command)"},
@@ -113,6 +114,15 @@ func TestHandshakeRejects(t *testing.T) {
 		}
 		conn.Close()
 	}
+	// A secondary on the primary port.
+	conn, err := net.Dial("tcp", ts.priAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	bufio.NewReader(conn).ReadString('\n')
+	conn.Write([]byte(`{"results":[{"result":"success"}],"client_id":1,"process_type":"vf"}` + "\n"))
+	waitFor(t, "rejected", func() bool { return strings.Contains(ts.notes.String(), "process: a vf on the primary port") })
 	if n := len(ts.srv.Procs()); n != 0 {
 		t.Errorf("%d registered", n)
 	}
