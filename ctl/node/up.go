@@ -80,14 +80,18 @@ func (r *run) up() int {
 	go r.onSignals(sigs)
 
 	if err := r.start(); err != nil {
-		r.say("%v", err)
+		if !r.isStopping() {
+			r.say("%v", err)
+		}
 		r.teardown()
 		return 1
 	}
 	status := 0
 	if r.demo {
 		if err := r.runDemo(); err != nil {
-			r.say("demo failed: %v", err)
+			if !r.isStopping() { // else a signal stopped the node under the demo
+				r.say("demo failed: %v", err)
+			}
 			status = 1
 		}
 	} else {
@@ -193,6 +197,12 @@ func hugeFreeMB() (int, bool) {
 		return 0, false
 	}
 	return free * sizeKB / 1024, true
+}
+
+func (r *run) isStopping() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopping
 }
 
 func (r *run) logf(format string, a ...any) { r.say(format, a...) }
