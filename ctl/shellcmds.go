@@ -1,0 +1,267 @@
+package main
+
+// The shell commands of the table (commands.go): what they do.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (sh *Shell) cmdStatus(a []string) error {
+	if len(a) > 0 {
+		return fmt.Errorf("status takes no arguments (sec N;status asks a process)")
+	}
+	procs := sh.srv.Procs()
+	if sh.json {
+		type row struct {
+			Type     string `json:"process_type"`
+			ClientID *int   `json:"client_id,omitempty"`
+			Peer     string `json:"peer"`
+			Since    string `json:"since"`
+		}
+		rows := []row{}
+		for _, p := range procs {
+			r := row{Type: p.Type, Peer: p.Peer, Since: p.Since.Format(time.RFC3339)}
+			if !p.Primary {
+				id := p.ID
+				r.ClientID = &id
+			}
+			rows = append(rows, r)
+		}
+		b, _ := json.Marshal(rows)
+		fmt.Fprintf(sh.out, "%s\n", b)
+		return nil
+	}
+	var b bytes.Buffer
+	renderProcs(&b, procs, time.Now())
+	sh.out.Write(b.Bytes())
+	return nil
+}
+
+func (sh *Shell) cmdPri(a []string) error {
+	if len(a) > 0 {
+		return fmt.Errorf("pri;CMD sends CMD (did you mean pri;%s?)", strings.Join(a, " "))
+	}
+	sh.ctx = &target{pri: true}
+	return nil
+}
+
+func (sh *Shell) cmdSec(a []string) error {
+	if len(a) != 1 {
+		if len(a) > 1 {
+			return fmt.Errorf("sec N;CMD sends CMD (did you mean sec %s;%s?)", a[0], strings.Join(a[1:], " "))
+		}
+		return fmt.Errorf("sec needs a client id: sec N, or sec N;CMD")
+	}
+	id, err := parseID(a[0])
+	if err != nil {
+		return err
+	}
+	t := target{id: id}
+	sh.ctx = &t
+	if sh.srv.Lookup(t) == nil {
+		fmt.Fprintf(sh.out, "note: %s is not connected (yet)\n", t)
+	}
+	return nil
+}
+
+func (sh *Shell) cmdEnd(a []string) error {
+	if sh.ctx == nil {
+		return fmt.Errorf("not inside a process (sec N enters one)")
+	}
+	sh.ctx = nil
+	return nil
+}
+
+func (sh *Shell) cmdWait(a []string) error {
+	var t target
+	switch {
+	case len(a) >= 1 && len(a) <= 2 && a[0] == "pri":
+		t, a = target{pri: true}, a[1:]
+	case len(a) >= 2 && len(a) <= 3 && a[0] == "sec":
+		id, err := parseID(a[1])
+		if err != nil {
+			return err
+		}
+		t, a = target{id: id}, a[2:]
+	default:
+		return fmt.Errorf("usage: wait pri [TIMEOUT] | wait sec N [TIMEOUT]")
+	}
+	d := waitDefault
+	if len(a) == 1 {
+		var err error
+		if d, err = parseTimeout(a[0]); err != nil {
+			return err
+		}
+	}
+	if sh.srv.Wait(t, d) == nil {
+		return fmt.Errorf("%s did not connect within %v", t, d)
+	}
+	return nil
+}
+
+// parseTimeout reads seconds ("30", "0.5") or a Go duration ("500ms").
+func parseTimeout(s string) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 {
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("bad TIMEOUT %q (seconds, or like 500ms)", s)
+}
+
+// maxDepth bounds playback inside playback (a file playing itself).
+const maxDepth = 8
+
+func (sh *Shell) cmdPlayback(a []string) error {
+	if len(a) != 1 {
+		return fmt.Errorf("usage: playback FILE")
+	}
+	if sh.depth >= maxDepth {
+		return fmt.Errorf("playback nested more than %d deep", maxDepth)
+	}
+	f, err := os.Open(a[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// A file's sec N does not outlive the file.
+	saved := sh.ctx
+	sh.depth++
+	ok := sh.runScript(f, a[0])
+	sh.depth--
+	sh.ctx = saved
+	if !ok {
+		return errReported
+	}
+	return nil
+}
+
+func (sh *Shell) cmdRecord(a []string) error {
+	if len(a) != 1 {
+		return fmt.Errorf("usage: record FILE")
+	}
+	f, err := os.OpenFile(a[0], os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if sh.rec != nil {
+		sh.rec.Close()
+	}
+	sh.rec = f
+	fmt.Fprintf(sh.out, "recording to %s\n", a[0])
+	return nil
+}
+
+func (sh *Shell) cmdHistory(a []string) error {
+	if len(a) > 0 {
+		return fmt.Errorf("history takes no arguments")
+	}
+	for i, h := range sh.history {
+		fmt.Fprintf(sh.out, "%5d  %s\n", i+1, h)
+	}
+	return nil
+}
+
+func (sh *Shell) cmdBye(a []string) error {
+	if len(a) > 1 || len(a) == 1 && a[0] != "sec" && a[0] != "all" {
+		return fmt.Errorf("usage: bye [sec|all]")
+	}
+	sh.quit = true
+	if len(a) == 0 {
+		return nil
+	}
+	ok := true
+	exit := []byte(`{"command":"exit"}`)
+	for _, p := range sh.srv.Procs() {
+		if p.Primary {
+			continue
+		}
+		ok = sh.send(&group{tgt: p.target(), cmds: [][]byte{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) && ok
+	}
+	if a[0] == "all" {
+		ok = sh.send(&group{tgt: target{pri: true}, cmds: [][]byte{exit}, labels: []string{"bye: pri;exit"}}) && ok
+	}
+	if !ok {
+		return errReported
+	}
+	return nil
+}
+
+func (sh *Shell) cmdHelp(a []string) error {
+	if len(a) == 0 {
+		fmt.Fprint(sh.out, helpText())
+		return nil
+	}
+	if len(a) > 1 {
+		return fmt.Errorf("usage: help [CMD]")
+	}
+	name := strings.TrimPrefix(a[0], "{") // help {  → the raw batch
+	if name != a[0] {
+		fmt.Fprintln(sh.out, rawHelp)
+		return nil
+	}
+	h, ok := helpFor(a[0])
+	if !ok {
+		return fmt.Errorf("no command %q (help lists them)", a[0])
+	}
+	fmt.Fprint(sh.out, h)
+	return nil
+}
+
+// History: kept in ~/.spp_history ($SPP_HISTORY overrides), one line each.
+
+// maxHistory bounds what is loaded from the file.
+const maxHistory = 1000
+
+func historyPath() string {
+	if p := os.Getenv("SPP_HISTORY"); p != "" {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".spp_history")
+}
+
+func (sh *Shell) loadHistory() {
+	if sh.histPath == "" {
+		return
+	}
+	f, err := os.Open(sh.histPath)
+	if err != nil {
+		return // none yet
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); t != "" {
+			sh.history = append(sh.history, t)
+		}
+	}
+	if len(sh.history) > maxHistory {
+		sh.history = sh.history[len(sh.history)-maxHistory:]
+	}
+}
+
+func (sh *Shell) addHistory(t string) {
+	sh.history = append(sh.history, t)
+	if sh.histPath == "" {
+		return
+	}
+	f, err := os.OpenFile(sh.histPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return // history is a convenience; never stop the shell for it
+	}
+	fmt.Fprintln(f, t)
+	f.Close()
+}
