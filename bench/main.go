@@ -1,0 +1,187 @@
+// Command bench measures spp-go's components side by side with dpdk-testpmd
+// io forwarding on the same virtual devices (`make bench`), prints a table
+// and writes it to bench/results.json. docs/performance.md explains the
+// method.
+//
+// The CPU under test is CPU 1: the component's worker lcore (or testpmd's
+// one forwarding lcore) is alone there. Everything else runs on CPU 0: the
+// main lcores, the traffic generator, this program's Go threads.
+//
+// `bench gen ...` is the generator process the harness starts (gen.go).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+var (
+	binDir     string
+	logDir     string
+	prefixSeq  atomic.Int64
+	runs       int
+	interval   time.Duration
+	warmup     time.Duration
+	testpmdBin string
+	niceness   int
+)
+
+// Pool parameters when no spp_primary told us its own (testpmd's pool and
+// the generator's alone are made like spp_primary's).
+const (
+	defaultPoolMbufs = 16383
+	defaultRingSlots = 1024
+	poolCache        = 256 // common/dpdk CreateMbufPool's per-lcore cache
+)
+
+// newPrefix is a unique DPDK file prefix for one run.
+func newPrefix(what string) string {
+	return fmt.Sprintf("spp_bench_%d_%s%d", os.Getpid(), what, prefixSeq.Add(1))
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "gen" {
+		os.Exit(genMain(os.Args[2:]))
+	}
+	flag.IntVar(&runs, "runs", 3, "runs per figure (the median is reported)")
+	flag.DurationVar(&interval, "interval", 3*time.Second, "measured interval of one run")
+	flag.DurationVar(&warmup, "warmup", time.Second, "traffic before the measured interval")
+	flag.StringVar(&binDir, "bin", "bin", "directory of spp_primary, spp_vf, spp_mirror")
+	flag.StringVar(&logDir, "log", "log/bench", "directory for the processes' logs")
+	flag.StringVar(&testpmdBin, "testpmd", "dpdk-testpmd", "testpmd binary")
+	flag.IntVar(&niceness, "nice", -20, "nice value of the data-plane threads (the one under test, the generator); 0: leave them alone")
+	only := flag.String("only", "", "comma-separated scenario keys to run (default all): "+strings.Join(scenarioKeys(), ","))
+	out := flag.String("out", "bench/results.json", "where the results go (JSON)")
+	noTestpmd := flag.Bool("no-testpmd", false, "skip the testpmd runs")
+	noOurs := flag.Bool("no-ours", false, "skip our daemons' runs")
+	flag.Parse()
+	if err := run(*only, *out, !*noOurs, !*noTestpmd); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(only, out string, doOurs, doTestpmd bool) error {
+	if runs < 1 || interval < time.Second {
+		return fmt.Errorf("want -runs >= 1 and -interval >= 1s")
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("needs root (hugepages, /var/run/dpdk)")
+	}
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return err
+	}
+	if err := pinSelf(0); err != nil {
+		return err
+	}
+	scs, err := selectScenarios(only)
+	if err != nil {
+		return err
+	}
+	for _, d := range []string{"spp_primary", "spp_vf", "spp_mirror"} {
+		if _, err := os.Stat(filepath.Join(binDir, d)); err != nil && doOurs {
+			return fmt.Errorf("%s/%s is missing (make build)", binDir, d)
+		}
+	}
+	started := time.Now()
+	res := &results{
+		Date:     started.UTC().Format(time.RFC3339),
+		Runs:     runs,
+		Interval: interval.Seconds(),
+		Machine:  machine(),
+	}
+	sizes := poolSizes{mbufs: defaultPoolMbufs, ring: defaultRingSlots}
+
+	for _, sc := range scs {
+		row := &row{Key: sc.key, Scenario: sc.name, Ports: sc.ports, Target: sc.target, Source: sc.source()}
+		fmt.Printf("%-10s", sc.key)
+		for r := 0; r < runs; r++ {
+			// Ours and testpmd alternate, so that a change in the
+			// machine's load hits both alike.
+			if doOurs {
+				rr, sz, err := runOurs(sc)
+				row.Ours.add(rr, err)
+				if err == nil && sz.mbufs > 0 {
+					sizes = sz
+				}
+				progress(err)
+			}
+			if doTestpmd {
+				rr, err := runTestpmd(sc, sizes)
+				row.Testpmd.add(rr, err)
+				progress(err)
+			}
+		}
+		row.finish()
+		fmt.Println()
+		res.Rows = append(res.Rows, row)
+	}
+
+	// The generator alone, for each traffic mix used.
+	seen := map[string]bool{}
+	for _, sc := range scs {
+		if sc.dst == "" || seen[sc.dst] {
+			continue
+		}
+		seen[sc.dst] = true
+		c := &capacity{Dst: sc.dst}
+		fmt.Printf("source %-5s", sc.dst)
+		for r := 0; r < runs; r++ {
+			rr, err := runCapacity(sc.dst, sizes)
+			c.add(rr, err)
+			progress(err)
+		}
+		c.finish()
+		fmt.Println()
+		res.Sources = append(res.Sources, c)
+	}
+	for _, row := range res.Rows {
+		for _, c := range res.Sources {
+			if c.Dst == row.dst() {
+				row.SourceCapacity = c.Mpps
+			}
+		}
+	}
+
+	if doOurs && (only == "" || strings.Contains(only, "control")) {
+		fmt.Print("control   ")
+		c, err := runControl()
+		progress(err)
+		fmt.Println()
+		if err != nil {
+			c = &control{Error: err.Error()}
+		}
+		res.Control = c
+	}
+	res.Seconds = time.Since(started).Seconds()
+	res.print(os.Stdout)
+	return res.write(out)
+}
+
+// progress prints one mark per run: . ok, E failed (the error goes to the
+// results).
+func progress(err error) {
+	if err != nil {
+		fmt.Print("E")
+		return
+	}
+	fmt.Print(".")
+}
+
+func machine() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	model := ""
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			model = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+			break
+		}
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s, %s", host, model)
+}

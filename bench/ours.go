@@ -1,0 +1,198 @@
+package main
+
+// Our daemons under test: spp_primary, a generator when the scenario needs
+// one, and spp_vf or spp_mirror with the component on a worker lcore on
+// CPU 1.
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+// Lcores: spp_primary's main on CPU 0; the secondary's main on CPU 0 and
+// its one worker, the component under test, on CPU 1.
+const (
+	primLcore     = 0
+	secMainLcore  = 1
+	secWorkerCore = 2
+)
+
+// Names spp_primary gives to what it shares (docs/architecture.md).
+const (
+	sppPool  = "spp_mbuf_pool"
+	sppRing0 = "spp_ring0"
+)
+
+type ours struct {
+	prefix     string
+	srvP, srvS *server
+	prim, sec  *child
+	pc, sc     *conn
+	gen        *genProc
+	idleInUse  uint64 // the pool's in_use before any traffic
+	poolSize   uint64
+	ringSize   uint64
+}
+
+func startOurs(sc *scenario) (o *ours, err error) {
+	o = &ours{prefix: newPrefix("ours")}
+	defer func() {
+		if err != nil {
+			o.close()
+		}
+	}()
+	if o.srvP, err = listen(); err != nil {
+		return o, err
+	}
+	if o.srvS, err = listen(); err != nil {
+		return o, err
+	}
+	argv := []string{filepath.Join(binDir, "spp_primary"), fmt.Sprintf("--lcores=%d@0", primLcore),
+		"--file-prefix=" + o.prefix, "--proc-type=primary", "--no-pci", "--log-level=lib.eal:warning",
+		"--", "-p", "0x0", "-n", "1", "-s", o.srvP.addr()}
+	if o.prim, err = startChild("spp_primary", argv, nil, nil); err != nil {
+		return o, err
+	}
+	if o.pc, err = o.srvP.accept(20*time.Second, o.prim); err != nil {
+		return o, err
+	}
+	if _, err = o.pc.do(cmd{"command": "process"}); err != nil {
+		return o, fmt.Errorf("spp_primary: %v", err)
+	}
+	st, err := o.pc.status()
+	if err != nil {
+		return o, fmt.Errorf("spp_primary status: %v", err)
+	}
+	if st.Mempool == nil {
+		return o, fmt.Errorf("spp_primary status has no mempool")
+	}
+	o.idleInUse, o.poolSize = st.Mempool.InUse, st.Mempool.Size
+	if r, ok := st.ring("ring0"); ok {
+		o.ringSize = r.Capacity
+	}
+
+	if sc.dst != "" {
+		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: sppPool, ring: sppRing0, dst: sc.dst}); err != nil {
+			return o, err
+		}
+	}
+
+	argv = []string{filepath.Join(binDir, sc.daemon), fmt.Sprintf("--lcores=%d@0,%d@1", secMainLcore, secWorkerCore),
+		"--file-prefix=" + o.prefix, "--proc-type=secondary", "--no-pci", "--log-level=lib.eal:warning",
+		"--", "--client-id", "1", "-s", o.srvS.addr()}
+	if sc.daemon == "spp_mirror" {
+		argv = append(argv, "--copy", "shallow")
+	}
+	if o.sec, err = startChild(sc.daemon, argv, nil, nil); err != nil {
+		return o, err
+	}
+	if o.sc, err = o.srvS.accept(20*time.Second, o.sec); err != nil {
+		return o, err
+	}
+	if _, err = o.sc.do(cmd{"command": "process"}); err != nil {
+		return o, fmt.Errorf("%s: %v", sc.daemon, err)
+	}
+	for _, b := range sc.batches() {
+		if _, err = o.sc.do(b...); err != nil {
+			return o, fmt.Errorf("%s: %v", sc.daemon, err)
+		}
+	}
+	return o, nil
+}
+
+// thread finds the worker thread under test and boosts it.
+func (o *ours) thread() (int, error) {
+	tid, err := threadByName(o.sec.pid(), fmt.Sprintf("rte-worker-%d", secWorkerCore))
+	if err != nil {
+		return 0, err
+	}
+	return tid, boost(tid)
+}
+
+// sample reads the counters of the component's ports, its worker's CPU
+// time and the generator's counters.
+func (o *ours) sample(sc *scenario, tid int) (sample, error) {
+	var s sample
+	t0 := time.Now()
+	st, err := o.sc.status()
+	if err != nil {
+		return s, err
+	}
+	cpu, err := schedstat(o.sec.pid(), tid)
+	if err != nil {
+		return s, err
+	}
+	s.at = t0.Add(time.Since(t0) / 2)
+	for _, p := range sc.out {
+		s.out += st.port(p).Tx
+	}
+	s.drops = st.drops()
+	s.cpu = cpu
+	if o.gen != nil {
+		g, err := o.gen.stats()
+		if err != nil {
+			return s, err
+		}
+		s.gen = &g
+	}
+	return s, nil
+}
+
+// idle stops the traffic: the generator first, then, once the component
+// has emptied the ring, the component. It returns the pool's in_use then.
+func (o *ours) idle() (uint64, error) {
+	if o.gen != nil {
+		if err := o.gen.stop(); err != nil {
+			return 0, err
+		}
+		o.gen = nil
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+			st, err := o.pc.status()
+			if err != nil {
+				return 0, err
+			}
+			if r, ok := st.ring("ring0"); !ok || r.Count == 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if _, err := o.sc.do(component(secWorkerCore, "none", nil, nil), flush()); err != nil {
+		return 0, err
+	}
+	st, err := o.pc.status()
+	if err != nil {
+		return 0, err
+	}
+	return st.Mempool.InUse, nil
+}
+
+// close stops everything (exit commands first, then kills) and cleans the
+// prefix up.
+func (o *ours) close() {
+	if o.sc != nil {
+		o.sc.do(cmd{"command": "exit"})
+		o.sc.close()
+	}
+	if o.sec != nil {
+		o.sec.wait(10 * time.Second)
+	}
+	if o.gen != nil {
+		o.gen.stop()
+	}
+	if o.pc != nil {
+		o.pc.do(cmd{"command": "exit"})
+		o.pc.close()
+	}
+	if o.prim != nil {
+		o.prim.wait(10 * time.Second)
+	}
+	if o.srvP != nil {
+		o.srvP.close()
+	}
+	if o.srvS != nil {
+		o.srvS.close()
+	}
+	cleanPrefix(o.prefix)
+}

@@ -1,0 +1,304 @@
+package main
+
+// One run of each kind: our daemons, testpmd, the generator alone, and the
+// control-plane figures.
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// sample is the counters at one instant.
+type sample struct {
+	at    time.Time // when they were read (the middle of the request)
+	out   uint64    // packets sent on the output ports
+	drops uint64
+	cpu   cpuTimes // of the thread under test
+	gen   *genStats
+}
+
+// runResult is one run's measured interval.
+type runResult struct {
+	Mpps       float64 `json:"mpps"`           // output packets per second of wall clock
+	MppsPerCPU float64 `json:"mpps_per_cpu_s"` // output packets per second the worker thread was on CPU 1
+	CPUShare   float64 `json:"cpu_share"`      // that CPU time / the interval
+	Drops      uint64  `json:"drops"`
+	Seconds    float64 `json:"seconds"`
+	// The generator, when there is one: its rate, and the share of its
+	// CPU time it spent waiting because the ring was full (the consumer
+	// was the bottleneck then).
+	SourceMpps     float64 `json:"source_mpps,omitempty"`
+	SourceWaitFull float64 `json:"source_wait_full,omitempty"`
+	// Ours: the pool's in_use before the traffic and once it stopped.
+	IdleInUse *uint64 `json:"mempool_in_use_idle,omitempty"`
+	InUse     *uint64 `json:"mempool_in_use_after,omitempty"`
+}
+
+func between(a, b sample) runResult {
+	dt := b.at.Sub(a.at).Seconds()
+	pk := float64(b.out - a.out)
+	cpu := (b.cpu.run - a.cpu.run).Seconds()
+	r := runResult{Mpps: pk / dt / 1e6, Seconds: dt, Drops: b.drops - a.drops, CPUShare: cpu / dt}
+	if cpu > 0 {
+		r.MppsPerCPU = pk / cpu / 1e6
+	}
+	if a.gen != nil && b.gen != nil {
+		r.SourceMpps = float64(b.gen.Sent-a.gen.Sent) / dt / 1e6
+		if run := (b.gen.cpu.run - a.gen.cpu.run).Seconds(); run > 0 {
+			r.SourceWaitFull = float64(b.gen.WaitNs-a.gen.WaitNs) / 1e9 / run
+		}
+	}
+	return r
+}
+
+type poolSizes struct{ mbufs, ring uint64 }
+
+func runOurs(sc *scenario) (runResult, poolSizes, error) {
+	o, err := startOurs(sc)
+	if err != nil {
+		return runResult{}, poolSizes{}, err
+	}
+	defer o.close()
+	sz := poolSizes{mbufs: o.poolSize, ring: o.ringSize}
+	tid, err := o.thread()
+	if err != nil {
+		return runResult{}, sz, err
+	}
+	time.Sleep(warmup)
+	s0, err := o.sample(sc, tid)
+	if err != nil {
+		return runResult{}, sz, err
+	}
+	time.Sleep(interval)
+	s1, err := o.sample(sc, tid)
+	if err != nil {
+		return runResult{}, sz, err
+	}
+	r := between(s0, s1)
+	if s1.out == s0.out {
+		return r, sz, fmt.Errorf("%s: no packets went out", sc.key)
+	}
+	inUse, err := o.idle()
+	if err != nil {
+		return r, sz, fmt.Errorf("stopping the traffic: %v", err)
+	}
+	idle := o.idleInUse
+	r.IdleInUse, r.InUse = &idle, &inUse
+	return r, sz, nil
+}
+
+func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
+	prefix := newPrefix("tp")
+	defer cleanPrefix(prefix)
+	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.vdevs, topology: sc.topology, mbufs: sz.mbufs})
+	if err != nil {
+		return runResult{}, err
+	}
+	defer tp.c.kill()
+	var gen *genProc
+	if sc.dst != "" {
+		// testpmd's own names: its pool for socket 0 and the ring
+		// under its net_ring0 port.
+		preload, err := testpmdMempoolDrivers(testpmdBin)
+		if err != nil {
+			return runResult{}, err
+		}
+		gen, err = startGen(genSetup{prefix: prefix, pool: "mb_pool_0", ring: "ETH_RXTX0_net_ring0", dst: sc.dst, preload: preload})
+		if err != nil {
+			return runResult{}, err
+		}
+		defer gen.c.kill()
+	}
+	if _, err := tp.do("start"); err != nil {
+		return runResult{}, err
+	}
+	tid, err := tp.thread()
+	if err != nil {
+		return runResult{}, err
+	}
+	read := func() (sample, error) {
+		var s sample
+		t0 := time.Now()
+		ports, err := tp.stats()
+		if err != nil {
+			return s, err
+		}
+		if s.cpu, err = schedstat(tp.c.pid(), tid); err != nil {
+			return s, err
+		}
+		s.at = t0.Add(time.Since(t0) / 2)
+		for _, p := range ports {
+			s.out += p.tx
+			s.drops += p.drops
+		}
+		if gen != nil {
+			g, err := gen.stats()
+			if err != nil {
+				return s, err
+			}
+			s.gen = &g
+		}
+		return s, nil
+	}
+	time.Sleep(warmup)
+	s0, err := read()
+	if err != nil {
+		return runResult{}, err
+	}
+	time.Sleep(interval)
+	s1, err := read()
+	if err != nil {
+		return runResult{}, err
+	}
+	r := between(s0, s1)
+	if gen != nil {
+		if err := gen.stop(); err != nil {
+			return r, err
+		}
+	}
+	if err := tp.quit(); err != nil {
+		return r, err
+	}
+	if s1.out == s0.out {
+		return r, fmt.Errorf("%s: no packets went out", sc.key)
+	}
+	return r, nil
+}
+
+// runCapacity measures the generator alone: it fills a ring that a sink
+// on CPU 1 drains (reading each frame's destination MAC, as a classifier
+// would), with a pool and a ring like spp_primary's.
+func runCapacity(dst string, sz poolSizes) (runResult, error) {
+	prefix := newPrefix("gen")
+	defer cleanPrefix(prefix)
+	gen, err := startGen(genSetup{prefix: prefix, pool: "bench_pool", ring: "bench_ring", dst: dst,
+		create: true, poolSize: sz.mbufs, ringSize: sz.ring, sink: true})
+	if err != nil {
+		return runResult{}, err
+	}
+	defer gen.c.kill()
+	read := func() (sample, error) {
+		var s sample
+		t0 := time.Now()
+		g, err := gen.stats()
+		if err != nil {
+			return s, err
+		}
+		s.at = t0.Add(time.Since(t0) / 2)
+		s.out, s.cpu, s.gen = g.Sent, g.cpu, &g
+		return s, nil
+	}
+	time.Sleep(warmup)
+	s0, err := read()
+	if err != nil {
+		return runResult{}, err
+	}
+	time.Sleep(interval)
+	s1, err := read()
+	if err != nil {
+		return runResult{}, err
+	}
+	r := between(s0, s1)
+	// Its capacity per CPU-second leaves out the time it waited for the
+	// sink: it could have made packets then.
+	busy := (s1.cpu.run - s0.cpu.run).Seconds() - float64(s1.gen.WaitNs-s0.gen.WaitNs)/1e9
+	if busy > 0 {
+		r.MppsPerCPU = float64(s1.out-s0.out) / busy / 1e6
+	}
+	return r, gen.stop()
+}
+
+// control is the control-plane figures, taken on a forward component
+// running at full speed (null0 -> null1).
+type control struct {
+	StatusMedianMs float64 `json:"status_rtt_median_ms"`
+	StatusP90Ms    float64 `json:"status_rtt_p90_ms"`
+	StatusMaxMs    float64 `json:"status_rtt_max_ms"`
+	StatusN        int     `json:"status_n"`
+	FlushMedianMs  float64 `json:"flush_median_ms"`
+	FlushMaxMs     float64 `json:"flush_max_ms"`
+	FlushFirstMs   float64 `json:"flush_first_ms"` // the first one also hotplugs null2
+	FlushN         int     `json:"flush_n"`
+	Received       uint64  `json:"received"`
+	Sent           uint64  `json:"sent"`
+	Dropped        uint64  `json:"dropped"`
+	Lost           int64   `json:"lost"` // received - sent - dropped
+	Error          string  `json:"error,omitempty"`
+}
+
+const (
+	statusN = 100
+	flushN  = 20
+)
+
+func runControl() (*control, error) {
+	sc := scenarios[0] // forward null0 -> null1
+	o, err := startOurs(sc)
+	if err != nil {
+		return nil, err
+	}
+	defer o.close()
+	time.Sleep(warmup)
+	c := &control{StatusN: statusN, FlushN: flushN}
+
+	var rtt []time.Duration
+	for i := 0; i < statusN; i++ {
+		t0 := time.Now()
+		if _, err := o.sc.status(); err != nil {
+			return nil, err
+		}
+		rtt = append(rtt, time.Since(t0))
+	}
+	c.StatusMedianMs, c.StatusP90Ms, c.StatusMaxMs = pct(rtt, 50), pct(rtt, 90), pct(rtt, 100)
+
+	// Flushes under load: the forward's output moves between null1 and
+	// null2 and back, each a batch of one component and a flush.
+	var fl []time.Duration
+	for i := 0; i <= flushN; i++ {
+		out := []string{"null2", "null1"}[i%2]
+		t0 := time.Now()
+		if _, err := o.sc.do(component(secWorkerCore, "forward", []string{"null0"}, []string{out}), flush()); err != nil {
+			return nil, err
+		}
+		d := time.Since(t0)
+		if i == 0 {
+			c.FlushFirstMs = ms(d)
+			continue
+		}
+		fl = append(fl, d)
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.FlushMedianMs, c.FlushMaxMs = pct(fl, 50), pct(fl, 100)
+
+	// Stop, then every packet received on null0 must have been sent on
+	// null1 or null2, or counted as dropped.
+	if _, err := o.idle(); err != nil {
+		return nil, err
+	}
+	st, err := o.sc.status()
+	if err != nil {
+		return nil, err
+	}
+	c.Received = st.port("null0").Rx
+	c.Sent = st.port("null1").Tx + st.port("null2").Tx
+	c.Dropped = st.drops()
+	c.Lost = int64(c.Received) - int64(c.Sent) - int64(c.Dropped)
+	return c, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// pct is the p-th percentile (nearest rank) in milliseconds.
+func pct(ds []time.Duration, p int) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration{}, ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := (p*len(s) + 99) / 100
+	if i < 1 {
+		i = 1
+	}
+	return ms(s[i-1])
+}

@@ -1,0 +1,163 @@
+package main
+
+// dpdk-testpmd in interactive mode over a pipe: the baseline.
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Lcores of testpmd: main on CPU 0, the one forwarding lcore on CPU 1.
+const (
+	tpMainLcore = 0
+	tpFwdLcore  = 1
+)
+
+const tpPrompt = "testpmd> "
+
+type testpmd struct {
+	c   *child
+	in  io.WriteCloser
+	out chan string
+}
+
+// tpSetup is a testpmd run: its vdevs (port ids in this order) and port
+// topology (paired or chained).
+type tpSetup struct {
+	prefix   string
+	vdevs    []string
+	topology string
+	mbufs    uint64 // --total-num-mbufs, as many as spp_primary's pool
+}
+
+func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
+	// stdbuf: testpmd prints with stdio, which a pipe would hold back
+	// until exit; line buffering hands each line over as it is printed.
+	// (stdbuf execs testpmd: the pid stays the same.)
+	argv := []string{"stdbuf", "-oL", bin, fmt.Sprintf("--lcores=%d@0,%d@1", tpMainLcore, tpFwdLcore),
+		"--file-prefix=" + s.prefix, "--proc-type=primary", "--no-pci", "--log-level=lib.eal:warning"}
+	for _, v := range s.vdevs {
+		argv = append(argv, "--vdev="+v)
+	}
+	argv = append(argv, "--", "-i", "--forward-mode=io", "--nb-cores=1", "--burst=32",
+		"--rxq=1", "--txq=1", fmt.Sprintf("--total-num-mbufs=%d", s.mbufs),
+		fmt.Sprintf("--mbcache=%d", poolCache), "--port-topology="+s.topology)
+	t := &testpmd{out: make(chan string, 256)}
+	var out io.Reader
+	var err error
+	if t.c, err = startChild("testpmd", argv, &t.in, &out); err != nil {
+		return nil, err
+	}
+	go func() {
+		buf := make([]byte, 1<<16)
+		for {
+			n, err := out.Read(buf)
+			if n > 0 {
+				t.out <- string(buf[:n])
+			}
+			if err != nil {
+				close(t.out)
+				return
+			}
+		}
+	}()
+	if _, err := t.until(tpPrompt, 30*time.Second); err != nil {
+		t.c.kill()
+		return nil, fmt.Errorf("testpmd did not start (%v); see %s/testpmd.log", err, logDir)
+	}
+	return t, nil
+}
+
+// until collects output until it contains s.
+func (t *testpmd) until(s string, d time.Duration) (string, error) {
+	var b strings.Builder
+	timeout := time.After(d)
+	for {
+		select {
+		case chunk, ok := <-t.out:
+			if !ok {
+				return b.String(), io.EOF
+			}
+			b.WriteString(chunk)
+			if strings.Contains(b.String(), s) {
+				return b.String(), nil
+			}
+		case <-timeout:
+			return b.String(), fmt.Errorf("no %q within %v", s, d)
+		}
+	}
+}
+
+// do runs one command and returns its output.
+func (t *testpmd) do(cmd string) (string, error) {
+	if _, err := io.WriteString(t.in, cmd+"\n"); err != nil {
+		return "", err
+	}
+	return t.until(tpPrompt, 10*time.Second)
+}
+
+// tpPort is one port's counters in `show port stats all`.
+type tpPort struct{ rx, tx, drops uint64 }
+
+var (
+	tpPortRe  = regexp.MustCompile(`NIC statistics for port (\d+)`)
+	tpFieldRe = regexp.MustCompile(`(RX-packets|RX-missed|RX-errors|RX-nombuf|TX-packets|TX-errors):\s+(\d+)`)
+)
+
+// stats reads every port's counters.
+func (t *testpmd) stats() (map[int]tpPort, error) {
+	out, err := t.do("show port stats all")
+	if err != nil {
+		return nil, err
+	}
+	ports := map[int]tpPort{}
+	cur := -1
+	for _, line := range strings.Split(out, "\n") {
+		if m := tpPortRe.FindStringSubmatch(line); m != nil {
+			cur, _ = strconv.Atoi(m[1])
+			ports[cur] = tpPort{}
+			continue
+		}
+		if cur < 0 {
+			continue
+		}
+		p := ports[cur]
+		for _, m := range tpFieldRe.FindAllStringSubmatch(line, -1) {
+			v, _ := strconv.ParseUint(m[2], 10, 64)
+			switch m[1] {
+			case "RX-packets":
+				p.rx = v
+			case "TX-packets":
+				p.tx = v
+			default:
+				p.drops += v
+			}
+		}
+		ports[cur] = p
+	}
+	if len(ports) == 0 {
+		return nil, fmt.Errorf("no port statistics in %q", out)
+	}
+	return ports, nil
+}
+
+// quit stops forwarding and testpmd.
+func (t *testpmd) quit() error {
+	io.WriteString(t.in, "stop\n")
+	io.WriteString(t.in, "quit\n")
+	t.in.Close()
+	return t.c.wait(20 * time.Second)
+}
+
+// thread finds the forwarding thread and boosts it.
+func (t *testpmd) thread() (int, error) {
+	tid, err := threadByName(t.c.pid(), fmt.Sprintf("rte-worker-%d", tpFwdLcore))
+	if err != nil {
+		return 0, err
+	}
+	return tid, boost(tid)
+}
