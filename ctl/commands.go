@@ -38,7 +38,6 @@ type command struct {
 
 // arg is one word position after a command's name.
 type arg struct {
-	list   bool                              // comma-separated values (RX[,RX..])
 	values func(c *compCtx) []prompt.Suggest // candidates; nil: none
 	// next, when set, replaces the remaining positions once this word is
 	// known (component CORE none takes no ports; wait pri takes no id).
@@ -114,7 +113,7 @@ func init() {
 				if w == "none" {
 					return nil
 				}
-				return []arg{{list: true, values: ports}, {list: true, values: ports}}
+				return []arg{{values: ports}, {values: ports}} // comma lists: "," ends a word too
 			}}},
 			build: buildComponent},
 		{name: "classifier_table", scope: procScope, forSec: true,

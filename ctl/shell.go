@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 // target is a process as the operator names it: pri, or sec N.
@@ -226,6 +228,9 @@ func (sh *Shell) send(g *group) bool {
 	}
 	raw, err := p.Send(batch, strings.Join(g.labels, "; "))
 	if err != nil {
+		if n > 1 {
+			err = fmt.Errorf("%v (batch of %d commands: outcome unknown)", err, n)
+		}
 		sh.fail(g.labels[0], err)
 		return false
 	}
@@ -243,7 +248,7 @@ func (sh *Shell) send(g *group) bool {
 		ok = false
 	}
 	for i, res := range r.Results {
-		if res.Result != "error" {
+		if res.Result != proto.Failure {
 			continue
 		}
 		msg := "error"
