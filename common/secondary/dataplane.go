@@ -1,0 +1,372 @@
+package secondary
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/yerden/go-dpdk/memzone"
+
+	"github.com/spp-go/spp/common/dpdk"
+	"github.com/spp-go/spp/common/engine"
+	"github.com/spp-go/spp/common/port"
+	"github.com/spp-go/spp/common/proto"
+)
+
+// Shared names (docs/architecture.md).
+const (
+	mbufPoolName = "spp_mbuf_pool"
+	ringPrefix   = "spp_ring"
+	// nicZone is the memzone where spp_primary lists the ethdev ids of
+	// nic0, nic1, ... (its -p mask, in order): a little-endian uint16
+	// count, then that many little-endian uint16 port ids.
+	nicZone = "spp_nic_ports"
+)
+
+// Descriptors of the ports a secondary sets up (vhost, pcap, null).
+const nbDesc = 1024
+
+// dataplane implements engine.Dataplane over common/dpdk.
+type dataplane struct {
+	pool        *dpdk.Mempool // the primary's spp_mbuf_pool: rx buffers
+	clonePool   *dpdk.Mempool // spp_mirror: copies come from here
+	deep        bool
+	nics        []uint16 // nicN -> ethdev id
+	pcapDir     string
+	vhostClient bool
+	logf        func(string, ...any)
+
+	mu     sync.Mutex
+	ports  map[port.Port]*openPort
+	tables map[int]*dpdk.MACTable // the table each classifier lcore uses now
+}
+
+// openPort is a port this process made usable.
+type openPort struct {
+	ep         *dpdk.Endpoint
+	eth        int    // ethdev id, -1 for a ring
+	hotplugged bool   // created by this process: removed on close
+	sock       string // vhost server socket to remove on close
+}
+
+func (d *dataplane) MainLcore() int { return dpdk.MainLcore() }
+func (d *dataplane) Workers() []int { return dpdk.WorkerLcores() }
+
+// OpenPort makes p usable. nicN and ringN belong to the primary and are
+// only looked up; vhostN, pcapN and nullN are hotplugged here.
+func (d *dataplane) OpenPort(p port.Port) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ports[p] != nil {
+		return nil
+	}
+	var op *openPort
+	var err error
+	switch p.Kind {
+	case port.NIC:
+		if p.N >= len(d.nics) {
+			return fmt.Errorf("the primary has %d NIC port(s)", len(d.nics))
+		}
+		op = &openPort{ep: dpdk.EthEndpoint(d.nics[p.N]), eth: int(d.nics[p.N])}
+	case port.Ring:
+		var r *dpdk.Ring
+		if r, err = dpdk.LookupRing(fmt.Sprintf("%s%d", ringPrefix, p.N)); err != nil {
+			return err
+		}
+		op = &openPort{ep: dpdk.RingEndpoint(r), eth: -1}
+	case port.Vhost:
+		op, err = d.openVhost(p.N)
+	case port.Pcap:
+		op, err = d.openPcap(p.N)
+	case port.Null:
+		// copy=1: received frames are copies of a zeroed 64-byte frame
+		// (destination 00:00:00:00:00:00, unicast) instead of whatever an
+		// mbuf last held, so a classifier treats them all alike.
+		op, err = d.hotplug(fmt.Sprintf("net_null_spp%d,copy=1", p.N))
+	default:
+		err = fmt.Errorf("unknown port kind %v", p.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	d.ports[p] = op
+	d.logf("port %s ready", p)
+	return nil
+}
+
+// hotplug creates a vdev and sets it up with one rx and one tx queue.
+func (d *dataplane) hotplug(devargs string) (*openPort, error) {
+	id, err := dpdk.Hotplug(devargs)
+	if err != nil {
+		return nil, err
+	}
+	if err := dpdk.EthSetup(id, d.pool, nbDesc, nbDesc); err != nil {
+		if rerr := dpdk.HotplugRemove(id); rerr != nil {
+			d.logf("removing %s after a failed setup: %v", devargs, rerr)
+		}
+		return nil, err
+	}
+	return &openPort{ep: dpdk.EthEndpoint(id), eth: int(id), hotplugged: true}, nil
+}
+
+// openVhost creates vhostN on /tmp/sockN. In server mode a socket file that
+// nobody listens on (left by a killed process) is removed first; one that
+// answers belongs to another process, and vhostN is refused.
+func (d *dataplane) openVhost(n int) (*openPort, error) {
+	sock := fmt.Sprintf("/tmp/sock%d", n)
+	devargs := fmt.Sprintf("net_vhost%d,iface=%s,queues=1", n, sock)
+	if d.vhostClient {
+		devargs += ",client=1"
+	} else if _, err := os.Stat(sock); err == nil {
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("%s is in use by another process", sock)
+		}
+		if err := os.Remove(sock); err != nil {
+			return nil, fmt.Errorf("stale %s: %v", sock, err)
+		}
+	}
+	op, err := d.hotplug(devargs)
+	if err != nil {
+		return nil, err
+	}
+	if !d.vhostClient {
+		op.sock = sock
+	}
+	return op, nil
+}
+
+// pcapHeader is an empty capture file: the global header of a little-endian
+// pcap, version 2.4, snaplen 65535, Ethernet.
+var pcapHeader = []byte{
+	0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0, 0, 1, 0, 0, 0,
+}
+
+// openPcap creates pcapN: it reads DIR/spp-rxN.pcap once (created empty
+// when missing) and writes DIR/spp-txN.pcap.
+func (d *dataplane) openPcap(n int) (*openPort, error) {
+	rx := filepath.Join(d.pcapDir, fmt.Sprintf("spp-rx%d.pcap", n))
+	tx := filepath.Join(d.pcapDir, fmt.Sprintf("spp-tx%d.pcap", n))
+	if strings.ContainsAny(rx+tx, ",=") {
+		return nil, fmt.Errorf("--pcap-dir %q: ',' and '=' cannot be passed to the pcap driver", d.pcapDir)
+	}
+	if _, err := os.Stat(rx); errors.Is(err, os.ErrNotExist) {
+		if err := os.WriteFile(rx, pcapHeader, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return d.hotplug(fmt.Sprintf("net_pcap_spp%d,rx_pcap=%s,tx_pcap=%s", n, rx, tx))
+}
+
+// ClosePort releases a port: a hotplugged one is stopped and removed.
+func (d *dataplane) ClosePort(p port.Port) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	op := d.ports[p]
+	if op == nil {
+		return nil
+	}
+	delete(d.ports, p)
+	var err error
+	if op.hotplugged {
+		err = dpdk.HotplugRemove(uint16(op.eth))
+	}
+	if op.sock != "" {
+		if rerr := os.Remove(op.sock); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
+			err = rerr
+		}
+	}
+	op.ep.Free()
+	return err
+}
+
+// Apply builds a dpdk.Config per changed lcore and switches them.
+func (d *dataplane) Apply(changes map[int]*engine.Component) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	cfgs := make(map[int]*dpdk.Config, len(changes))
+	newTables := map[int]*dpdk.MACTable{}
+	freeNew := func() {
+		for _, t := range newTables {
+			t.Free()
+		}
+	}
+	for id, c := range changes {
+		cfg, table, err := d.config(c)
+		if err != nil {
+			freeNew()
+			return fmt.Errorf("lcore %d: %v", id, err)
+		}
+		cfgs[id] = cfg
+		if table != nil {
+			newTables[id] = table
+		}
+	}
+	if err := dpdk.Switch(cfgs); err != nil {
+		freeNew()
+		return err
+	}
+	// The old tables of the switched lcores are out of use now.
+	for id := range changes {
+		if t := d.tables[id]; t != nil {
+			t.Free()
+			delete(d.tables, id)
+		}
+		if t := newTables[id]; t != nil {
+			d.tables[id] = t
+		}
+	}
+	return nil
+}
+
+var kernels = map[engine.Kernel]dpdk.Kernel{
+	engine.KernelForward:    dpdk.KernelForward,
+	engine.KernelMerge:      dpdk.KernelMerge,
+	engine.KernelClassifier: dpdk.KernelClassifier,
+	engine.KernelMirror:     dpdk.KernelMirror,
+}
+
+// config turns a component into what the C loop runs (nil: idle).
+func (d *dataplane) config(c *engine.Component) (*dpdk.Config, *dpdk.MACTable, error) {
+	if c == nil {
+		return nil, nil, nil
+	}
+	k, ok := kernels[c.Kernel]
+	if !ok {
+		return nil, nil, fmt.Errorf("no kernel %q", c.Kernel)
+	}
+	cfg := &dpdk.Config{Kernel: k}
+	for _, list := range []struct {
+		ps  []port.Port
+		eps *[]*dpdk.Endpoint
+	}{{c.Rx, &cfg.Rx}, {c.Tx, &cfg.Tx}} {
+		for _, p := range list.ps {
+			op := d.ports[p]
+			if op == nil {
+				return nil, nil, fmt.Errorf("%s is not open", p)
+			}
+			*list.eps = append(*list.eps, op.ep)
+		}
+	}
+	switch c.Kernel {
+	case engine.KernelClassifier:
+		t, err := d.table(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.Table = t
+		return cfg, t, nil
+	case engine.KernelMirror:
+		cfg.ClonePool, cfg.DeepCopy = d.clonePool, d.deep
+	}
+	return cfg, nil, nil
+}
+
+// table builds a classifier's MAC table: tx indexes are indexes of c.Tx.
+func (d *dataplane) table(c *engine.Component) (*dpdk.MACTable, error) {
+	index := map[port.Port]int{}
+	for i, p := range c.Tx {
+		index[p] = i
+	}
+	t, err := dpdk.NewMACTable(len(c.MACs))
+	if err != nil {
+		return nil, err
+	}
+	for mac, p := range c.MACs {
+		if err := t.Add(mac, index[p]); err != nil {
+			t.Free()
+			return nil, err
+		}
+	}
+	def := -1
+	if c.Default != nil {
+		def = index[*c.Default]
+	}
+	if err := t.SetDefault(def); err != nil {
+		t.Free()
+		return nil, err
+	}
+	return t, nil
+}
+
+// PortStatus: packets this process's components received from and sent to
+// the port; for an ethdev also what the port itself dropped on receive, and
+// its link.
+func (d *dataplane) PortStatus(p port.Port) proto.PortStatus {
+	d.mu.Lock()
+	op := d.ports[p]
+	d.mu.Unlock()
+	st := proto.PortStatus{Port: p.String()}
+	if op == nil {
+		return st
+	}
+	st.Rx, st.Tx, st.RxDrop, st.TxDrop = op.ep.Counters()
+	if op.eth >= 0 {
+		if s, err := dpdk.EthStatsGet(uint16(op.eth)); err == nil {
+			st.RxDrop += s.RxDrop
+		}
+		st.Link = "down"
+		if dpdk.EthLink(uint16(op.eth)) {
+			st.Link = "up"
+		}
+	}
+	return st
+}
+
+func (d *dataplane) CoreCounters(lcore int) (uint64, uint64) { return dpdk.LcoreCounters(lcore) }
+
+// close releases every table still in use; the lcores must be idle.
+func (d *dataplane) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, t := range d.tables {
+		t.Free()
+		delete(d.tables, id)
+	}
+}
+
+// nicPorts finds the ethdevs behind nic0, nic1, ...: the list spp_primary
+// publishes in the memzone spp_nic_ports, or, when there is none, every
+// ethdev that is not a vdev a secondary hotplugged, in port id order.
+func nicPorts() ([]uint16, string) {
+	if mz, err := memzone.Lookup(nicZone); err == nil {
+		b := mz.Bytes()
+		if len(b) >= 2 {
+			n := int(binary.LittleEndian.Uint16(b))
+			if 2+2*n <= len(b) {
+				ids := make([]uint16, n)
+				for i := range ids {
+					ids[i] = binary.LittleEndian.Uint16(b[2+2*i:])
+				}
+				return ids, "memzone " + nicZone
+			}
+		}
+	}
+	var ids []uint16
+	for _, id := range dpdk.EthPorts() {
+		name := dpdk.EthName(id)
+		if strings.HasPrefix(name, "net_vhost") || strings.HasPrefix(name, "net_pcap_spp") || strings.HasPrefix(name, "net_null_spp") {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, "ethdevs of the primary"
+}
+
+// countRings counts the primary's rings spp_ring0, spp_ring1, ...
+func countRings() int {
+	n := 0
+	for n <= port.MaxIndex {
+		if _, err := dpdk.LookupRing(fmt.Sprintf("%s%d", ringPrefix, n)); err != nil {
+			break
+		}
+		n++
+	}
+	return n
+}

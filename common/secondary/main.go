@@ -1,0 +1,175 @@
+// Package secondary is the common main of spp_vf and spp_mirror: their
+// arguments, EAL init as a DPDK secondary, the engine.Dataplane built on
+// common/dpdk, the engine, and the connection to the controller. The two
+// daemons differ only in their process type (which component types they
+// run, --copy for spp_mirror).
+package secondary
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spp-go/spp/common/daemon"
+	"github.com/spp-go/spp/common/dpdk"
+	"github.com/spp-go/spp/common/engine"
+	"github.com/spp-go/spp/common/port"
+	"github.com/spp-go/spp/common/proto"
+)
+
+// The engine is what the daemon loop runs.
+var _ daemon.Handler = (*engine.Engine)(nil)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // could not start (EAL, primary's resources, initial config)
+	exitUsage   = 2 // bad arguments or config file
+)
+
+// clonePoolSize is the mbufs of spp_mirror's own pool (2^n - 1 suits the
+// mempool best).
+const clonePoolSize = 8191
+
+// Main runs spp_vf (ptype proto.TypeVF) or spp_mirror (proto.TypeMirror)
+// with the command line args (argv[0] first) and returns the exit status.
+func Main(ptype string, args []string) int {
+	prog := filepath.Base(args[0])
+	ealArgs, own := splitArgs(args[1:])
+	for _, a := range own {
+		if a == "-h" || a == "--help" {
+			fmt.Println("usage: " + usage(prog, ptype))
+			return exitOK
+		}
+	}
+	a, err := parseArgs(ptype, own)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	var fc *FileConfig
+	if a.Config != "" {
+		if fc, err = loadConfig(a.Config); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+			return exitUsage
+		}
+	}
+	logger := log.New(os.Stderr, fmt.Sprintf("%s[%d]: ", prog, a.ClientID), log.LstdFlags|log.Lmicroseconds)
+	logf := logger.Printf
+
+	if _, err := dpdk.Init(append([]string{args[0]}, secondaryEAL(ealArgs)...)); err != nil {
+		logf("%v", err)
+		return exitFailure
+	}
+	code := run(ptype, a, fc, logf)
+	dpdk.Shutdown()
+	logf("exit")
+	return code
+}
+
+// secondaryEAL adds --proc-type=secondary unless the EAL arguments say it.
+func secondaryEAL(eal []string) []string {
+	for _, a := range eal {
+		if a == "--proc-type" || len(a) > 12 && a[:12] == "--proc-type=" {
+			return eal
+		}
+	}
+	return append(append([]string{}, eal...), "--proc-type=secondary")
+}
+
+// run is everything between EAL init and EAL shutdown.
+func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) int {
+	if dpdk.IsPrimary() {
+		logf("no spp_primary runs with this --file-prefix (EAL started as a primary)")
+		return exitFailure
+	}
+	pool, err := dpdk.LookupMbufPool(mbufPoolName)
+	if err != nil {
+		logf("%v: is spp_primary running?", err)
+		return exitFailure
+	}
+	nics, how := nicPorts()
+	nrings := countRings()
+	logf("main lcore %d, workers %v, %d NIC port(s) (%s), %d ring(s)",
+		dpdk.MainLcore(), dpdk.WorkerLcores(), len(nics), how, nrings)
+
+	dp := &dataplane{
+		pool: pool, deep: a.DeepCopy, nics: nics, pcapDir: a.PcapDir, vhostClient: a.VhostClient,
+		logf: logf, ports: map[port.Port]*openPort{}, tables: map[int]*dpdk.MACTable{},
+	}
+	if ptype == proto.TypeMirror {
+		name := fmt.Sprintf("spp_mirror_pool_%d", a.ClientID)
+		if dp.clonePool, err = dpdk.CreateMbufPool(name, clonePoolSize); err != nil {
+			// Left by a killed spp_mirror of the same client id: reuse it.
+			if dp.clonePool, err = dpdk.LookupMbufPool(name); err != nil {
+				logf("%v", err)
+				return exitFailure
+			}
+			logf("reusing the mbuf pool %s", name)
+		}
+		// The pool is never freed: clones of this process may still sit in
+		// rings other processes read, and freeing their pool under them
+		// would crash those. A restart with the same client id reuses it.
+		defer func() {
+			size, avail := dp.clonePool.Size(), dp.clonePool.Available()
+			logf("mbuf pool %s: %d of %d in use", name, size-avail, size)
+		}()
+	}
+	if err := dpdk.StartLoops(); err != nil {
+		logf("%v", err)
+		return exitFailure
+	}
+
+	limits := map[port.Kind]int{port.NIC: len(nics), port.Ring: nrings}
+	if fc != nil && fc.NumRing != nil && *fc.NumRing < nrings {
+		limits[port.Ring] = *fc.NumRing
+	}
+	if fc != nil && fc.NumVhost != nil {
+		limits[port.Vhost] = *fc.NumVhost
+	}
+	eng := engine.New(dp, engine.Options{ProcessType: ptype, ClientID: a.ClientID, Limits: limits, Logf: logf})
+	defer dp.close()
+	defer eng.Shutdown()
+
+	if fc != nil {
+		if b, from := fc.batch(); b != nil {
+			if err := initial(eng, b, from); err != nil {
+				logf("config %s: %v", a.Config, err)
+				return exitUsage
+			}
+			logf("config %s applied", a.Config)
+		}
+	}
+
+	stop := make(chan struct{})
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		s := <-sigs
+		logf("%v: stopping", s)
+		close(stop)
+	}()
+	if err := daemon.Run(a.Server, eng, logf, stop); err != nil {
+		logf("%v", err) // -s was checked already; this is not expected
+	}
+	signal.Stop(sigs)
+	return exitOK
+}
+
+// initial runs the config file's batch and names the entry that failed.
+func initial(eng *engine.Engine, batch []byte, from []string) error {
+	req, err := proto.ParseBatch(batch)
+	if err != nil {
+		return err
+	}
+	rep, _ := eng.Handle(req)
+	for i, r := range rep.Results {
+		if r.Result == proto.Failure {
+			return fmt.Errorf("%s: %s", from[i], r.ErrorDetails.Message)
+		}
+	}
+	return nil
+}
