@@ -4,14 +4,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
 // tmuxSession runs a command on a terminal of its own (a tmux server on a
-// private socket, so nothing else is touched) and reads the screen.
+// private socket in the test's directory, so nothing else is touched) and
+// reads the screen.
 type tmuxSession struct {
 	t    *testing.T
 	sock string
@@ -19,7 +19,7 @@ type tmuxSession struct {
 
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %v: %v: %s", args, err, out)
 	}
@@ -97,11 +97,11 @@ func TestInteractiveTerminal(t *testing.T) {
 	}
 	dir := t.TempDir()
 	pp, sp := freePort(t), freePort(t)
-	s := &tmuxSession{t: t, sock: "spp_ctl_test_" + strconv.Itoa(os.Getpid())}
+	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
 	cmd := "env SPP_CTL_MAIN=1 SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe +
 		" -p " + pp + " -s " + sp + " 2>" + filepath.Join(dir, "stderr")
 	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.sock, "kill-server").Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
 
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
@@ -172,7 +172,7 @@ func TestInteractiveTerminal(t *testing.T) {
 	})
 	s.keys("bye", "Enter")
 	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if exec.Command("tmux", "-L", s.sock, "has-session", "-t", "spp").Run() != nil {
+		if exec.Command("tmux", "-S", s.sock, "has-session", "-t", "spp").Run() != nil {
 			break // spp left, its terminal closed
 		}
 		if time.Now().After(end) {
