@@ -84,6 +84,10 @@ func Shutdown() {
 	})
 }
 
+// RuntimeDir is the directory where EAL keeps this prefix's shared files
+// (/var/run/dpdk/<prefix> for root). Read it before Shutdown.
+func RuntimeDir() string { return C.GoString(C.rte_eal_get_runtime_dir()) }
+
 // IsPrimary tells whether this process is the DPDK primary.
 func IsPrimary() bool { return eal.ProcessType() == int(C.RTE_PROC_PRIMARY) }
 
