@@ -234,7 +234,7 @@ func (r *run) verdict(s1, s2, final *snapshot) ([]string, bool) {
 	if cls2.Packets <= cls1.Packets {
 		fail("the classifier's packets did not climb (%d, then %d)", cls1.Packets, cls2.Packets)
 	} else {
-		out = append(out, fmt.Sprintf("counters climbed: the classifier handled %d packets at the first print, %d at the second",
+		out = append(out, fmt.Sprintf("counters climbed: the classifier had handled %d packets just after the first print, %d just after the second",
 			cls1.Packets, cls2.Packets))
 	}
 	if ok {
