@@ -179,14 +179,6 @@ func (c *Config) defaults() {
 	}
 	if d := c.Demo; d != nil {
 		setInt(&d.Seconds, 3)
-		if len(d.Status) == 0 {
-			d.Status = []string{"pri;status"}
-			for _, s := range c.Secondary {
-				if s.ClientID != nil {
-					d.Status = append(d.Status, fmt.Sprintf("sec %d;status", *s.ClientID))
-				}
-			}
-		}
 	}
 }
 

@@ -24,24 +24,25 @@ func (r *run) runDemo() error {
 	if d == nil {
 		d = &Demo{Seconds: 3}
 	}
+	status := r.c.demoStatus()
 	fmt.Fprintf(r.out, "\n==== traffic: %d frames from %s into pcap%d of sec %d\n",
 		countFrames(r.c), r.c.PcapPath(), t.Pcap, *t.ClientID)
-	if err := r.shellCommands(t.Start); err != nil {
+	if err := r.changeCommands(t.Start); err != nil {
 		return fmt.Errorf("starting the traffic: %v", err)
 	}
 	time.Sleep(time.Second)
-	s1, err := r.showStatus(1, d.Status)
+	s1, err := r.showStatus(1, status)
 	if err != nil {
 		return err
 	}
 	time.Sleep(time.Duration(d.Seconds) * time.Second)
-	s2, err := r.showStatus(2, d.Status)
+	s2, err := r.showStatus(2, status)
 	if err != nil {
 		return err
 	}
 	if len(t.Stop) > 0 {
 		fmt.Fprintf(r.out, "\n==== stopping the traffic\n")
-		if err := r.shellCommands(t.Stop); err != nil {
+		if err := r.changeCommands(t.Stop); err != nil {
 			return fmt.Errorf("stopping the traffic: %v", err)
 		}
 		time.Sleep(time.Second) // frames still in the loop reach the classifier and end there
@@ -61,6 +62,19 @@ func (r *run) runDemo() error {
 	return nil
 }
 
+// demoStatus is what a status print shows: [demo] status, or the primary's
+// and every secondary's status.
+func (c *Config) demoStatus() []string {
+	if c.Demo != nil && len(c.Demo.Status) > 0 {
+		return c.Demo.Status
+	}
+	out := []string{"pri;status"}
+	for _, s := range c.Secondary {
+		out = append(out, fmt.Sprintf("sec %d;status", *s.ClientID))
+	}
+	return out
+}
+
 // shellCommands runs shell commands (each "sec N;CMD" or "pri;CMD"), once
 // every process they name is connected.
 func (r *run) shellCommands(cmds []string) error {
@@ -76,6 +90,21 @@ func (r *run) shellCommands(cmds []string) error {
 		args = append(args, "-c", c)
 	}
 	return r.sh.run(30*time.Second, r.out, args...)
+}
+
+// changeCommands runs commands that change the wiring, trying again when
+// they fail: a batch is atomic, so a failed one changed nothing, and on a
+// loaded machine a flush can time out waiting for an lcore.
+func (r *run) changeCommands(cmds []string) error {
+	var err error
+	for try := 1; try <= 3; try++ {
+		if err = r.shellCommands(cmds); err == nil || r.isStopping() {
+			return err
+		}
+		r.say("%v\nnode: trying again (%d/3)", err, try)
+		time.Sleep(time.Second)
+	}
+	return err
 }
 
 // waitFor is the `wait` line a command needs: "sec 1;flush" needs

@@ -95,6 +95,14 @@ func (r *run) up() int {
 			status = 1
 		}
 	} else {
+		if t := r.c.Traffic; t != nil {
+			// The traffic is part of the node: the operator watches it.
+			if err := r.changeCommands(t.Start); err != nil {
+				r.say("starting the traffic: %v", err)
+			} else {
+				r.say("traffic started (%d frames from %s); watch it with %s", countFrames(r.c), r.c.PcapPath(), strings.Join(r.c.demoStatus(), ", "))
+			}
+		}
 		status = r.operatorShell()
 	}
 	if !r.teardown() {
@@ -465,7 +473,18 @@ func (r *run) applyCommandFile() error {
 		return nil
 	}
 	r.say("applying %s", f)
-	if err := r.sh.run(60*time.Second, r.out, "-f", f); err != nil {
+	// Each batch is atomic and applying the same wiring twice changes
+	// nothing, so a failure (a flush timing out on a loaded machine) is
+	// worth another try.
+	var err error
+	for try := 1; try <= 3; try++ {
+		if err = r.sh.run(60*time.Second, r.out, "-f", f); err == nil || r.isStopping() {
+			break
+		}
+		r.say("command file %s: %v\nnode: trying again (%d/3)", f, err, try)
+		time.Sleep(time.Second)
+	}
+	if err != nil {
 		return fmt.Errorf("command file %s: %v", f, err)
 	}
 	return nil
