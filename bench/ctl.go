@@ -187,9 +187,16 @@ func (in *info) ring(name string) (ringStatus, bool) {
 
 func (c *conn) close() { c.c.Close() }
 
-// component builds a component command.
+// component builds a component command (type none: no port lists).
 func component(core int, typ string, rx, tx []string) cmd {
-	return cmd{"command": "component", "core_id": fmt.Sprint(core), "type": typ, "rx_ports": rx, "tx_ports": tx}
+	c := cmd{"command": "component", "core_id": fmt.Sprint(core), "type": typ}
+	if rx != nil {
+		c["rx_ports"] = rx
+	}
+	if tx != nil {
+		c["tx_ports"] = tx
+	}
+	return c
 }
 
 func flush() cmd { return cmd{"command": "flush"} }

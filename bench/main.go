@@ -34,7 +34,7 @@ var (
 // Pool parameters when no spp_primary told us its own (testpmd's pool and
 // the generator's alone are made like spp_primary's).
 const (
-	defaultPoolMbufs = 16383
+	defaultPoolMbufs = 9727 // spp_primary -n 1: 8191 + 1536 per ring and NIC
 	defaultRingSlots = 1024
 	poolCache        = 256 // common/dpdk CreateMbufPool's per-lcore cache
 )

@@ -32,7 +32,7 @@ type ours struct {
 	gen        *genProc
 	idleInUse  uint64 // the pool's in_use before any traffic
 	poolSize   uint64
-	ringSize   uint64
+	ringSize   uint64 // slots
 }
 
 func startOurs(sc *scenario) (o *ours, err error) {
@@ -69,7 +69,9 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	}
 	o.idleInUse, o.poolSize = st.Mempool.InUse, st.Mempool.Size
 	if r, ok := st.ring("ring0"); ok {
-		o.ringSize = r.Capacity
+		// A ring of n slots (a power of two) holds n - 1 packets.
+		for o.ringSize = 1; o.ringSize < r.Capacity+1; o.ringSize <<= 1 {
+		}
 	}
 
 	if sc.dst != "" {

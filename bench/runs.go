@@ -25,8 +25,8 @@ type runResult struct {
 	CPUShare   float64 `json:"cpu_share"`      // that CPU time / the interval
 	Drops      uint64  `json:"drops"`
 	Seconds    float64 `json:"seconds"`
-	// The generator, when there is one: its rate, and the share of its
-	// CPU time it spent waiting because the ring was full (the consumer
+	// The generator, when there is one: its rate, and the share of the
+	// interval it spent waiting because the ring was full (the consumer
 	// was the bottleneck then).
 	SourceMpps     float64 `json:"source_mpps,omitempty"`
 	SourceWaitFull float64 `json:"source_wait_full,omitempty"`
@@ -45,9 +45,7 @@ func between(a, b sample) runResult {
 	}
 	if a.gen != nil && b.gen != nil {
 		r.SourceMpps = float64(b.gen.Sent-a.gen.Sent) / dt / 1e6
-		if run := (b.gen.cpu.run - a.gen.cpu.run).Seconds(); run > 0 {
-			r.SourceWaitFull = float64(b.gen.WaitNs-a.gen.WaitNs) / 1e9 / run
-		}
+		r.SourceWaitFull = float64(b.gen.WaitNs-a.gen.WaitNs) / 1e9 / dt
 	}
 	return r
 }
@@ -201,8 +199,11 @@ func runCapacity(dst string, sz poolSizes) (runResult, error) {
 	}
 	r := between(s0, s1)
 	// Its capacity per CPU-second leaves out the time it waited for the
-	// sink: it could have made packets then.
-	busy := (s1.cpu.run - s0.cpu.run).Seconds() - float64(s1.gen.WaitNs-s0.gen.WaitNs)/1e9
+	// sink: it could have made packets then. The wait is TSC time; the
+	// part of it spent on the CPU is taken in proportion to the thread's
+	// CPU share over the interval.
+	run := (s1.cpu.run - s0.cpu.run).Seconds()
+	busy := run - float64(s1.gen.WaitNs-s0.gen.WaitNs)/1e9*r.CPUShare
 	if busy > 0 {
 		r.MppsPerCPU = float64(s1.out-s0.out) / busy / 1e6
 	}

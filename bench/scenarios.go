@@ -41,11 +41,17 @@ func one(cmds ...cmd) func() [][]cmd {
 	return func() [][]cmd { return [][]cmd{cmds} }
 }
 
-// Output ports of testpmd io need no rx of their own: no-rx=1 makes their
-// rx burst return nothing, so testpmd's reverse stream is an empty poll.
+// testpmd's net_null ports take the devargs spp_vf and spp_mirror give
+// their nullN ports (common/secondary: net_null_sppN,copy=1: a received
+// frame is a copy of a zeroed 64-byte frame, a sent one is copied out), so
+// that both sides pay for the same devices. Output ports need no rx of
+// their own: no-rx=1 makes their rx burst return nothing, so testpmd's
+// reverse stream is an empty poll.
+const nullArgs = "copy=1"
+
 var (
-	tpNullToNull = []string{"net_null0", "net_null1,no-rx=1"}
-	tpRingToNull = []string{"net_ring0", "net_null0,no-rx=1"}
+	tpNullToNull = []string{"net_null0," + nullArgs, "net_null1,no-rx=1," + nullArgs}
+	tpRingToNull = []string{"net_ring0", "net_null0,no-rx=1," + nullArgs}
 )
 
 var scenarios = []*scenario{
@@ -93,7 +99,7 @@ var scenarios = []*scenario{
 		// Two streams, 0 -> 1 and 1 -> 2 (2 -> 0 is empty): testpmd
 		// cannot send two ports' traffic to one, but the work per
 		// packet is the same.
-		vdevs: []string{"net_null0", "net_null1", "net_null2,no-rx=1"}, topology: "chained",
+		vdevs: []string{"net_null0," + nullArgs, "net_null1," + nullArgs, "net_null2,no-rx=1," + nullArgs}, topology: "chained",
 	},
 	{
 		key: "mirror", name: "mirror, shallow", ports: "null0 -> null1,null2", target: 0.45,

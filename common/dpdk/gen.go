@@ -3,6 +3,7 @@ package dpdk
 /*
 #include <stdlib.h>
 #include <string.h>
+#include <rte_cycles.h>
 #include <rte_mempool.h>
 #include "gen.h"
 
@@ -50,6 +51,11 @@ type Generator struct {
 // its first six bytes are replaced by dsts[i % len(dsts)] for the i-th
 // packet (0xaabbccddeeff for aa:bb:cc:dd:ee:ff). len(dsts) must be a power
 // of two.
+//
+// It writes the template and the header fields into every mbuf of the pool
+// now, and later only sets destination MACs: the pool must not be in use
+// yet, and whatever consumes the packets must not rewrite mbuf headers or
+// frames (rings, forward, classifier and net_null's tx do not).
 func NewGenerator(pool *Mempool, r *Ring, frame []byte, dsts []uint64) (*Generator, error) {
 	if len(frame) > GenFrameLen {
 		return nil, fmt.Errorf("template frame of %d bytes, at most %d", len(frame), GenFrameLen)
@@ -84,6 +90,11 @@ func NewGenerator(pool *Mempool, r *Ring, frame []byte, dsts []uint64) (*Generat
 	for i, b := range frame {
 		c.frame[i] = C.uint8_t(b)
 	}
+	if bad := C.spp_gen_prepare(c); bad != 0 {
+		C.free(dst)
+		C.free(unsafe.Pointer(c))
+		return nil, fmt.Errorf("pool %s: %d mbufs do not have their data room right after them", pool.Name(), -bad)
+	}
 	return &Generator{c: c, dst: dst}, nil
 }
 
@@ -99,8 +110,9 @@ type GenCounters struct {
 	Sent   uint64 // packets the ring took
 	Full   uint64 // tries that found the ring full
 	NoMbuf uint64 // tries that found the pool empty
-	// WaitFull is the CPU time the loop spent waiting for room in a full
-	// ring: while it waits, the consumer, not the generator, limits the
+	// WaitFull is the time the loop spent waiting for room in a full
+	// ring (TSC time: if the thread lost its CPU meanwhile, that counts
+	// too). While it waits, the consumer, not the generator, limits the
 	// rate.
 	WaitFull time.Duration
 }
@@ -111,7 +123,7 @@ func (g *Generator) Counters() GenCounters {
 		Sent:     genLoad(&g.c.sent),
 		Full:     genLoad(&g.c.full),
 		NoMbuf:   genLoad(&g.c.nombuf),
-		WaitFull: time.Duration(genLoad(&g.c.wait_ns)),
+		WaitFull: time.Duration(float64(genLoad(&g.c.wait_cycles)) * 1e9 / float64(C.rte_get_tsc_hz())),
 	}
 }
 

@@ -1,9 +1,9 @@
 /*
  * A traffic source for benchmarks (bench/ only, not used by the daemons):
- * a C loop that takes mbufs from a pool, writes a template frame with a
- * destination MAC from a precomputed sequence into each, and enqueues them
- * into a ring; and a sink loop that drains a ring the way a consumer that
- * reads the destination MAC would, to measure the source alone.
+ * a C loop that takes mbufs from a pool, sets the destination MAC of the
+ * template frame each holds from a precomputed sequence, and enqueues them
+ * into a ring; and a sink loop that drains a ring, to measure the source
+ * alone.
  */
 #ifndef SPP_GEN_H
 #define SPP_GEN_H
@@ -30,7 +30,7 @@ struct spp_gen {
 	uint64_t sent;   /* packets the ring took */
 	uint64_t full;   /* tries that found the ring full (the consumer was the bottleneck) */
 	uint64_t nombuf; /* tries that found the pool empty */
-	uint64_t wait_ns; /* CPU time (of this thread) spent waiting for room in a full ring */
+	uint64_t wait_cycles; /* TSC cycles spent waiting for room in a full ring */
 } __rte_cache_aligned;
 
 struct spp_sink {
@@ -41,6 +41,12 @@ struct spp_sink {
 	uint64_t got;  /* packets drained and freed */
 	uint64_t macs; /* sum of the destination MACs read, so the read is not optimised away */
 } __rte_cache_aligned;
+
+/* Write the header fields and the template frame into every mbuf of the
+ * pool (which nothing may use yet). Returns 0, or minus the number of mbufs
+ * whose data room is not right after the mbuf (the generator cannot use
+ * such a pool). */
+int spp_gen_prepare(struct spp_gen *g);
 
 /* Loops: entered once on an lcore, leave when stop is set. */
 int spp_gen_loop(struct spp_gen *g);
