@@ -781,3 +781,41 @@ func TestPerfNull(t *testing.T) {
 		mustSwitch(t, map[int]*Config{1: nil})
 	}
 }
+
+// A vdev probed at run time is a port like the others until it is removed.
+func TestHotplug(t *testing.T) {
+	setupPorts(t)
+	before := len(EthPorts())
+	id, err := Hotplug("net_null_t9,size=128")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if EthName(id) != "net_null_t9" || len(EthPorts()) != before+1 {
+		t.Fatalf("port %d named %q, %d ports", id, EthName(id), len(EthPorts()))
+	}
+	if err := EthSetup(id, portPool, 512, 512); err != nil {
+		t.Fatal(err)
+	}
+	e := EthEndpoint(id)
+	defer e.Free()
+	if got := len(RecvFrames(e, 32)); got != 32 {
+		t.Fatalf("net_null rx gave %d frames, want 32", got)
+	}
+	// DPDK lets a primary probe an existing device again (so that
+	// secondaries sync): the same port comes back.
+	if again, err := Hotplug("net_null_t9"); err != nil || again != id {
+		t.Fatalf("second probe: port %d, %v; want %d", again, err, id)
+	}
+	if err := HotplugRemove(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := EthPortByName("net_null_t9"); err == nil || len(EthPorts()) != before {
+		t.Fatalf("net_null_t9 still there after removal (%d ports)", len(EthPorts()))
+	}
+	if err := HotplugRemove(id); err == nil {
+		t.Fatal("removing a removed port succeeded")
+	}
+	if _, err := Hotplug("net_nosuchdriver0"); err == nil {
+		t.Fatal("probing an unknown driver succeeded")
+	}
+}

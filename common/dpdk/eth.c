@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -40,6 +41,8 @@ int spp_eth_setup(uint16_t port, struct rte_mempool *mp, uint16_t nrxd, uint16_t
 int spp_eth_name(uint16_t port, char *buf, size_t len)
 {
 	char name[RTE_ETH_NAME_MAX_LEN];
+	if (!rte_eth_dev_is_valid_port(port))
+		return -ENODEV;
 	int rc = rte_eth_dev_get_name_by_port(port, name);
 	if (rc < 0)
 		return rc;

@@ -102,7 +102,8 @@ func EthMAC(id uint16) [6]byte {
 
 // Hotplug probes a virtual device ("net_null_spp1", "net_vhost0,iface=...")
 // and returns its port. In a secondary the primary is asked over the mp
-// socket, so every process of the prefix sees the port.
+// socket, so every process of the prefix sees the port. Probing a device
+// that exists already gives its port.
 func Hotplug(devargs string) (uint16, error) {
 	cs := C.CString(devargs)
 	defer C.free(unsafe.Pointer(cs))
