@@ -101,6 +101,9 @@ func (r *run) changeCommands(cmds []string) error {
 		if err = r.shellCommands(cmds); err == nil || r.isStopping() {
 			return err
 		}
+		if dead := r.deadDaemon(); dead != "" {
+			return fmt.Errorf("%v\n%s", err, dead)
+		}
 		r.say("%v\nnode: trying again (%d/3)", err, try)
 		time.Sleep(time.Second)
 	}

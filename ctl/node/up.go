@@ -207,6 +207,20 @@ func hugeFreeMB() (int, bool) {
 	return free * sizeKB / 1024, true
 }
 
+// deadDaemon names a daemon of the group that has exited, with the end of
+// its log, or returns "".
+func (r *run) deadDaemon() string {
+	r.mu.Lock()
+	chs := append([]*child{r.primary}, r.secs...)
+	r.mu.Unlock()
+	for _, ch := range chs {
+		if ch != nil && ch.exited() {
+			return fmt.Sprintf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 6))
+		}
+	}
+	return ""
+}
+
 func (r *run) isStopping() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -480,6 +494,9 @@ func (r *run) applyCommandFile() error {
 	for try := 1; try <= 3; try++ {
 		if err = r.sh.run(60*time.Second, r.out, "-f", f); err == nil || r.isStopping() {
 			break
+		}
+		if dead := r.deadDaemon(); dead != "" {
+			return fmt.Errorf("command file %s: %v\n%s", f, err, dead)
 		}
 		r.say("command file %s: %v\nnode: trying again (%d/3)", f, err, try)
 		time.Sleep(time.Second)
