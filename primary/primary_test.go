@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -261,5 +262,33 @@ func TestPrimary(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("/var/run/dpdk/%s left after exit: %v", prefix, names)
+	}
+}
+
+// SIGTERM (what spp down sends) is a clean exit too: status 0, no runtime
+// files, even with no controller to talk to.
+func TestPrimarySIGTERM(t *testing.T) {
+	testenv.RequireRoot(t)
+	bin := testenv.Bin(t, "spp_primary")
+	prefix := testenv.Prefix(t)
+	ctl := testenv.NewController(t)
+	addr := ctl.Addr()
+	ctl.Close() // nobody listens: the primary keeps retrying meanwhile
+	proc := testenv.Start(t, bin, "--lcores", "0@0", "--file-prefix", prefix, "--proc-type=primary",
+		"--no-pci", "--vdev", "net_null0", "--", "-p", "0x1", "-n", "1", "-s", addr)
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(proc.Log(), "cannot connect to controller") {
+		if time.Now().After(deadline) || !proc.Running() {
+			t.Fatal("spp_primary did not come up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	proc.Signal(syscall.SIGTERM)
+	code, err := proc.Wait(10 * time.Second)
+	if err != nil || code != 0 {
+		t.Fatalf("after SIGTERM: status %d, %v", code, err)
+	}
+	if _, err := os.Stat("/var/run/dpdk/" + prefix); !os.IsNotExist(err) {
+		t.Fatalf("/var/run/dpdk/%s left after SIGTERM", prefix)
 	}
 }

@@ -343,6 +343,16 @@ func TestForwardCountsTxDrops(t *testing.T) {
 	}
 	drain(out)
 	checkNoLeak(t, p)
+
+	// The drops were freed on lcore 2, into its cache; Shutdown's flush
+	// gives them back to the pool itself.
+	if n := p.cacheLen(2); n != int(txDrop) {
+		t.Fatalf("lcore 2 caches %d mbufs, want the %d dropped", n, txDrop)
+	}
+	flushCaches()
+	if n := p.cacheLen(2); n != 0 || p.Available() != p.Size() {
+		t.Fatalf("after the flush: lcore 2 caches %d, %d of %d available", n, p.Available(), p.Size())
+	}
 }
 
 func TestMerge(t *testing.T) {

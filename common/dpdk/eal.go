@@ -73,12 +73,14 @@ func Init(args []string) (appArgs []string, err error) {
 	return appArgs, initErr
 }
 
-// Shutdown stops every lcore loop, then go-dpdk's lcore listeners, then
-// cleans EAL up (rte_eal_cleanup hangs while a listener still runs). No DPDK
-// call may follow.
+// Shutdown stops every lcore loop, gives the mbufs in this process's lcore
+// caches back to their pools, stops go-dpdk's lcore listeners, then cleans
+// EAL up (rte_eal_cleanup hangs while a listener still runs). No DPDK call
+// may follow.
 func Shutdown() {
 	shutdownOnce.Do(func() {
 		stopLoops()
+		flushCaches()
 		eal.StopLcores()
 		eal.Cleanup()
 	})

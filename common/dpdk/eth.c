@@ -147,3 +147,18 @@ void spp_ring_drain(struct rte_ring *r)
 	while ((n = rte_ring_dequeue_burst(r, objs, SPP_BURST, NULL)) > 0)
 		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
 }
+
+void spp_flush_caches(struct rte_mempool *mp, const unsigned *lcores, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct rte_mempool_cache *c = rte_mempool_default_cache(mp, lcores[i]);
+		if (c != NULL)
+			rte_mempool_cache_flush(c, mp);
+	}
+}
+
+unsigned spp_cache_len(struct rte_mempool *mp, unsigned lcore)
+{
+	struct rte_mempool_cache *c = rte_mempool_default_cache(mp, lcore);
+	return c != NULL ? c->len : 0;
+}

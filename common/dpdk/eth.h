@@ -13,6 +13,9 @@ void spp_eth_mac(uint16_t port, uint8_t *out);
 uint16_t spp_eth_next(uint16_t port); /* first valid port >= port, or RTE_MAX_ETHPORTS */
 int spp_main_cpuset(cpu_set_t *set);
 void spp_ring_drain(struct rte_ring *r); /* free every mbuf in r */
+/* Give back to mp what the caches of these (stopped) lcores hold. */
+void spp_flush_caches(struct rte_mempool *mp, const unsigned *lcores, int n);
+unsigned spp_cache_len(struct rte_mempool *mp, unsigned lcore);
 
 /* Out-of-band packet helpers for tests and tools (not counted on the
  * endpoint): send n copies of a frame, receive and free up to n frames,

@@ -10,7 +10,10 @@ import "C"
 
 import (
 	"fmt"
+	"sync"
 	"unsafe"
+
+	"github.com/yerden/go-dpdk/eal"
 
 	"github.com/yerden/go-dpdk/mempool"
 	"github.com/yerden/go-dpdk/ring"
@@ -18,6 +21,39 @@ import (
 
 // Mempool is an mbuf pool.
 type Mempool struct{ mp *mempool.Mempool }
+
+// pools are the pools this process made or looked up: at Shutdown, what the
+// caches of its lcores hold goes back to them, rather than stay stranded in
+// caches indexed by lcore ids another process may never use.
+var (
+	poolsMu sync.Mutex
+	pools   = map[*mempool.Mempool]bool{}
+)
+
+func track(mp *mempool.Mempool) *Mempool {
+	poolsMu.Lock()
+	pools[mp] = true
+	poolsMu.Unlock()
+	return &Mempool{mp}
+}
+
+// flushCaches empties this process's lcore caches of every tracked pool.
+// The lcores must not be using them (the loops are stopped).
+func flushCaches() {
+	ids := eal.Lcores()
+	if len(ids) == 0 {
+		return
+	}
+	cids := make([]C.uint, len(ids))
+	for i, id := range ids {
+		cids[i] = C.uint(id)
+	}
+	poolsMu.Lock()
+	defer poolsMu.Unlock()
+	for mp := range pools {
+		C.spp_flush_caches((*C.struct_rte_mempool)(unsafe.Pointer(mp)), &cids[0], C.int(len(cids)))
+	}
+}
 
 func (p *Mempool) c() *C.struct_rte_mempool { return (*C.struct_rte_mempool)(unsafe.Pointer(p.mp)) }
 
@@ -32,7 +68,7 @@ func CreateMbufPool(name string, n uint32) (*Mempool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create mbuf pool %s: %v", name, err)
 	}
-	return &Mempool{mp}, nil
+	return track(mp), nil
 }
 
 // LookupMbufPool finds a pool by name (one the primary created).
@@ -41,8 +77,11 @@ func LookupMbufPool(name string) (*Mempool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mbuf pool %s: %v", name, err)
 	}
-	return &Mempool{mp}, nil
+	return track(mp), nil
 }
+
+// cacheLen is how many mbufs lcore's cache of p holds.
+func (p *Mempool) cacheLen(lcore int) int { return int(C.spp_cache_len(p.c(), C.uint(lcore))) }
 
 // Name of the pool.
 func (p *Mempool) Name() string { return C.GoString(&p.c().name[0]) }
@@ -55,7 +94,12 @@ func (p *Mempool) Size() uint64 { return uint64(p.c().size) }
 func (p *Mempool) Available() uint64 { return uint64(C.rte_mempool_avail_count(p.c())) }
 
 // Free releases the pool. No mbuf of it may be in use.
-func (p *Mempool) Free() { p.mp.Free() }
+func (p *Mempool) Free() {
+	poolsMu.Lock()
+	delete(pools, p.mp)
+	poolsMu.Unlock()
+	p.mp.Free()
+}
 
 // Ring is a shared rte_ring (multi-producer, multi-consumer).
 type Ring struct{ r *ring.Ring }
