@@ -52,6 +52,9 @@ void spp_classifier(struct spp_lcore *lc, const struct spp_config *c)
 
 	if (nb == 0)
 		return;
+	/* mbuf headers first (from a ring they are cold), then the frames. */
+	for (uint16_t i = 0; i < nb; i++)
+		rte_prefetch0(pkts[i]);
 	for (uint16_t i = 0; i < nb; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* Destination MACs, read 8 bytes at a time (the data room is far

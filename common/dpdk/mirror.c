@@ -1,6 +1,7 @@
 /* mirror: every packet to tx[0], and a copy of it to tx[1]. The copy is a
  * clone (shares the data, refcount) or, with deep, a full copy. A copy that
  * cannot be made is dropped and counted; the original still goes. */
+#include <rte_prefetch.h>
 #include "dataplane.h"
 
 void spp_mirror(struct spp_lcore *lc, const struct spp_config *c)
@@ -13,6 +14,8 @@ void spp_mirror(struct spp_lcore *lc, const struct spp_config *c)
 
 	if (nb == 0)
 		return;
+	for (uint16_t i = 0; i < nb; i++)
+		rte_prefetch0(pkts[i]);
 	/* Copies first: once an original is sent, its consumer may free it. */
 	for (uint16_t i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
