@@ -49,8 +49,11 @@ func startOurs(sc *scenario) (o *ours, err error) {
 		return o, err
 	}
 	argv := []string{filepath.Join(binDir, "spp_primary"), fmt.Sprintf("--lcores=%d@0", primLcore),
-		"--file-prefix=" + o.prefix, "--proc-type=primary", "--no-pci", "--log-level=lib.eal:warning",
-		"--", "-p", "0x0", "-n", "1", "-s", o.srvP.addr()}
+		"--file-prefix=" + o.prefix, "--proc-type=primary", "--no-pci", "--log-level=lib.eal:warning"}
+	for _, v := range sc.nics {
+		argv = append(argv, "--vdev="+v)
+	}
+	argv = append(argv, "--", "-p", fmt.Sprintf("%#x", 1<<len(sc.nics)-1), "-n", "1", "-s", o.srvP.addr())
 	if o.prim, err = startChild("spp_primary", argv, nil, nil); err != nil {
 		return o, err
 	}

@@ -222,7 +222,7 @@ func (res *results) print(w io.Writer) {
 		} else {
 			fmt.Fprintf(w, "\nstatus round trip under load: median %.2f ms, p90 %.2f, max %.2f (n=%d; target < 5 ms)\n",
 				c.StatusMedianMs, c.StatusP90Ms, c.StatusMaxMs, c.StatusN)
-			fmt.Fprintf(w, "flush under load: median %.2f ms, max %.2f (n=%d; first, with a hotplug, %.2f); lost %d, dropped %d of %d (target 0 lost, < 10 ms)\n",
+			fmt.Fprintf(w, "flush under load: median %.2f ms, max %.2f (n=%d; the first, opening nic2, %.2f); lost %d, dropped %d of %d (target 0 lost, < 10 ms)\n",
 				c.FlushMedianMs, c.FlushMaxMs, c.FlushN, c.FlushFirstMs, c.Lost, c.Dropped, c.Received)
 		}
 	}

@@ -89,7 +89,7 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("tp")
 	defer cleanPrefix(prefix)
-	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.vdevs, topology: sc.topology, mbufs: sz.mbufs})
+	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology, mbufs: sz.mbufs})
 	if err != nil {
 		return runResult{}, err
 	}
@@ -211,7 +211,7 @@ func runCapacity(dst string, sz poolSizes) (runResult, error) {
 }
 
 // control is the control-plane figures, taken on a forward component
-// running at full speed (null0 -> null1).
+// running at full speed (nic0 -> nic1).
 type control struct {
 	StatusMedianMs float64 `json:"status_rtt_median_ms"`
 	StatusP90Ms    float64 `json:"status_rtt_p90_ms"`
@@ -219,7 +219,7 @@ type control struct {
 	StatusN        int     `json:"status_n"`
 	FlushMedianMs  float64 `json:"flush_median_ms"`
 	FlushMaxMs     float64 `json:"flush_max_ms"`
-	FlushFirstMs   float64 `json:"flush_first_ms"` // the first one also hotplugs null2
+	FlushFirstMs   float64 `json:"flush_first_ms"` // the first one (nic2 is opened)
 	FlushN         int     `json:"flush_n"`
 	Received       uint64  `json:"received"`
 	Sent           uint64  `json:"sent"`
@@ -234,8 +234,10 @@ const (
 )
 
 func runControl() (*control, error) {
-	sc := scenarios[0] // forward null0 -> null1
-	o, err := startOurs(sc)
+	// forward nic0 -> nic1, and a third port to move its output to
+	sc := *scenarios[0]
+	sc.nics = append(append([]string{}, sc.nics...), out(2))
+	o, err := startOurs(&sc)
 	if err != nil {
 		return nil, err
 	}
@@ -253,13 +255,13 @@ func runControl() (*control, error) {
 	}
 	c.StatusMedianMs, c.StatusP90Ms, c.StatusMaxMs = pct(rtt, 50), pct(rtt, 90), pct(rtt, 100)
 
-	// Flushes under load: the forward's output moves between null1 and
-	// null2 and back, each a batch of one component and a flush.
+	// Flushes under load: the forward's output moves between nic1 and
+	// nic2 and back, each a batch of one component and a flush.
 	var fl []time.Duration
 	for i := 0; i <= flushN; i++ {
-		out := []string{"null2", "null1"}[i%2]
+		to := []string{"nic2", "nic1"}[i%2]
 		t0 := time.Now()
-		if _, err := o.sc.do(component(secWorkerCore, "forward", []string{"null0"}, []string{out}), flush()); err != nil {
+		if _, err := o.sc.do(component(secWorkerCore, "forward", []string{"nic0"}, []string{to}), flush()); err != nil {
 			return nil, err
 		}
 		d := time.Since(t0)
@@ -272,17 +274,17 @@ func runControl() (*control, error) {
 	}
 	c.FlushMedianMs, c.FlushMaxMs = pct(fl, 50), pct(fl, 100)
 
-	// Stop, then every packet received on null0 must have been sent on
-	// null1 or null2, or counted as dropped.
+	// Stop, then every packet nic0 received must have left on nic1 or
+	// nic2: the ports' own counters, which the primary reports.
 	if _, err := o.idle(); err != nil {
 		return nil, err
 	}
-	st, err := o.sc.status()
+	st, err := o.pc.status()
 	if err != nil {
 		return nil, err
 	}
-	c.Received = st.port("null0").Rx
-	c.Sent = st.port("null1").Tx + st.port("null2").Tx
+	c.Received = st.port("nic0").Rx
+	c.Sent = st.port("nic1").Tx + st.port("nic2").Tx
 	c.Dropped = st.drops()
 	c.Lost = int64(c.Received) - int64(c.Sent) - int64(c.Dropped)
 	return c, nil

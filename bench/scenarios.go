@@ -18,16 +18,31 @@ type scenario struct {
 	// filling a ring; "" when the source is net_null.
 	dst string
 
+	// nics are the virtual devices both sides use: spp_primary's --vdev
+	// (nic0, nic1, ... in this order, all selected by -p) and testpmd's.
+	nics []string
+
 	// Ours: the daemon, its batches (the last one flushes), and the ports
 	// whose transmitted packets are the output.
 	daemon  string
 	batches func() [][]cmd
 	out     []string
 
-	// testpmd: its vdevs (port ids in this order) and port topology. With
-	// a generator, port 0 must be net_ring0: the generator fills its ring.
-	vdevs    []string
+	// testpmd: its port topology, and how many of nics it takes (after
+	// net_ring0, the generator's ring, when there is a generator). io
+	// forwarding sends to one port, so a classifier's second and third
+	// outputs have no counterpart.
 	topology string
+	tpNics   int
+}
+
+// testpmdVdevs are testpmd's ports, in port id order.
+func (s *scenario) testpmdVdevs() []string {
+	var v []string
+	if s.dst != "" {
+		v = append(v, "net_ring0") // the generator fills ETH_RXTX0_net_ring0
+	}
+	return append(v, s.nics[:s.tpNics]...)
 }
 
 func (s *scenario) source() string {
@@ -41,79 +56,85 @@ func one(cmds ...cmd) func() [][]cmd {
 	return func() [][]cmd { return [][]cmd{cmds} }
 }
 
-// testpmd's net_null ports take the devargs spp_vf and spp_mirror give
-// their nullN ports (common/secondary: net_null_sppN,copy=1: a received
-// frame is a copy of a zeroed 64-byte frame, a sent one is copied out), so
-// that both sides pay for the same devices. Output ports need no rx of
-// their own: no-rx=1 makes their rx burst return nothing, so testpmd's
-// reverse stream is an empty poll.
-const nullArgs = "copy=1"
-
+// The devices are net_null ports of the primary (nicN): sources produce
+// 64-byte frames at full speed; outputs have no-rx=1, so that testpmd's
+// reverse streams (io forwarding polls every port) are empty polls and
+// nothing is sent back into a source. spp_vf's own nullN ports are not used:
+// they are net_null with copy=1, and copy=1 cannot be combined with no-rx.
 var (
-	tpNullToNull = []string{"net_null0," + nullArgs, "net_null1,no-rx=1," + nullArgs}
-	tpRingToNull = []string{"net_ring0", "net_null0,no-rx=1," + nullArgs}
+	src0 = "net_null0"
+	src1 = "net_null1"
+	out  = func(i int) string { return fmt.Sprintf("net_null%d,no-rx=1", i) }
 )
 
 var scenarios = []*scenario{
 	{
-		key: "forward", name: "forward", ports: "null0 -> null1", target: 0.90,
+		key: "forward", name: "forward", ports: "nic0 -> nic1", target: 0.90,
+		nics:    []string{src0, out(1)},
 		daemon:  "spp_vf",
-		batches: one(component(secWorkerCore, "forward", []string{"null0"}, []string{"null1"}), flush()),
-		out:     []string{"null1"},
-		vdevs:   tpNullToNull, topology: "paired",
+		batches: one(component(secWorkerCore, "forward", []string{"nic0"}, []string{"nic1"}), flush()),
+		out:     []string{"nic1"},
+		// 0 -> 1, and 1 -> 0 (empty)
+		topology: "paired", tpNics: 2,
 	},
 	{
-		key: "ring", name: "forward from a ring", ports: "ring0 -> null0", target: 0.90,
+		key: "ring", name: "forward from a ring", ports: "ring0 -> nic0", target: 0.90,
 		dst:     dstOne,
+		nics:    []string{out(0)},
 		daemon:  "spp_vf",
-		batches: one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"null0"}), flush()),
-		out:     []string{"null0"},
-		vdevs:   tpRingToNull, topology: "paired",
+		batches: one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"nic0"}), flush()),
+		out:     []string{"nic0"},
+		// net_ring0 -> net_null0, and back (empty)
+		topology: "paired", tpNics: 1,
 	},
 	{
-		key: "cls2", name: "classifier, 2 MACs + default", ports: "ring0 -> null0,null1,null2", target: 0.75,
+		key: "cls2", name: "classifier, 2 MACs + default", ports: "ring0 -> nic0,nic1,nic2", target: 0.75,
 		dst:    dstTwo,
+		nics:   []string{out(0), out(1), out(2)},
 		daemon: "spp_vf",
 		batches: one(
-			component(secWorkerCore, "classifier", []string{"ring0"}, []string{"null0", "null1", "null2"}),
-			classifierEntry(macString(macA), "null0"),
-			classifierEntry(macString(macB), "null1"),
-			classifierEntry("default", "null2"),
+			component(secWorkerCore, "classifier", []string{"ring0"}, []string{"nic0", "nic1", "nic2"}),
+			classifierEntry(macString(macA), "nic0"),
+			classifierEntry(macString(macB), "nic1"),
+			classifierEntry("default", "nic2"),
 			flush()),
-		out:   []string{"null0", "null1", "null2"},
-		vdevs: tpRingToNull, topology: "paired",
+		out:      []string{"nic0", "nic1", "nic2"},
+		topology: "paired", tpNics: 1,
 	},
 	{
-		key: "cls64k", name: "classifier, 65,536 MACs", ports: "ring0 -> null0,null1,null2", target: 0.50,
-		dst:     dstTable,
+		key: "cls64k", name: "classifier, 65,536 MACs", ports: "ring0 -> nic0,nic1,nic2", target: 0.50,
+		dst:      dstTable,
+		nics:     []string{out(0), out(1), out(2)},
+		daemon:   "spp_vf",
+		batches:  tableBatches,
+		out:      []string{"nic0", "nic1", "nic2"},
+		topology: "paired", tpNics: 1,
+	},
+	{
+		key: "merge", name: "merge 2 -> 1", ports: "nic0,nic1 -> nic2", target: 0.90,
+		nics:    []string{src0, src1, out(2)},
 		daemon:  "spp_vf",
-		batches: tableBatches,
-		out:     []string{"null0", "null1", "null2"},
-		vdevs:   tpRingToNull, topology: "paired",
+		batches: one(component(secWorkerCore, "merge", []string{"nic0", "nic1"}, []string{"nic2"}), flush()),
+		out:     []string{"nic2"},
+		// 0 -> 1, 1 -> 2, 2 -> 0 (empty): testpmd cannot send two
+		// ports' traffic to one, but the work per packet is the same.
+		topology: "chained", tpNics: 3,
 	},
 	{
-		key: "merge", name: "merge 2 -> 1", ports: "null0,null1 -> null2", target: 0.90,
-		daemon:  "spp_vf",
-		batches: one(component(secWorkerCore, "merge", []string{"null0", "null1"}, []string{"null2"}), flush()),
-		out:     []string{"null2"},
-		// Two streams, 0 -> 1 and 1 -> 2 (2 -> 0 is empty): testpmd
-		// cannot send two ports' traffic to one, but the work per
-		// packet is the same.
-		vdevs: []string{"net_null0," + nullArgs, "net_null1," + nullArgs, "net_null2,no-rx=1," + nullArgs}, topology: "chained",
-	},
-	{
-		key: "mirror", name: "mirror, shallow", ports: "null0 -> null1,null2", target: 0.45,
+		key: "mirror", name: "mirror, shallow", ports: "nic0 -> nic1,nic2", target: 0.45,
+		nics:    []string{src0, out(1), out(2)},
 		daemon:  "spp_mirror",
-		batches: one(component(secWorkerCore, "mirror", []string{"null0"}, []string{"null1", "null2"}), flush()),
-		out:     []string{"null1", "null2"},
-		vdevs:   tpNullToNull, topology: "paired",
+		batches: one(component(secWorkerCore, "mirror", []string{"nic0"}, []string{"nic1", "nic2"}), flush()),
+		out:     []string{"nic1", "nic2"},
+		// as forward: testpmd's output is one copy of each packet
+		topology: "paired", tpNics: 2,
 	},
 }
 
 // tableBatches: the classifier, then 65,536 MACs spread over its three tx
 // ports, 256 commands per batch (the protocol's limit), then flush.
 func tableBatches() [][]cmd {
-	outs := []string{"null0", "null1", "null2"}
+	outs := []string{"nic0", "nic1", "nic2"}
 	b := [][]cmd{{component(secWorkerCore, "classifier", []string{"ring0"}, outs)}}
 	var cur []cmd
 	for i := 0; i < tableSize; i++ {
