@@ -70,12 +70,16 @@ func VhostSocket(n int) string { return fmt.Sprintf("/tmp/sock%d", n) }
 // VMArgv is the command line of a test VM: testpmd, interactive (driven over
 // its stdin: `show port stats all`, `quit`), forwarding from the start.
 // stdbuf makes its stdout line-buffered, so the log shows each answer at once.
+// The shell in front only sets SIGPIPE to ignored, then becomes testpmd.
 func (c *Config) VMArgv(v VM, stdbuf string) []string {
 	dev := fmt.Sprintf("--vdev=virtio_user0,path=%s,queues=1,mac=%s", VhostSocket(*v.Vhost), v.MAC)
 	if v.Server {
 		dev += ",server=1"
 	}
-	var a []string
+	// SIGPIPE ignored (inherited through exec): a vhost-user peer that
+	// dies mid-message must not kill the VM, which then waits for the
+	// secondary to come back.
+	a := []string{"/bin/sh", "-c", `trap "" PIPE; exec "$@"`, "sh"}
 	if stdbuf != "" {
 		a = append(a, stdbuf, "-oL")
 	}

@@ -102,7 +102,17 @@ func (r *run) changeCommands(cmds []string) error {
 			return err
 		}
 		if dead := r.deadDaemon(); dead != "" {
-			return fmt.Errorf("%v\n%s", err, dead)
+			// A secondary that died of it is started again and wired
+			// again before the next try.
+			if rerr := r.restartDeadSecondaries(); rerr != nil {
+				return fmt.Errorf("%v\n%s", err, dead)
+			}
+			if rerr := r.applyCommandFile(); rerr != nil {
+				return rerr
+			}
+			if rerr := r.waitVhostLinks(); rerr != nil {
+				return rerr
+			}
 		}
 		r.say("%v\nnode: trying again (%d/3)", err, try)
 		time.Sleep(time.Second)

@@ -221,6 +221,36 @@ func (r *run) deadDaemon() string {
 	return ""
 }
 
+// restartDeadSecondaries starts again the secondaries that have exited,
+// provided the primary lives.
+func (r *run) restartDeadSecondaries() error {
+	r.mu.Lock()
+	pri, secsCh := r.primary, append([]*child{}, r.secs...)
+	r.mu.Unlock()
+	if pri == nil || pri.exited() {
+		return errors.New("the primary is gone")
+	}
+	for i, ch := range secsCh {
+		if ch == nil || !ch.exited() {
+			continue
+		}
+		s := r.c.Secondary[i]
+		r.say("%s %s: starting it again", s.Name, ch.describeExit())
+		r.forget(ch)
+		nch, err := r.spawn(s.Name, RoleSecondary, r.c.SecondaryArgv(s, r.binDir), false)
+		if err != nil {
+			return err
+		}
+		r.mu.Lock()
+		r.secs[i] = nch
+		r.mu.Unlock()
+		if err := r.waitDaemon(nch, fmt.Sprintf("wait sec %d %s", *s.ClientID, secs(waitDaemon))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *run) isStopping() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -496,7 +526,11 @@ func (r *run) applyCommandFile() error {
 			break
 		}
 		if dead := r.deadDaemon(); dead != "" {
-			return fmt.Errorf("command file %s: %v\n%s", f, err, dead)
+			// A secondary that died of the failed flush is started again
+			// (the VMs wait for it); a dead primary is the supervisor's.
+			if rerr := r.restartDeadSecondaries(); rerr != nil {
+				return fmt.Errorf("command file %s: %v\n%s", f, err, dead)
+			}
 		}
 		r.say("command file %s: %v\nnode: trying again (%d/3)", f, err, try)
 		time.Sleep(time.Second)
