@@ -46,8 +46,10 @@ type Dataplane interface {
 	ClosePort(p port.Port) error
 	// Apply switches each lcore of changes to its new component (nil:
 	// idle), losing and duplicating no packet, and returns once every one
-	// of them runs it. On error no lcore has changed. The engine never
-	// modifies a Component once handed over.
+	// of them runs it. After an error some lcores may run their new
+	// component and others not: the engine then keeps every port open and
+	// sends every lcore its component again at the next flush. The engine
+	// never modifies a Component once handed over.
 	Apply(changes map[int]*Component) error
 	// PortStatus returns the counters of an open port.
 	PortStatus(p port.Port) proto.PortStatus
@@ -84,6 +86,9 @@ type Engine struct {
 	// Shutdown.
 	open      map[port.Port]bool
 	openOrder []port.Port
+	// unsure is set when an Apply failed: what each lcore runs is not
+	// known, so the next commit switches every lcore.
+	unsure bool
 }
 
 // New returns an engine with nothing configured: every worker lcore idle.
@@ -143,20 +148,20 @@ func (e *Engine) commit(next *config) error {
 	}
 	changes := map[int]*Component{}
 	for _, id := range e.workers {
-		if !equal(e.activeComps[id], comps[id]) {
+		if e.unsure || !equal(e.activeComps[id], comps[id]) {
 			changes[id] = comps[id]
 		}
 	}
 	if len(changes) > 0 {
 		if err := e.dp.Apply(changes); err != nil {
-			e.release(opened)
+			// Some lcores may already use the new ports: keep them.
+			e.keep(opened)
+			e.unsure = true
 			return proto.ErrOccur(fmt.Sprintf("switching lcores: %v", err))
 		}
 	}
-	for _, p := range opened {
-		e.open[p] = true
-		e.openOrder = append(e.openOrder, p)
-	}
+	e.keep(opened)
+	e.unsure = false
 	e.active = next.clone()
 	e.activeComps = comps
 	for _, id := range e.workers {
@@ -165,6 +170,14 @@ func (e *Engine) commit(next *config) error {
 		}
 	}
 	return nil
+}
+
+// keep records ports as the engine's, to be released at Shutdown.
+func (e *Engine) keep(opened []port.Port) {
+	for _, p := range opened {
+		e.open[p] = true
+		e.openOrder = append(e.openOrder, p)
+	}
 }
 
 // release closes ports a failed flush created, newest first.

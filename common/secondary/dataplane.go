@@ -44,14 +44,16 @@ type dataplane struct {
 	mu     sync.Mutex
 	ports  map[port.Port]*openPort
 	tables map[int]*dpdk.MACTable // the table each classifier lcore uses now
+	stale  []*dpdk.MACTable       // tables of a failed switch, freed by close
 }
 
 // openPort is a port this process made usable.
 type openPort struct {
 	ep         *dpdk.Endpoint
-	eth        int    // ethdev id, -1 for a ring
-	hotplugged bool   // created by this process: removed on close
-	sock       string // vhost server socket to remove on close
+	eth        int      // ethdev id, -1 for a ring
+	hotplugged bool     // created by this process: removed on close
+	sock       string   // vhost server socket to remove on close
+	links      []string // symbolic links to remove on close (pcap)
 }
 
 func (d *dataplane) MainLcore() int { return dpdk.MainLcore() }
@@ -99,8 +101,16 @@ func (d *dataplane) OpenPort(p port.Port) error {
 	return nil
 }
 
+// maxDevargs is the longest devargs a secondary can hotplug: the request
+// to the primary carries them in a 128-byte field (EAL_DEV_MP_DEV_ARGS_MAX_LEN)
+// and longer ones arrive cut short.
+const maxDevargs = 127
+
 // hotplug creates a vdev and sets it up with one rx and one tx queue.
 func (d *dataplane) hotplug(devargs string) (*openPort, error) {
+	if len(devargs) > maxDevargs {
+		return nil, fmt.Errorf("%q is longer than the %d bytes DPDK passes to the primary (use a shorter --pcap-dir)", devargs, maxDevargs)
+	}
 	id, err := dpdk.Hotplug(devargs)
 	if err != nil {
 		return nil, err
@@ -148,8 +158,15 @@ var pcapHeader = []byte{
 	0xff, 0xff, 0, 0, 1, 0, 0, 0,
 }
 
+// pcapArgsMax is the longest argument string of a pcap port a secondary
+// can use: net_pcap keeps a copy of its arguments in a 64-byte field that
+// the secondaries parse again, so the paths in longer ones arrive cut.
+const pcapArgsMax = 63
+
 // openPcap creates pcapN: it reads DIR/spp-rxN.pcap once (created empty
-// when missing) and writes DIR/spp-txN.pcap.
+// when missing) and writes DIR/spp-txN.pcap. When the paths are too long
+// for net_pcap, the port is given short symbolic links to them in /tmp,
+// removed with the port.
 func (d *dataplane) openPcap(n int) (*openPort, error) {
 	rx := filepath.Join(d.pcapDir, fmt.Sprintf("spp-rx%d.pcap", n))
 	tx := filepath.Join(d.pcapDir, fmt.Sprintf("spp-tx%d.pcap", n))
@@ -161,7 +178,35 @@ func (d *dataplane) openPcap(n int) (*openPort, error) {
 			return nil, err
 		}
 	}
-	return d.hotplug(fmt.Sprintf("net_pcap_spp%d,rx_pcap=%s,tx_pcap=%s", n, rx, tx))
+	var links []string
+	if len(pcapArgs(rx, tx)) > pcapArgsMax {
+		rxl := fmt.Sprintf("/tmp/.spp%dr%d", os.Getpid(), n)
+		txl := fmt.Sprintf("/tmp/.spp%dt%d", os.Getpid(), n)
+		for _, l := range [][2]string{{rx, rxl}, {tx, txl}} {
+			os.Remove(l[1])
+			if err := os.Symlink(l[0], l[1]); err != nil {
+				removeAll(links)
+				return nil, err
+			}
+			links = append(links, l[1])
+		}
+		rx, tx = rxl, txl
+	}
+	op, err := d.hotplug(fmt.Sprintf("net_pcap_spp%d,%s", n, pcapArgs(rx, tx)))
+	if err != nil {
+		removeAll(links)
+		return nil, err
+	}
+	op.links = links
+	return op, nil
+}
+
+func pcapArgs(rx, tx string) string { return "rx_pcap=" + rx + ",tx_pcap=" + tx }
+
+func removeAll(paths []string) {
+	for _, p := range paths {
+		os.Remove(p)
+	}
 }
 
 // ClosePort releases a port: a hotplugged one is stopped and removed.
@@ -182,6 +227,7 @@ func (d *dataplane) ClosePort(p port.Port) error {
 			err = rerr
 		}
 	}
+	removeAll(op.links)
 	op.ep.Free()
 	return err
 }
@@ -209,7 +255,11 @@ func (d *dataplane) Apply(changes map[int]*engine.Component) error {
 		}
 	}
 	if err := dpdk.Switch(cfgs); err != nil {
-		freeNew()
+		// Some lcores may use their new table already: free none of
+		// them before every lcore is idle (close).
+		for _, t := range newTables {
+			d.stale = append(d.stale, t)
+		}
 		return err
 	}
 	// The old tables of the switched lcores are out of use now.
@@ -329,6 +379,10 @@ func (d *dataplane) close() {
 		t.Free()
 		delete(d.tables, id)
 	}
+	for _, t := range d.stale {
+		t.Free()
+	}
+	d.stale = nil
 }
 
 // nicPorts finds the ethdevs behind nic0, nic1, ...: the list spp_primary

@@ -50,6 +50,12 @@ func Main(ptype string, args []string) int {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
+	// The pcap driver opens the files in the primary too: the paths must
+	// not depend on the working directory.
+	if a.PcapDir, err = filepath.Abs(a.PcapDir); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: --pcap-dir: %v\n", prog, err)
+		return exitUsage
+	}
 	var fc *FileConfig
 	if a.Config != "" {
 		if fc, err = loadConfig(a.Config); err != nil {
