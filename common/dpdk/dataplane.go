@@ -306,8 +306,10 @@ var (
 	loops   = map[int]*lcore{}
 )
 
-// ackTimeout bounds the wait for an lcore to take a new component.
-const ackTimeout = time.Second
+// ackTimeout bounds the wait for an lcore to take a new component. An lcore
+// thread that shares a loaded CPU can wait seconds for its turn, and a
+// timeout leaves a switch half done, so it is generous.
+const ackTimeout = 10 * time.Second
 
 // StartLoops enters the C loop on every worker lcore, each idle.
 func StartLoops() error {
