@@ -84,7 +84,8 @@ type genStats struct {
 	WaitNs int64  `json:"wait_full_ns"` // time spent waiting for room in the ring
 	Sink   uint64 `json:"sink"`
 
-	cpu cpuTimes // of the generator's thread, read by the harness
+	at  time.Time // when they were read, and the CPU time of the
+	cpu cpuTimes  // generator's thread then (filled by the harness)
 }
 
 func genMain(args []string) int {

@@ -48,7 +48,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "gen" {
 		os.Exit(genMain(os.Args[2:]))
 	}
-	flag.IntVar(&runs, "runs", 3, "runs per figure (the median is reported)")
+	flag.IntVar(&runs, "runs", 5, "runs per figure (the median is reported)")
 	flag.DurationVar(&interval, "interval", 3*time.Second, "measured interval of one run")
 	flag.DurationVar(&warmup, "warmup", time.Second, "traffic before the measured interval")
 	flag.StringVar(&binDir, "bin", "bin", "directory of spp_primary, spp_vf, spp_mirror")
@@ -143,7 +143,10 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 	for _, row := range res.Rows {
 		for _, c := range res.Sources {
 			if c.Dst == row.dst() {
-				row.SourceCapacity = c.Mpps
+				row.SourceCapacity, row.SourceCapacityPerCPU = c.Mpps, c.MppsPerCPU
+				if row.Ours.MppsPerCPU > 0 {
+					row.SourceHeadroom = c.MppsPerCPU / row.Ours.MppsPerCPU
+				}
 			}
 		}
 	}

@@ -32,7 +32,8 @@ type ours struct {
 	gen        *genProc
 	idleInUse  uint64 // the pool's in_use before any traffic
 	poolSize   uint64
-	ringSize   uint64 // slots
+	ringSize   uint64        // slots
+	setup      time.Duration // sending the scenario's batches, flush included
 }
 
 func startOurs(sc *scenario) (o *ours, err error) {
@@ -98,11 +99,13 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	if _, err = o.sc.do(cmd{"command": "process"}); err != nil {
 		return o, fmt.Errorf("%s: %v", sc.daemon, err)
 	}
+	t0 := time.Now()
 	for _, b := range sc.batches() {
 		if _, err = o.sc.do(b...); err != nil {
 			return o, fmt.Errorf("%s: %v", sc.daemon, err)
 		}
 	}
+	o.setup = time.Since(t0)
 	return o, nil
 }
 
@@ -115,25 +118,33 @@ func (o *ours) thread() (int, error) {
 	return tid, boost(tid)
 }
 
-// sample reads the counters of the component's ports, its worker's CPU
-// time and the generator's counters.
-func (o *ours) sample(sc *scenario, tid int) (sample, error) {
+// sample reads the output ports' own counters (ethdev statistics, which
+// spp_primary reports for its nicN), the drops, the worker's CPU time and
+// the generator's counters.
+//
+// spp_vf's status, for the drops, is read before the counters at the start
+// of the interval and after them at its end: with a large classifier table
+// it takes seconds, and the interval stays close to what was asked.
+func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 	var s sample
-	t0 := time.Now()
-	st, err := o.sc.status()
+	var sst *info
+	var err error
+	if start {
+		if sst, err = o.sc.status(); err != nil {
+			return s, err
+		}
+	}
+	var pst *info
+	s.at, s.cpu, err = timed(o.sec.pid(), tid, func() (err error) {
+		pst, err = o.pc.status()
+		return err
+	})
 	if err != nil {
 		return s, err
 	}
-	cpu, err := schedstat(o.sec.pid(), tid)
-	if err != nil {
-		return s, err
-	}
-	s.at = t0.Add(time.Since(t0) / 2)
 	for _, p := range sc.out {
-		s.out += st.port(p).Tx
+		s.out += pst.port(p).Tx
 	}
-	s.drops = st.drops()
-	s.cpu = cpu
 	if o.gen != nil {
 		g, err := o.gen.stats()
 		if err != nil {
@@ -141,6 +152,17 @@ func (o *ours) sample(sc *scenario, tid int) (sample, error) {
 		}
 		s.gen = &g
 	}
+	if !start {
+		t0 := time.Now()
+		if sst, err = o.sc.status(); err != nil {
+			return s, err
+		}
+		s.statusTime = time.Since(t0)
+	}
+	// spp_vf's port rows: what a tx refused (freed, counted as
+	// tx_drop) and what the ethdev lost on receive; and its components'
+	// drops (a classifier's unmapped frames, a mirror's failed copies).
+	s.drops = sst.drops()
 	return s, nil
 }
 

@@ -34,6 +34,8 @@ type side struct {
 	IdleInUse  *uint64     `json:"mempool_in_use_idle,omitempty"`
 	SourceMpps float64     `json:"source_mpps,omitempty"`
 	SourceWait float64     `json:"source_wait_full,omitempty"`
+	SetupS     float64     `json:"setup_s,omitempty"`
+	StatusMs   float64     `json:"status_ms,omitempty"`
 }
 
 func (s *side) add(r runResult, err error) {
@@ -60,6 +62,8 @@ func (s *side) finish() {
 	s.CPUShare = pick(func(r runResult) float64 { return r.CPUShare })
 	s.SourceMpps = pick(func(r runResult) float64 { return r.SourceMpps })
 	s.SourceWait = pick(func(r runResult) float64 { return r.SourceWaitFull })
+	s.SetupS = pick(func(r runResult) float64 { return r.SetupS })
+	s.StatusMs = pick(func(r runResult) float64 { return r.StatusMs })
 	for _, r := range s.Runs {
 		s.Drops += r.Drops
 		if r.InUse != nil && (s.InUse == nil || *r.InUse > *s.InUse) {
@@ -84,9 +88,13 @@ type row struct {
 	Ratio       float64 `json:"ratio"`
 	RatioPerCPU float64 `json:"ratio_per_cpu_s"`
 	Met         bool    `json:"target_met"`
-	// The generator's capacity alone (Mpps, wall clock), where the
-	// source is the generator.
-	SourceCapacity float64 `json:"source_capacity_mpps,omitempty"`
+	// The generator's capacity alone, where the source is the generator:
+	// wall clock (bounded by the sink that drains it), per CPU-second of
+	// the generator's busy time, and the latter over our component's
+	// Mpps per CPU-second (want >= 2).
+	SourceCapacity       float64 `json:"source_capacity_mpps,omitempty"`
+	SourceCapacityPerCPU float64 `json:"source_capacity_mpps_per_cpu_s,omitempty"`
+	SourceHeadroom       float64 `json:"source_capacity_over_ours,omitempty"`
 }
 
 func (r *row) dst() string {
@@ -178,7 +186,7 @@ func (res *results) print(w io.Writer) {
 	fmt.Fprintf(w, "\n%s, median of %d runs of %.0f s; Mpps = output packets; /CPU-s = per second the worker thread was on CPU 1\n\n",
 		res.Machine, res.Runs, res.Interval)
 	fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6s %4s | %6s %12s | %s\n",
-		"scenario", "ours", "testpmd", "ratio", "ours", "testpmd", "ratio", "target", "met", "drops", "in_use", "source (capacity)")
+		"scenario", "ours", "testpmd", "ratio", "ours", "testpmd", "ratio", "target", "met", "drops", "in_use", "source")
 	fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6s %4s | %6s %12s |\n",
 		"", "Mpps", "Mpps", "wall", "/CPU-s", "/CPU-s", "CPU-s", "", "", "", "idle->after")
 	fmt.Fprintln(w, strings.Repeat("-", 140))
@@ -193,7 +201,7 @@ func (res *results) print(w io.Writer) {
 		}
 		src := "net_null"
 		if r.dst() != "" {
-			src = fmt.Sprintf("gen %s %s/%s Mpps (%s)", r.dst(), f1(r.Ours.SourceMpps), f1(r.Testpmd.SourceMpps), f1(r.SourceCapacity))
+			src = fmt.Sprintf("gen %s: capacity %s/CPU-s = %sx ours", r.dst(), f1(r.SourceCapacityPerCPU), f1(r.SourceHeadroom))
 		}
 		fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6.2f %4s | %6d %12s | %s\n",
 			r.Scenario, f1(r.Ours.Mpps), f1(r.Testpmd.Mpps), f2(r.Ratio),
@@ -206,10 +214,17 @@ func (res *results) print(w io.Writer) {
 			fmt.Fprintf(w, "    testpmd: %s\n", e)
 		}
 	}
+	fmt.Fprintf(w, "\nconfiguration (batches and flush) and one spp_vf status under load, medians:")
+	for _, r := range res.Rows {
+		if len(r.Ours.Runs) > 0 {
+			fmt.Fprintf(w, "  %s %.3f s, %.1f ms;", r.Key, r.Ours.SetupS, r.Ours.StatusMs)
+		}
+	}
+	fmt.Fprintln(w)
 	if len(res.Sources) > 0 {
-		fmt.Fprintf(w, "\ngenerator alone (CPU 0, a sink reading each frame on CPU 1):")
+		fmt.Fprintf(w, "\ngenerator alone on CPU 0, a sink reading each frame on CPU 1 (Mpps wall, bounded by the sink; per CPU-second of the generator's busy time):\n")
 		for _, c := range res.Sources {
-			fmt.Fprintf(w, "  %s %s Mpps (%s /CPU-s)", c.Dst, f1(c.Mpps), f1(c.MppsPerCPU))
+			fmt.Fprintf(w, "  %s %s (%s/CPU-s)", c.Dst, f1(c.Mpps), f1(c.MppsPerCPU))
 			for _, e := range c.Errors {
 				fmt.Fprintf(w, "\n    %s: %s", c.Dst, e)
 			}

@@ -16,6 +16,8 @@ type sample struct {
 	drops uint64
 	cpu   cpuTimes // of the thread under test
 	gen   *genStats
+
+	statusTime time.Duration // ours: spp_vf's status round trip
 }
 
 // runResult is one run's measured interval.
@@ -30,9 +32,13 @@ type runResult struct {
 	// was the bottleneck then).
 	SourceMpps     float64 `json:"source_mpps,omitempty"`
 	SourceWaitFull float64 `json:"source_wait_full,omitempty"`
-	// Ours: the pool's in_use before the traffic and once it stopped.
+	// Ours: the pool's in_use before the traffic and once it stopped;
+	// how long the configuration took (its batches and the flush); and
+	// one status round trip with that configuration, under load.
 	IdleInUse *uint64 `json:"mempool_in_use_idle,omitempty"`
 	InUse     *uint64 `json:"mempool_in_use_after,omitempty"`
+	SetupS    float64 `json:"setup_s,omitempty"`
+	StatusMs  float64 `json:"status_ms,omitempty"`
 }
 
 func between(a, b sample) runResult {
@@ -44,13 +50,35 @@ func between(a, b sample) runResult {
 		r.MppsPerCPU = pk / cpu / 1e6
 	}
 	if a.gen != nil && b.gen != nil {
-		r.SourceMpps = float64(b.gen.Sent-a.gen.Sent) / dt / 1e6
-		r.SourceWaitFull = float64(b.gen.WaitNs-a.gen.WaitNs) / 1e9 / dt
+		gdt := b.gen.at.Sub(a.gen.at).Seconds()
+		r.SourceMpps = float64(b.gen.Sent-a.gen.Sent) / gdt / 1e6
+		r.SourceWaitFull = float64(b.gen.WaitNs-a.gen.WaitNs) / 1e9 / gdt
 	}
 	return r
 }
 
 type poolSizes struct{ mbufs, ring uint64 }
+
+// timed runs read, which fetches counters, between two reads of a thread's
+// CPU time: the sample's instant is the middle of the request, its CPU time
+// the mean of the two readings, so that a slow reply (a busy control CPU)
+// does not skew one against the other.
+func timed(pid, tid int, read func() error) (time.Time, cpuTimes, error) {
+	c0, err := schedstat(pid, tid)
+	if err != nil {
+		return time.Time{}, cpuTimes{}, err
+	}
+	t0 := time.Now()
+	if err := read(); err != nil {
+		return time.Time{}, cpuTimes{}, err
+	}
+	t1 := time.Now()
+	c1, err := schedstat(pid, tid)
+	if err != nil {
+		return time.Time{}, cpuTimes{}, err
+	}
+	return t0.Add(t1.Sub(t0) / 2), cpuTimes{run: (c0.run + c1.run) / 2, wait: (c0.wait + c1.wait) / 2}, nil
+}
 
 func runOurs(sc *scenario) (runResult, poolSizes, error) {
 	o, err := startOurs(sc)
@@ -64,12 +92,12 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 		return runResult{}, sz, err
 	}
 	time.Sleep(warmup)
-	s0, err := o.sample(sc, tid)
+	s0, err := o.sample(sc, tid, true)
 	if err != nil {
 		return runResult{}, sz, err
 	}
 	time.Sleep(interval)
-	s1, err := o.sample(sc, tid)
+	s1, err := o.sample(sc, tid, false)
 	if err != nil {
 		return runResult{}, sz, err
 	}
@@ -83,6 +111,7 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 	}
 	idle := o.idleInUse
 	r.IdleInUse, r.InUse = &idle, &inUse
+	r.SetupS, r.StatusMs = o.setup.Seconds(), ms(s1.statusTime)
 	return r, sz, nil
 }
 
@@ -117,15 +146,15 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	}
 	read := func() (sample, error) {
 		var s sample
-		t0 := time.Now()
-		ports, err := tp.stats()
+		var ports map[int]tpPort
+		var err error
+		s.at, s.cpu, err = timed(tp.c.pid(), tid, func() (err error) {
+			ports, err = tp.stats()
+			return err
+		})
 		if err != nil {
 			return s, err
 		}
-		if s.cpu, err = schedstat(tp.c.pid(), tid); err != nil {
-			return s, err
-		}
-		s.at = t0.Add(time.Since(t0) / 2)
 		for _, p := range ports {
 			s.out += p.tx
 			s.drops += p.drops
@@ -178,13 +207,11 @@ func runCapacity(dst string, sz poolSizes) (runResult, error) {
 	defer gen.c.kill()
 	read := func() (sample, error) {
 		var s sample
-		t0 := time.Now()
 		g, err := gen.stats()
 		if err != nil {
 			return s, err
 		}
-		s.at = t0.Add(time.Since(t0) / 2)
-		s.out, s.cpu, s.gen = g.Sent, g.cpu, &g
+		s.at, s.out, s.cpu, s.gen = g.at, g.Sent, g.cpu, &g
 		return s, nil
 	}
 	time.Sleep(warmup)

@@ -103,11 +103,13 @@ func startGen(s genSetup) (*genProc, error) {
 
 // stats reads the generator's counters and its thread's CPU time.
 func (g *genProc) stats() (genStats, error) {
-	s, err := g.counters()
-	if err != nil {
-		return s, err
-	}
-	s.cpu, err = schedstat(g.c.pid(), g.tid)
+	var s genStats
+	var err error
+	at, cpu, err := timed(g.c.pid(), g.tid, func() (err error) {
+		s, err = g.counters()
+		return err
+	})
+	s.at, s.cpu = at, cpu
 	return s, err
 }
 
