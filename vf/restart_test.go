@@ -82,3 +82,21 @@ func TestKillSecondary(t *testing.T) {
 	// The primary is still in charge of the node: it exits cleanly.
 	n.Primary.Exit()
 }
+
+// SIGTERM and SIGINT stop spp_vf cleanly (exit status 0), and its
+// hotplugged ports are removed: a new spp_vf can create the same null0 and
+// null1 right after.
+func TestSignalExit(t *testing.T) {
+	n := st.Start(t, st.PrimaryOpts{Rings: 4})
+	for i, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		vf := n.StartSecondary("spp_vf", "1@0,2@1", 1+i)
+		vf.Do(st.Component(2, "forward", "null0", "null1"), st.Flush)
+		if err := vf.Proc.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		code, err := vf.Proc.Wait(st.ConnectTimeout)
+		if err != nil || code != 0 {
+			t.Fatalf("%v: exit status %d, %v\n%s", sig, code, err, vf.Proc.Log())
+		}
+	}
+}

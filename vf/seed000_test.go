@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -242,7 +243,9 @@ func TestSeed000VMStartStop(t *testing.T) {
 // (VM 1 to VM 2 and back) are injected through a merge rx port (pcap0) and
 // then bounce between the VMs through nic0, the classifier and both
 // forwarders of each VM, until their MACs are unmapped; then every frame is
-// dropped by the classifier and the counters stand still.
+// dropped by the classifier and the counters stand still. spp_vf is the
+// vhost-user server here (the other test has it as client), and its socket
+// files are gone after it exits.
 func TestSeed000WithNIC(t *testing.T) {
 	dir := t.TempDir()
 	var frames [][]byte
@@ -254,9 +257,9 @@ func TestSeed000WithNIC(t *testing.T) {
 	}
 	v := strings.NewReplacer("vhost0", "vhost20", "vhost1", "vhost21")
 	n := st.Start(t, st.PrimaryOpts{Rings: 4, Vdevs: []string{"net_ring0"}, PortMask: "0x1"})
-	vm1 := st.StartVM(t, 20, "52:54:00:00:00:01", true)
-	vm2 := st.StartVM(t, 21, "52:54:00:00:00:02", true)
-	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1,4@1,5@1,6@1,7@1", 1, "--pcap-dir", dir, "--vhost-client")
+	// spp_vf is the vhost-user server here (the default): the VMs come
+	// after the flush that creates /tmp/sock20 and /tmp/sock21.
+	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1,4@1,5@1,6@1,7@1", 1, "--pcap-dir", dir)
 	do := func(cmds ...string) {
 		t.Helper()
 		for i := range cmds {
@@ -278,6 +281,8 @@ func TestSeed000WithNIC(t *testing.T) {
 		`{"command":"component","core_id":"3","type":"none"}`,
 		`{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1","ring3"],"tx_ports":["nic0"]}`,
 		st.Flush)
+	vm1 := st.StartVM(t, 20, "52:54:00:00:00:01", false)
+	vm2 := st.StartVM(t, 21, "52:54:00:00:00:02", false)
 	vf.WaitStatus(st.VMTimeout, "the VMs' links", func(in *proto.SecondaryInfo) bool {
 		return st.Port(in, "vhost20").Link == "up" && st.Port(in, "vhost21").Link == "up"
 	})
@@ -315,4 +320,9 @@ func TestSeed000WithNIC(t *testing.T) {
 		}
 	}
 	vf.Exit()
+	for _, s := range []string{"/tmp/sock20", "/tmp/sock21"} {
+		if _, err := os.Stat(s); err == nil {
+			t.Errorf("%s is still there after spp_vf exited", s)
+		}
+	}
 }
