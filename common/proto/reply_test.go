@@ -2,8 +2,10 @@ package proto
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +73,16 @@ func TestEncodeOneWrite(t *testing.T) {
 	Encode(&w, FailReply(200, 100, errors.New("x")))
 	if w.writes != 1 {
 		t.Errorf("%d writes", w.writes)
+	}
+}
+
+func TestSecondaryInfoClassifierTable(t *testing.T) {
+	vf, _ := json.Marshal(SecondaryInfo{ProcessType: TypeVF, ClassifierTable: []ClassifierEntry{}})
+	if !strings.Contains(string(vf), `"classifier_table":[]`) {
+		t.Errorf("spp_vf with an empty table: %s, want classifier_table:[]", vf)
+	}
+	mirror, _ := json.Marshal(SecondaryInfo{ProcessType: TypeMirror})
+	if strings.Contains(string(mirror), "classifier_table") {
+		t.Errorf("spp_mirror: %s, want no classifier_table", mirror)
 	}
 }

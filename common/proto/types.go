@@ -132,7 +132,21 @@ type SecondaryInfo struct {
 	Staged          bool              `json:"staged"`
 	Ports           []PortStatus      `json:"ports"`
 	Core            []CoreStatus      `json:"core"`
-	ClassifierTable []ClassifierEntry `json:"classifier_table,omitempty"` // spp_vf always sends it
+	ClassifierTable []ClassifierEntry `json:"classifier_table,omitempty"` // see MarshalJSON
+}
+
+// MarshalJSON sends classifier_table whenever ClassifierTable is not nil,
+// empty included: spp_vf always has a table (maybe empty), spp_mirror has
+// none and leaves it nil.
+func (s SecondaryInfo) MarshalJSON() ([]byte, error) {
+	type plain SecondaryInfo
+	if s.ClassifierTable == nil {
+		return json.Marshal(plain(s))
+	}
+	return json.Marshal(struct {
+		plain
+		ClassifierTable []ClassifierEntry `json:"classifier_table"`
+	}{plain(s), s.ClassifierTable})
 }
 
 // RingStatus is one shared ring of the primary.
