@@ -11,6 +11,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -38,6 +39,8 @@ const (
 	defaultRingSlots = 1024
 	poolCache        = 256 // common/dpdk CreateMbufPool's per-lcore cache
 )
+
+var errSkipped = errors.New("skipped")
 
 // newPrefix is a unique DPDK file prefix for one run.
 func newPrefix(what string) string {
@@ -103,18 +106,24 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 		for r := 0; r < runs; r++ {
 			// Ours and testpmd alternate, so that a change in the
 			// machine's load hits both alike.
+			var ours, tp runResult
+			var oursErr, tpErr error = errSkipped, errSkipped
 			if doOurs {
-				rr, sz, err := runOurs(sc)
-				row.Ours.add(rr, err)
-				if err == nil && sz.mbufs > 0 {
+				var sz poolSizes
+				ours, sz, oursErr = runOurs(sc)
+				row.Ours.add(ours, oursErr)
+				if oursErr == nil && sz.mbufs > 0 {
 					sizes = sz
 				}
-				progress(err)
+				progress(oursErr)
 			}
 			if doTestpmd {
-				rr, err := runTestpmd(sc, sizes)
-				row.Testpmd.add(rr, err)
-				progress(err)
+				tp, tpErr = runTestpmd(sc, sizes)
+				row.Testpmd.add(tp, tpErr)
+				progress(tpErr)
+			}
+			if oursErr == nil && tpErr == nil {
+				row.pair(ours, tp)
 			}
 		}
 		row.finish()
