@@ -32,13 +32,20 @@ var (
 	niceness   int
 )
 
-// Pool parameters when no spp_primary told us its own (testpmd's pool and
-// the generator's alone are made like spp_primary's).
+// testpmd's pool and the generator's own (alone) are made like
+// spp_primary's: as many mbufs (the pool is a FIFO, so its size decides how
+// often an mbuf comes back and whether it is still in a cache), the same
+// per-lcore cache and ring size. The sizes spp_primary reports win; these
+// are its rules for when it has not run (-no-ours).
 const (
-	defaultPoolMbufs = 9727 // spp_primary -n 1: 8191 + 1536 per ring and NIC
-	defaultRingSlots = 1024
 	poolCache        = 256 // common/dpdk CreateMbufPool's per-lcore cache
+	defaultRingSlots = 1024
 )
+
+// defaultSizes: spp_primary makes 8191 mbufs + 1536 per ring and NIC.
+func defaultSizes(sc *scenario) poolSizes {
+	return poolSizes{mbufs: uint64(8191 + 1536*(1+len(sc.nics))), ring: defaultRingSlots}
+}
 
 var errSkipped = errors.New("skipped")
 
@@ -98,17 +105,20 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 		Interval: interval.Seconds(),
 		Machine:  machine(),
 	}
-	sizes := poolSizes{mbufs: defaultPoolMbufs, ring: defaultRingSlots}
+	sizesOf := map[string]poolSizes{} // by generator mix, for runCapacity
 
 	for _, sc := range scs {
 		row := &row{Key: sc.key, Scenario: sc.name, Ports: sc.ports, Target: sc.target, Source: sc.source()}
 		fmt.Printf("%-10s", sc.key)
+		sizes := defaultSizes(sc)
 		for r := 0; r < runs; r++ {
 			// Ours and testpmd alternate, so that a change in the
-			// machine's load hits both alike.
+			// machine's load hits both alike; who goes first
+			// alternates too (ours first in the first round: its
+			// primary tells the pool's size that testpmd copies).
 			var ours, tp runResult
 			var oursErr, tpErr error = errSkipped, errSkipped
-			if doOurs {
+			runOursOnce := func() {
 				var sz poolSizes
 				ours, sz, oursErr = runOurs(sc)
 				row.Ours.add(ours, oursErr)
@@ -117,16 +127,26 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 				}
 				progress(oursErr)
 			}
-			if doTestpmd {
+			runTestpmdOnce := func() {
 				tp, tpErr = runTestpmd(sc, sizes)
 				row.Testpmd.add(tp, tpErr)
 				progress(tpErr)
+			}
+			if doOurs && r%2 == 0 {
+				runOursOnce()
+			}
+			if doTestpmd {
+				runTestpmdOnce()
+			}
+			if doOurs && r%2 == 1 {
+				runOursOnce()
 			}
 			if oursErr == nil && tpErr == nil {
 				row.pair(ours, tp)
 			}
 		}
 		row.finish()
+		sizesOf[sc.dst] = sizes
 		fmt.Println()
 		res.Rows = append(res.Rows, row)
 	}
@@ -141,7 +161,7 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 		c := &capacity{Dst: sc.dst}
 		fmt.Printf("source %-5s", sc.dst)
 		for r := 0; r < runs; r++ {
-			rr, err := runCapacity(sc.dst, sizes)
+			rr, err := runCapacity(sc.dst, sizesOf[sc.dst])
 			c.add(rr, err)
 			progress(err)
 		}
