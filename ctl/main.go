@@ -113,7 +113,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		// status as soon as it connects, and after each flush.
 		srv.onJoin = sh.learnStatus
 		fmt.Fprintln(stdout, "Type help for the commands, Tab to complete, bye to leave.")
-		sh.repl()
+		sh.repl(saveTerminal(stdin)) // before go-prompt makes it raw
 		if sh.rec != nil {
 			sh.rec.Close()
 		}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -185,5 +188,89 @@ func TestInteractiveTerminal(t *testing.T) {
 	h, _ := os.ReadFile(filepath.Join(dir, "hist"))
 	if want := "sec 1;status\nsec 2\ncomponent 2\nbye\n"; string(h) != want {
 		t.Errorf("history %q, want %q", h, want)
+	}
+}
+
+// The terminal's mode, as `stty -a` prints it: whether line editing, echo
+// and signal keys are on (a raw terminal has all three off).
+var sttySane = []string{" icanon ", " echo ", " isig "}
+
+// Every way out of the interactive shell gives the terminal its mode back
+// and exits 0 (go-prompt v0.2.6 alone left it raw, and on SIGTERM exited 1):
+// SIGTERM at the prompt with half a line typed (the line is not run),
+// SIGTERM while a command runs (spp leaves at once, not when `wait` ends),
+// bye, and Ctrl-D. Proved with stty, run on spp's terminal after it exited.
+func TestInteractiveLeaving(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for this test")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		leave  func(s *tmuxSession, pid int)
+		screen string // the screen shows it after spp left
+	}{
+		{"SIGTERM at the prompt", func(s *tmuxSession, pid int) {
+			s.keys("sec 1;status")
+			s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;status" })
+			syscall.Kill(pid, syscall.SIGTERM)
+		}, "spp: terminated: leaving (the daemons keep running)"},
+		{"SIGTERM while a command runs", func(s *tmuxSession, pid int) {
+			s.keys("wait sec 9 60", "Enter")
+			time.Sleep(300 * time.Millisecond)
+			syscall.Kill(pid, syscall.SIGTERM)
+		}, "spp: terminated while a command ran: leaving"},
+		{"bye", func(s *tmuxSession, pid int) { s.keys("bye", "Enter") }, "spp > bye"},
+		{"Ctrl-D", func(s *tmuxSession, pid int) { s.tmux("send-keys", "-t", "spp", "C-d") }, "spp >"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
+			pidFile, after := filepath.Join(dir, "pid"), filepath.Join(dir, "after")
+			// sh writes its pid and becomes spp; then the pane's shell
+			// records spp's exit status and the terminal's mode.
+			cmd := fmt.Sprintf("sh -c 'echo $$ >%s; exec env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p 0 -s 0'; "+
+				"echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60",
+				pidFile, filepath.Join(dir, "hist"), exe, after, after, after, after)
+			s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "30", cmd)
+			t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+			s.waitScreen("the prompt", func(scr string) bool { return lastLine(scr) == "spp >" })
+			b, _ := os.ReadFile(pidFile)
+			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil {
+				t.Fatalf("pid file: %q", b)
+			}
+
+			start := time.Now()
+			c.leave(s, pid)
+			var res []byte
+			for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if res, err = os.ReadFile(after); err == nil {
+					break
+				}
+				if time.Now().After(end) {
+					t.Fatalf("spp did not leave:\n%s", s.screen())
+				}
+			}
+			if el := time.Since(start); el > 5*time.Second {
+				t.Errorf("spp took %v to leave", el)
+			}
+			out := strings.ReplaceAll(string(res), "\n", " ")
+			if !strings.HasPrefix(out, "status=0 ") {
+				t.Errorf("exit %s", strings.Fields(out)[0])
+			}
+			for _, m := range sttySane {
+				if !strings.Contains(out, m) {
+					t.Errorf("terminal left without%s: %s", m, res)
+				}
+			}
+			scr := s.screen()
+			if !strings.Contains(scr, c.screen) || strings.Contains(scr, "not connected") {
+				t.Errorf("screen:\n%s", scr)
+			}
+		})
 	}
 }

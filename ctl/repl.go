@@ -4,14 +4,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/c-bata/go-prompt"
 	"github.com/mattn/go-runewidth"
+	"golang.org/x/sys/unix"
 )
 
 // console prints announcements (processes connecting and leaving, late
@@ -29,6 +33,7 @@ type console struct {
 	w         io.Writer
 	prompting bool
 	notes     []string
+	stop      os.Signal // a signal asked the shell to leave (interactive)
 }
 
 func (c *console) announce(msg string) {
@@ -42,7 +47,9 @@ func (c *console) announce(msg string) {
 }
 
 // setPrompting switches between go-prompt drawing and a command running.
-func (c *console) setPrompting(on bool) {
+// Switching to a command, it returns the signal that asked the shell to
+// leave meanwhile, if any: then no command runs.
+func (c *console) setPrompting(on bool) os.Signal {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.prompting = on
@@ -52,6 +59,7 @@ func (c *console) setPrompting(on bool) {
 		}
 		c.notes = nil
 	}
+	return c.stop
 }
 
 // writer returns w with each Write under the console's lock, so that the
@@ -87,17 +95,32 @@ func (c *console) pending() bool {
 var noteKey = []byte("\x1b[spp-note]")
 
 // noteParser is the terminal input with noteKey mixed in when there are
-// notes to print.
+// notes to print, and Enter when a signal asked the shell to leave (it ends
+// the line being read; the line is then not run).
 type noteParser struct {
 	prompt.ConsoleParser
-	con *console
+	con   *console
+	ctrlD atomic.Bool // the last key read was Ctrl-D
 }
 
 func (p *noteParser) Read() ([]byte, error) {
+	if p.con.stopping() {
+		return []byte{'\r'}, nil
+	}
 	if p.con.pending() {
 		return noteKey, nil
 	}
-	return p.ConsoleParser.Read()
+	b, err := p.ConsoleParser.Read()
+	if err == nil && len(b) > 0 {
+		p.ctrlD.Store(len(b) == 1 && b[0] == 0x04)
+	}
+	return b, err
+}
+
+func (c *console) stopping() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stop != nil
 }
 
 // printNotes runs in go-prompt's loop, between two of its renders. It
@@ -138,15 +161,20 @@ func (sh *Shell) promptText() string {
 }
 
 // repl is the interactive shell.
-func (sh *Shell) repl() {
+//
+// It reads line by line with go-prompt's Input, not its Run loop: Run
+// catches SIGTERM, SIGINT and SIGQUIT itself and exits the process on the
+// spot, and go-prompt v0.2.6 never gives the terminal back its mode (the
+// termios it saves is the one it then makes raw), so the operator's
+// terminal was left without echo after `spp down` or even after bye. Here
+// the shell keeps its own copy of the terminal's mode and restores it on
+// every way out, and handles the signals itself (onSignal). Input reads the
+// window size when each line starts: a resize shows from the next line.
+func (sh *Shell) repl(tty *terminal) {
 	sh.loadHistory()
 	in := &noteParser{ConsoleParser: prompt.NewStandardInputParser(), con: sh.con}
 	p := prompt.New(
-		func(s string) {
-			sh.con.setPrompting(false)
-			sh.typed(s)
-			sh.con.setPrompting(true)
-		},
+		func(string) {}, // Input returns the line instead
 		sh.complete,
 		prompt.OptionParser(in),
 		prompt.OptionLivePrefix(func() (string, bool) { return sh.promptText(), true }),
@@ -156,11 +184,82 @@ func (sh *Shell) repl() {
 			ASCIICode: noteKey,
 			Fn:        func(b *prompt.Buffer) { sh.printNotes(in, b) },
 		}),
-		prompt.OptionSetExitCheckerOnInput(func(string, bool) bool { return sh.quit }),
 	)
-	sh.con.setPrompting(true)
-	p.Run() // returns on bye, or Ctrl-D on an empty line
-	sh.con.setPrompting(false)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT)
+	done := make(chan struct{})
+	defer func() {
+		signal.Stop(sigs)
+		close(done)
+	}()
+	go func() {
+		select {
+		case s := <-sigs:
+			sh.onSignal(s, tty)
+		case <-done:
+		}
+	}()
+
+	for !sh.quit {
+		sh.con.setPrompting(true)
+		text := p.Input()
+		if s := sh.con.setPrompting(false); s != nil {
+			fmt.Fprintf(sh.out, "spp: %v: leaving (the daemons keep running)\n", s)
+			break
+		}
+		if text == "" && in.ctrlD.Load() {
+			break // Ctrl-D on an empty line
+		}
+		sh.typed(text)
+	}
+	tty.restore()
+}
+
+// onSignal makes the interactive shell leave on SIGTERM (what spp down
+// sends), SIGHUP, or SIGINT and SIGQUIT sent with kill (typed, Ctrl-C and
+// Ctrl-\ are keys: the terminal is raw). At the prompt, the line being typed
+// is ended and dropped, and repl returns: spp exits 0 the normal way. While
+// a command runs (a wait, a reply not yet in), spp exits 0 at once, the
+// terminal restored: the daemons apply a batch all or nothing whether its
+// reply is read or not, and they reconnect to the next shell.
+func (sh *Shell) onSignal(s os.Signal, tty *terminal) {
+	c := sh.con
+	c.mu.Lock()
+	c.stop = s
+	if c.prompting {
+		c.mu.Unlock()
+		return
+	}
+	tty.restore()
+	fmt.Fprintf(c.w, "\nspp: %v while a command ran: leaving (the daemons keep running)\n", s)
+	os.Exit(0) // with c.mu held: nothing else is printed
+}
+
+// terminal is the mode the terminal had before the shell changed it.
+type terminal struct {
+	fd    int
+	saved *unix.Termios
+}
+
+// saveTerminal keeps f's mode; nil when f is not a terminal.
+func saveTerminal(f any) *terminal {
+	file, ok := f.(*os.File)
+	if !ok {
+		return nil
+	}
+	fd := int(file.Fd())
+	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return nil
+	}
+	return &terminal{fd: fd, saved: t}
+}
+
+// restore gives the terminal its mode back (echo, line editing, signals).
+func (t *terminal) restore() {
+	if t != nil {
+		unix.IoctlSetTermios(t.fd, unix.TCSETS, t.saved)
+	}
 }
 
 // Completion, from the table of commands and the live state.
