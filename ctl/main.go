@@ -133,7 +133,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 
 // learnStatus asks a process for its status, quietly, for completion.
 func (sh *Shell) learnStatus(p *Proc) {
-	raw, err := p.Send([]byte(`{"commands":[{"command":"status"}]}`), "status (for completion)")
+	raw, err := p.Send([]byte(`{"commands":[{"command":"status"}]}`), "status (for completion)", replyTimeout)
 	if err != nil {
 		return
 	}

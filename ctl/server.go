@@ -14,9 +14,16 @@ import (
 	"github.com/spp-go/spp/common/proto"
 )
 
-// replyTimeout is how long a request waits for its reply (a variable so that
-// tests need not wait 5 s).
-var replyTimeout = 5 * time.Second
+// replyTimeout is how long a request waits for its reply; flushTimeout, one
+// whose batch has a flush: a flush creates ports and then waits for each
+// lcore it switches, which the daemon bounds at 10 s (common/dpdk's
+// ackTimeout: an lcore thread on a loaded CPU can wait seconds for its
+// turn), so the shell waits longer than that and learns the outcome.
+// Variables, so that tests need not wait.
+var (
+	replyTimeout = 5 * time.Second
+	flushTimeout = 15 * time.Second
+)
 
 // processBatch is the handshake request, sent first on every connection.
 const processBatch = `{"commands":[{"command":"process"}]}`
@@ -298,7 +305,7 @@ func (s *Server) Wait(t target, timeout time.Duration) *Proc {
 // Send; replies come back in request order (protocol.md section 2), so a
 // queue of pending calls pairs each reply with its request.
 //
-// A request that gets no reply within replyTimeout is reported to its caller
+// A request that gets no reply in time is reported to its caller
 // and stays in the queue marked abandoned: when its reply comes late, it is
 // announced and thrown away, so it can never be taken as the answer to a
 // later command. The connection is kept (resynchronised by counting), since
@@ -350,8 +357,8 @@ func (p *Proc) describe() string {
 
 func (p *Proc) target() target { return target{pri: p.Primary, id: p.ID} }
 
-// Send writes one batch and waits for its reply.
-func (p *Proc) Send(batch []byte, what string) (json.RawMessage, error) {
+// Send writes one batch and waits up to timeout for its reply.
+func (p *Proc) Send(batch []byte, what string, timeout time.Duration) (json.RawMessage, error) {
 	c := &call{what: what, done: make(chan callResult, 1)}
 	p.sendMu.Lock()
 	p.mu.Lock()
@@ -372,7 +379,7 @@ func (p *Proc) Send(batch []byte, what string) (json.RawMessage, error) {
 		return nil, fmt.Errorf("%s: send failed: %v", p.Label(), err)
 	}
 
-	t := time.NewTimer(replyTimeout)
+	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
 	case r := <-c.done:
@@ -387,7 +394,7 @@ func (p *Proc) Send(batch []byte, what string) (json.RawMessage, error) {
 	default:
 	}
 	c.abandoned = true
-	return nil, fmt.Errorf("%s did not answer within %v", p.Label(), replyTimeout)
+	return nil, fmt.Errorf("%s did not answer within %v", p.Label(), timeout)
 }
 
 func (p *Proc) readLoop(dec *json.Decoder) {

@@ -172,6 +172,37 @@ func TestReplyTimeout(t *testing.T) {
 	}
 }
 
+// A batch with a flush waits flushTimeout (the daemon may take 10 s to
+// switch its lcores), other batches replyTimeout: typed, in a command file,
+// and as a raw batch. Proved with replies held back longer than
+// replyTimeout and shorter than flushTimeout.
+func TestFlushTimeout(t *testing.T) {
+	defer func(r, f time.Duration) { replyTimeout, flushTimeout = r, f }(replyTimeout, flushTimeout)
+	replyTimeout, flushTimeout = 300*time.Millisecond, 3*time.Second
+	ts := newTestShell(t)
+	ts.sec(t, 1, withDelay(func(n int) time.Duration {
+		if n == 0 { // the handshake
+			return 0
+		}
+		return 600 * time.Millisecond
+	}))
+	for _, cmd := range []string{
+		"sec 1;flush",
+		`sec 1;{"commands":[{"command":"cancel"},{"command":"flush"}]}`,
+	} {
+		ts.errw.Reset()
+		if !ts.typed(cmd) {
+			t.Errorf("%s: %s", cmd, ts.errw)
+		}
+	}
+	if !ts.Shell.runScript(strings.NewReader("sec 1;component 2 none\nsec 1;flush\n"), "file") {
+		t.Errorf("file: %s", ts.errw)
+	}
+	if ts.typed("sec 1;cancel") || !strings.Contains(ts.errw.String(), "sec 1 did not answer within 300ms") {
+		t.Errorf("cancel waited for its late reply: %s", ts.errw)
+	}
+}
+
 // A reply nobody asked for is announced and ignored.
 func TestUnaskedReply(t *testing.T) {
 	ts := newTestShell(t)

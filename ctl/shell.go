@@ -63,6 +63,7 @@ type line struct {
 	obj    []byte // a process command: its JSON
 	raw    []byte // a raw batch, sent as it is
 	nraw   int    // commands in the raw batch
+	rawFl  bool   // the raw batch has a flush
 }
 
 // parse reads one line. It returns nil, nil for a line that does nothing
@@ -132,11 +133,11 @@ func parseID(s string) (int, error) {
 func (sh *Shell) parseProc(text string, tgt target, rest string, viaCtx bool) (*line, error) {
 	l := &line{text: text, proc: true, tgt: tgt, viaCtx: viaCtx}
 	if rest[0] == '{' {
-		n, err := checkRawBatch(rest)
+		n, flush, err := checkRawBatch(rest)
 		if err != nil {
 			return l, err
 		}
-		l.raw, l.nraw = []byte(rest), n
+		l.raw, l.nraw, l.rawFl = []byte(rest), n, flush
 		return l, nil
 	}
 	w := strings.Fields(rest)
@@ -181,7 +182,7 @@ type group struct {
 	labels []string // error prefix of each command
 	raw    []byte   // a raw batch instead of cmds
 	nraw   int
-	flush  bool // it has a flush (the interactive shell then refreshes its status)
+	flush  bool // it has a flush: a longer wait, and the interactive shell then refreshes its status
 }
 
 func (g *group) size() int {
@@ -194,7 +195,7 @@ func (g *group) size() int {
 // add appends a process line to the group.
 func (g *group) add(l *line, label string) {
 	if l.raw != nil {
-		g.raw, g.nraw = l.raw, l.nraw
+		g.raw, g.nraw, g.flush = l.raw, l.nraw, l.rawFl
 		for i := 0; i < l.nraw || i == 0; i++ {
 			lab := label
 			if l.nraw > 1 {
@@ -226,7 +227,11 @@ func (sh *Shell) send(g *group) bool {
 	if batch == nil {
 		batch = batchOf(g.cmds)
 	}
-	raw, err := p.Send(batch, strings.Join(g.labels, "; "))
+	wait := replyTimeout
+	if g.flush {
+		wait = flushTimeout
+	}
+	raw, err := p.Send(batch, strings.Join(g.labels, "; "), wait)
 	if err != nil {
 		if n > 1 {
 			err = fmt.Errorf("%v (batch of %d commands: outcome unknown)", err, n)

@@ -94,22 +94,30 @@ func buildBare(name string) func([]string) ([]byte, error) {
 // checkRawBatch accepts a typed {"commands":[...]} batch. It is sent as it
 // is, but checked here first: a daemon answers a malformed request with
 // bad message format and drops the connection. It returns the number of
-// commands.
-func checkRawBatch(s string) (int, error) {
+// commands and whether one of them is a flush.
+func checkRawBatch(s string) (n int, flush bool, err error) {
 	var b struct {
 		Commands []json.RawMessage `json:"commands"`
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(&b); err != nil {
-		return 0, fmt.Errorf("not a JSON batch: %v", err)
+		return 0, false, fmt.Errorf("not a JSON batch: %v", err)
 	}
 	if dec.More() {
-		return 0, fmt.Errorf("not a JSON batch: text after the object")
+		return 0, false, fmt.Errorf("not a JSON batch: text after the object")
 	}
 	if b.Commands == nil {
-		return 0, fmt.Errorf(`not a JSON batch: no "commands" list`)
+		return 0, false, fmt.Errorf(`not a JSON batch: no "commands" list`)
 	}
-	return len(b.Commands), nil
+	for _, c := range b.Commands {
+		var cmd struct {
+			Command string `json:"command"`
+		}
+		if json.Unmarshal(c, &cmd) == nil && cmd.Command == "flush" {
+			flush = true
+		}
+	}
+	return len(b.Commands), flush, nil
 }
 
 // batchOf joins commands into one request: {"commands":[c1,c2]}.
