@@ -105,8 +105,10 @@ func init() {
 		{name: "component", scope: procScope, forSec: true,
 			usage: "CORE TYPE [RX[,RX..]] [TX[,TX..]] | component CORE none",
 			brief: "put a component on a worker lcore (staged until flush); none clears the lcore",
-			help: "TYPE: forward (1 rx, 1 tx), merge (rx list, 1 tx), classifier (1 rx, tx list),\n" +
-				"mirror (spp_mirror: 1 rx, 2 tx), none. Ports of one side are separated by commas:\n" +
+			help: "TYPE: forward (1 rx, 1 tx), merge (rx list, 1 tx), classifier (1 rx, tx list;\n" +
+				"classifier_mac too), mirror (spp_mirror: 1 rx, 2 tx), none.\n" +
+				"Ports: nicN, ringN, vhostN, pcapN, nullN (also phy:N, ring:N, vhost:N, pcap:N, nullpmd:N).\n" +
+				"Ports of one side are separated by commas:\n" +
 				"  component 2 classifier nic0 ring0,ring2\n" +
 				"sends {\"command\":\"component\",\"core_id\":\"2\",\"type\":\"classifier\",\"rx_ports\":[\"nic0\"],\"tx_ports\":[\"ring0\",\"ring2\"]}",
 			args: []arg{{values: coreIDs}, {values: componentTypes, next: func(w string) []arg {

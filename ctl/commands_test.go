@@ -200,3 +200,58 @@ func TestRecordHistory(t *testing.T) {
 		t.Errorf("playback sent %q", got)
 	}
 }
+
+// Every command of controller.md is in help, as the operator types it, and
+// help NAME describes it with what the spec says about it. (The table is
+// the only source of help and of parsing, TestHelpEveryCommand; this checks
+// the table against the spec.)
+func TestHelpCoversSpec(t *testing.T) {
+	ts := newTestShell(t)
+	ts.typed("help")
+	list := ts.out.String()
+	for _, typed := range []string{
+		"status", "pri;CMD", "sec N;CMD", "sec N", "end", "wait pri [TIMEOUT]", "wait sec N [TIMEOUT]",
+		"playback FILE", "record FILE", "history", "bye [sec|all]", "help [CMD]",
+		"component CORE TYPE [RX[,RX..]] [TX[,TX..]]", "component CORE none",
+		"classifier_table mac MAC|default PORT|unuse",
+		"flush", "cancel", "process", "exit", "clear", `{"commands":[...]}`,
+	} {
+		if !strings.Contains(list, typed) {
+			t.Errorf("help lacks %q", typed)
+		}
+	}
+	for name, says := range map[string][]string{
+		"status":           {"shell command", "table of connected processes", "process command, for primary and secondaries", "cores, ports, classifier table", "rings, mempool"},
+		"pri":              {"status, clear, exit, process", "end"},
+		"sec":              {"spp [sec 1] > ", "end"},
+		"end":              {"leave"},
+		"wait":             {"default 10s", "TIMEOUT is seconds"},
+		"playback":         {"# and blank lines are skipped", "all or nothing per process"},
+		"record":           {"sec N;CMD", "playback"},
+		"history":          {"~/.spp_history"},
+		"bye":              {"sec: first exit every secondary", "all: and then the primary"},
+		"help":             {"more about one command"},
+		"component":        {"forward", "merge", "classifier", "classifier_mac", "mirror", "none", "nicN, ringN, vhostN, pcapN, nullN", "phy:N", "staged until flush"},
+		"classifier_table": {"default", "unuse", "case-insensitively"},
+		"flush":            {"commit"},
+		"cancel":           {"since the last flush"},
+		"process":          {"type and client id"},
+		"exit":             {"stop the process"},
+		"clear":            {"zero the primary's"},
+	} {
+		ts.out.Reset()
+		if !ts.typed("help " + name) {
+			t.Errorf("help %s: %s", name, ts.errw)
+			continue
+		}
+		for _, w := range says {
+			if !strings.Contains(ts.out.String(), w) {
+				t.Errorf("help %s lacks %q:\n%s", name, w, ts.out)
+			}
+		}
+	}
+	ts.errw.Reset()
+	if ts.typed("help nonsense") || !strings.Contains(ts.errw.String(), `no command "nonsense"`) {
+		t.Errorf("help nonsense: %s", ts.errw)
+	}
+}

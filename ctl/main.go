@@ -40,12 +40,17 @@ func (s sources) Set(v string) error {
 }
 
 const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "CMD"]... [--json]
-       spp up FILE ...    start a node described by FILE
-       spp down ...       stop it
+       spp up FILE [--demo]   start the node FILE describes (spp up -h)
+       spp down [FILE]        stop it
 
 With neither -f nor -c, spp is an interactive shell (or, when stdin is not a
-terminal, reads commands from it). Type help in the shell for its commands.
--f and -c run and exit; the exit status is 0 only if every command succeeded.
+terminal, reads commands from it). In the shell, help lists its commands and
+help CMD describes one. -f and -c run, in the order given, and exit.
+
+Exit status: 0 every command of -f, -c or stdin succeeded, or the
+interactive shell was left (bye, Ctrl-D, SIGTERM); 1 a command failed, or a
+daemon did not answer in time (5 s; 15 s for a batch with a flush); 2 bad
+usage, or a port cannot be listened on; 3 an internal error.
 
 `
 
@@ -64,9 +69,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var srcs []source
-	priPort := fs.Int("p", 5555, "TCP port for spp_primary")
-	secPort := fs.Int("s", 6666, "TCP port for the secondaries (spp_vf, spp_mirror)")
-	bind := fs.String("bind", "127.0.0.1", "address to listen on")
+	priPort := fs.Int("p", 5555, "listen for spp_primary on TCP `PORT`")
+	secPort := fs.Int("s", 6666, "listen for the secondaries (spp_vf, spp_mirror) on TCP `PORT`")
+	bind := fs.String("bind", "127.0.0.1", "listen on `ADDR`")
 	fs.Var(sources{&srcs, true}, "f", "run the commands in `FILE`, then exit")
 	fs.Var(sources{&srcs, false}, "c", "run `CMD`, then exit (repeatable)")
 	jsonOut := fs.Bool("json", false, "print daemon replies as JSON instead of tables")

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,6 +104,38 @@ func TestRunJSON(t *testing.T) {
 		!strings.HasPrefix(lines[0], `{"results":[{"result":"success"}],"info":{`) ||
 		!strings.HasPrefix(lines[1], `[{"process_type":"vf","client_id":1,"peer":"127.0.0.1:`) {
 		t.Errorf("--json: %d\n%s\n%s", r.code, r.out, r.errOut)
+	}
+}
+
+// spp -h documents every flag: the flags it lists (flag's own list, so
+// every defined flag) are exactly controller.md's, each is in the synopsis,
+// and the subcommands and the exit statuses are there.
+func TestUsageEveryFlag(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-h"}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("-h: status %d", code)
+	}
+	h := errOut.String()
+	synopsis, _, _ := strings.Cut(h, "\n")
+	var listed []string
+	for _, l := range strings.Split(h, "\n") {
+		if f, ok := strings.CutPrefix(l, "  -"); ok {
+			name := strings.Fields(f)[0] // "-p PORT", "-json\tprint..."
+			listed = append(listed, name)
+			if !strings.Contains(synopsis, " -"+name+" ") && !strings.Contains(synopsis, " --"+name) &&
+				!strings.Contains(synopsis, "[-"+name+" ") && !strings.Contains(synopsis, "[--"+name) {
+				t.Errorf("flag -%s is not in the synopsis %q", name, synopsis)
+			}
+		}
+	}
+	if want := []string{"bind", "c", "f", "json", "p", "s"}; !reflect.DeepEqual(listed, want) {
+		t.Errorf("-h lists flags %v, the spec has %v", listed, want)
+	}
+	for _, w := range []string{"spp up FILE [--demo]", "spp down [FILE]", "help CMD",
+		"Exit status: 0 ", "; 1 a command failed", "; 2 bad\nusage", "; 3 an internal error"} {
+		if !strings.Contains(h, w) {
+			t.Errorf("-h lacks %q:\n%s", w, h)
+		}
 	}
 }
 
