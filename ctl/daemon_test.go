@@ -92,10 +92,15 @@ type fakeDaemon struct {
 	// delay, when set, is how long the reply to request number n (0: the
 	// handshake) is held back.
 	delay func(n int) time.Duration
+	// linger is how long the connection stays open after the reply to exit,
+	// as a real daemon keeps it while it releases its ports.
+	linger time.Duration
 
-	mu   sync.Mutex
-	got  []string // every request, as received
-	done chan struct{}
+	mu       sync.Mutex
+	got      []string    // every request, as received
+	gotAt    []time.Time // when each came
+	closedAt time.Time   // when the daemon hung up after exit
+	done     chan struct{}
 }
 
 // startDaemon dials addr (retrying, as daemons do) and serves until closed.
@@ -147,6 +152,7 @@ func (d *fakeDaemon) serve() {
 		req = strings.TrimSuffix(req, "\n")
 		d.mu.Lock()
 		d.got = append(d.got, req)
+		d.gotAt = append(d.gotAt, time.Now())
 		d.mu.Unlock()
 		if d.delay != nil {
 			time.Sleep(d.delay(n))
@@ -156,6 +162,10 @@ func (d *fakeDaemon) serve() {
 			return
 		}
 		if bytes.Contains([]byte(req), []byte(`"command":"exit"`)) {
+			time.Sleep(d.linger)
+			d.mu.Lock()
+			d.closedAt = time.Now()
+			d.mu.Unlock()
 			d.conn.Close()
 			return
 		}
@@ -275,3 +285,21 @@ func failingCore(core string) func(*fakeDaemon) {
 }
 
 func mirrorType(d *fakeDaemon) { d.typ = "mirror" }
+
+// lingering keeps the connection open for l after the reply to exit.
+func lingering(l time.Duration) func(*fakeDaemon) {
+	return func(d *fakeDaemon) { d.linger = l }
+}
+
+// exitTimes returns when the daemon got exit (zero: never) and when it hung
+// up after it.
+func (d *fakeDaemon) exitTimes() (got, closed time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, r := range d.got {
+		if strings.Contains(r, `"command":"exit"`) {
+			got = d.gotAt[i]
+		}
+	}
+	return got, d.closedAt
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // freePort returns a port nobody listens on (for spp's own -p/-s).
@@ -161,5 +162,27 @@ func TestRunUsage(t *testing.T) {
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	if code := run([]string{"-p", port, "-s", "0", "-c", "status"}, strings.NewReader(""), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "address already in use") {
 		t.Errorf("port in use: %d %q", code, errOut.String())
+	}
+}
+
+// spp -c "bye all" goes the same way as typed: the primary gets exit only
+// after the secondary, which takes 300 ms to release its ports, hung up;
+// spp exits 0.
+func TestRunByeAll(t *testing.T) {
+	pp, sp := freePort(t), freePort(t)
+	var out, errOut bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run([]string{"-p", pp, "-s", sp, "-c", "wait pri", "-c", "wait sec 1", "-c", "bye all"}, strings.NewReader(""), &out, &errOut)
+	}()
+	sec := startDaemon(t, "127.0.0.1:"+sp, 1, "vf", lingering(300*time.Millisecond))
+	pri := startDaemon(t, "127.0.0.1:"+pp, 0, "primary")
+	if code := <-done; code != 0 {
+		t.Fatalf("exit status %d: %s", code, errOut.String())
+	}
+	_, secClosed := sec.exitTimes()
+	priGot, _ := pri.exitTimes()
+	if secClosed.IsZero() || priGot.IsZero() || !priGot.After(secClosed) {
+		t.Errorf("sec 1 hung up at %v, the primary got exit at %v", secClosed, priGot)
 	}
 }

@@ -301,6 +301,33 @@ func (s *Server) Wait(t target, timeout time.Duration) *Proc {
 	}
 }
 
+// WaitGone blocks until none of ps is registered any more (each has
+// disconnected, or another connection of its id replaced it) or the timeout
+// passes. It returns those still there, in the order of ps.
+func (s *Server) WaitGone(ps []*Proc, timeout time.Duration) []*Proc {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		var left []*Proc
+		s.mu.Lock()
+		for _, p := range ps {
+			if p.Primary && s.pri == p || !p.Primary && s.secs[p.ID] == p {
+				left = append(left, p)
+			}
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if len(left) == 0 {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return left
+		}
+	}
+}
+
 // Proc is one connected daemon. Requests go out one batch at a time per
 // Send; replies come back in request order (protocol.md section 2), so a
 // queue of pending calls pairs each reply with its request.

@@ -287,3 +287,73 @@ func TestBye(t *testing.T) {
 		}
 	}
 }
+
+// bye all, with secondaries that take a while to release their ports (they
+// keep the connection open 300 and 500 ms after the reply to exit, as real
+// ones do): the primary gets exit only after both hung up, and bye all
+// returns only after the primary hung up too.
+func TestByeAllWaitsForSecondaries(t *testing.T) {
+	ts := newTestShell(t)
+	s1 := ts.sec(t, 1, lingering(300*time.Millisecond))
+	s2 := ts.sec(t, 2, lingering(500*time.Millisecond))
+	p := startDaemon(t, ts.priAddr, 0, "primary", lingering(200*time.Millisecond))
+	if ts.srv.Wait(target{pri: true}, 5*time.Second) == nil {
+		t.Fatal("primary did not register")
+	}
+	if !ts.typed("bye all") || !ts.quit {
+		t.Fatalf("bye all: %s", ts.errw)
+	}
+	returned := time.Now()
+	priGot, priClosed := p.exitTimes()
+	if priGot.IsZero() || priClosed.IsZero() {
+		t.Fatalf("the primary got %q", p.sent())
+	}
+	for _, d := range []*fakeDaemon{s1, s2} {
+		got, closed := d.exitTimes()
+		if got.IsZero() || closed.IsZero() {
+			t.Fatalf("sec %d got %q", d.id, d.sent())
+		}
+		if !priGot.After(closed) {
+			t.Errorf("the primary got exit %v before sec %d hung up", closed.Sub(priGot), d.id)
+		}
+	}
+	if returned.Before(priClosed) {
+		t.Errorf("bye all returned %v before the primary hung up", priClosed.Sub(returned))
+	}
+	if ts.errw.Len() != 0 {
+		t.Errorf("errors: %s", ts.errw)
+	}
+}
+
+// A secondary that stays connected after its exit reply: bye all waits
+// byeWait for it, says so, stops the primary anyway and fails; bye sec
+// likewise fails.
+func TestByeSecondaryStaysConnected(t *testing.T) {
+	defer func(d time.Duration) { byeWait = d }(byeWait)
+	byeWait = 300 * time.Millisecond
+	for _, c := range []struct{ typed, want string }{
+		{"bye all", "bye: sec 1: still connected 300ms after its exit reply; stopping the primary anyway\n"},
+		{"bye sec", "bye: sec 1: still connected 300ms after its exit reply\n"},
+	} {
+		ts := newTestShell(t)
+		ts.sec(t, 1, lingering(5*time.Second))
+		s2 := ts.sec(t, 2)
+		p := ts.pri(t)
+		start := time.Now()
+		if ts.typed(c.typed) {
+			t.Errorf("%s succeeded", c.typed)
+		}
+		if el := time.Since(start); el < byeWait || el > 2*time.Second {
+			t.Errorf("%s took %v", c.typed, el)
+		}
+		if got := ts.errw.String(); got != c.want {
+			t.Errorf("%s: errors %q, want %q", c.typed, got, c.want)
+		}
+		if got, _ := s2.exitTimes(); got.IsZero() {
+			t.Errorf("%s: sec 2 got %q", c.typed, s2.sent())
+		}
+		if got, _ := p.exitTimes(); got.IsZero() != (c.typed == "bye sec") {
+			t.Errorf("%s: the primary got %q", c.typed, p.sent())
+		}
+	}
+}

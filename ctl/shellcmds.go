@@ -171,6 +171,18 @@ func (sh *Shell) cmdHistory(a []string) error {
 	return nil
 }
 
+// byeWait bounds how long bye sec / bye all wait for the secondaries to
+// disconnect after their exit replies. A variable, so that tests need not
+// wait.
+var byeWait = 10 * time.Second
+
+// cmdBye leaves the shell; bye sec and bye all first send exit to every
+// secondary and wait until they have disconnected: a daemon hangs up only
+// when it has released its ports and is about to exit, and a secondary
+// needs the primary until then (DPDK hotplug goes through the primary's mp
+// channel; a primary that exits first leaves its runtime directory
+// behind). bye all sends exit to the primary only after that, and waits
+// for it to disconnect too.
 func (sh *Shell) cmdBye(a []string) error {
 	if len(a) > 1 || len(a) == 1 && a[0] != "sec" && a[0] != "all" {
 		return fmt.Errorf("usage: bye [sec|all]")
@@ -181,14 +193,35 @@ func (sh *Shell) cmdBye(a []string) error {
 	}
 	ok := true
 	exit := []byte(`{"command":"exit"}`)
+	var exiting []*Proc
 	for _, p := range sh.srv.Procs() {
 		if p.Primary {
 			continue
 		}
-		ok = sh.send(&group{tgt: p.target(), cmds: [][]byte{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) && ok
+		if sh.send(&group{tgt: p.target(), cmds: [][]byte{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
+			exiting = append(exiting, p)
+		} else {
+			ok = false
+		}
+	}
+	for _, p := range sh.srv.WaitGone(exiting, byeWait) {
+		then := ""
+		if a[0] == "all" {
+			then = "; stopping the primary anyway"
+		}
+		sh.fail("bye: "+p.Label(), fmt.Errorf("still connected %v after its exit reply%s", byeWait, then))
+		ok = false
 	}
 	if a[0] == "all" {
-		ok = sh.send(&group{tgt: target{pri: true}, cmds: [][]byte{exit}, labels: []string{"bye: pri;exit"}}) && ok
+		// The primary hangs up last too: waiting for it means that when
+		// spp returns, the node is gone (its runtime directory removed).
+		pri := sh.srv.Lookup(target{pri: true})
+		if !sh.send(&group{tgt: target{pri: true}, cmds: [][]byte{exit}, labels: []string{"bye: pri;exit"}}) {
+			ok = false
+		} else if pri != nil && len(sh.srv.WaitGone([]*Proc{pri}, byeWait)) > 0 {
+			sh.fail("bye: pri", fmt.Errorf("still connected %v after its exit reply", byeWait))
+			ok = false
+		}
 	}
 	if !ok {
 		return errReported

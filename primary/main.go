@@ -81,13 +81,15 @@ func run(argv []string) int {
 	}
 	runtimeDir := dpdk.RuntimeDir()
 	p, code := setup(a, logf)
+	hangUp := func() {}
 	if p != nil {
-		code = p.serve(a.server, logf)
+		code, hangUp = p.serve(a.server, logf)
 		p.release()
 	}
 	dpdk.Shutdown()
 	removeRuntimeDir(runtimeDir, logf)
 	logf("exit")
+	hangUp() // last: the controller sees the primary gone when it is
 	return code
 }
 
@@ -178,8 +180,9 @@ func publishNICs(ids []uint16) (*memzone.Memzone, error) {
 	return mz, nil
 }
 
-// serve answers the controller until exit or a signal.
-func (p *primary) serve(server string, logf func(string, ...any)) int {
+// serve answers the controller until exit or a signal. hangUp closes the
+// control connection, left open after exit.
+func (p *primary) serve(server string, logf func(string, ...any)) (int, func()) {
 	stop := make(chan struct{})
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
@@ -190,11 +193,12 @@ func (p *primary) serve(server string, logf func(string, ...any)) int {
 			close(stop)
 		}
 	}()
-	if err := daemon.Run(server, p, logf, stop); err != nil {
+	hangUp, err := daemon.Run(server, p, logf, stop)
+	if err != nil {
 		logf("%v", err)
-		return exitUsage
+		return exitUsage, hangUp
 	}
-	return exitOK
+	return exitOK, hangUp
 }
 
 // release stops and closes the NIC ports and frees the rings, the pool and

@@ -20,7 +20,8 @@ import (
 // Handler runs requests.
 type Handler interface {
 	// Handle runs one request and returns its reply. exit=true: after the
-	// reply is written, Run returns nil (the daemon then shuts down).
+	// reply is written, Run returns, the connection still open (the daemon
+	// then shuts down and hangs up last).
 	// Handle is never called concurrently.
 	Handle(req *proto.Request) (reply proto.Reply, exit bool)
 }
@@ -44,16 +45,24 @@ const (
 
 // Run connects to the controller at addr (host:port) as a TCP client and
 // serves its requests one at a time, in order, until Handle says exit or
-// stop is closed; then it returns nil. When it cannot connect, or loses
-// the connection, it tries again every RetryInterval, for ever. A framing
-// error (proto.Reader) is answered with proto.BadFormatReply, then the
-// connection is closed and made again. Each reply goes through
-// Request.Shape, so a Handler need not know the text command forms.
-// Connection events go to logf (nil: no log). Run returns an error only
-// when addr is not host:port.
-func Run(addr string, h Handler, logf func(format string, args ...any), stop <-chan struct{}) error {
+// stop is closed. When it cannot connect, or loses the connection, it tries
+// again every RetryInterval, for ever. A framing error (proto.Reader) is
+// answered with proto.BadFormatReply, then the connection is closed and made
+// again. Each reply goes through Request.Shape, so a Handler need not know
+// the text command forms. Connection events go to logf (nil: no log). Run
+// returns an error only when addr is not host:port.
+//
+// After exit, Run returns with the connection still open, and hangUp closes
+// it: the caller calls hangUp once it has released everything (ports,
+// lcores, EAL), just before the process exits. The controller takes the
+// closed connection as "this process is gone"; it stops the primary only
+// after the secondaries are gone, since a secondary still needs the primary
+// while it releases its ports (DPDK hotplug goes through the primary).
+// hangUp is never nil; after stop, or an error, it does nothing.
+func Run(addr string, h Handler, logf func(format string, args ...any), stop <-chan struct{}) (hangUp func(), err error) {
+	hangUp = func() {}
 	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return fmt.Errorf("controller address %q: %v", addr, err)
+		return hangUp, fmt.Errorf("controller address %q: %v", addr, err)
 	}
 	if logf == nil {
 		logf = func(string, ...any) {}
@@ -77,7 +86,7 @@ func Run(addr string, h Handler, logf func(format string, args ...any), stop <-c
 			if conn != nil {
 				conn.Close()
 			}
-			return nil
+			return hangUp, nil
 		case err != nil:
 			if !failing {
 				logf("cannot connect to controller %s: %v (retrying every %v)", addr, err, RetryInterval)
@@ -87,29 +96,28 @@ func Run(addr string, h Handler, logf func(format string, args ...any), stop <-c
 			failing = false
 			logf("connected to controller %s", addr)
 			if serve(ctx, conn, h, logf) {
-				return nil
+				return func() { conn.Close() }, nil
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return hangUp, nil
 		case <-time.After(RetryInterval):
 		}
 	}
 }
 
 // serve runs one connection until it ends; it reports whether Handle
-// asked to exit. It closes conn.
+// asked to exit. It closes conn, except after exit (Run's hangUp does).
 func serve(ctx context.Context, conn net.Conn, h Handler, logf func(string, ...any)) (exit bool) {
-	defer conn.Close()
 	// Closing the connection is what wakes a blocked read when stop comes.
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
+	// Once serve has returned, Run's own cancel must not close it:
+	// stopWatch keeps the close from running unless stop came already.
+	stopWatch := context.AfterFunc(ctx, func() { conn.Close() })
+	defer func() {
+		stopWatch()
+		if !exit {
 			conn.Close()
-		case <-done:
 		}
 	}()
 
@@ -133,13 +141,13 @@ func serve(ctx context.Context, conn net.Conn, h Handler, logf func(string, ...a
 			}
 			return false
 		}
-		rep, exit := h.Handle(req)
+		rep, quit := h.Handle(req)
 		err = reply(conn, req.Shape(rep))
 		if err != nil && ctx.Err() == nil {
 			logf("cannot send reply to controller: %v", err)
 		}
-		if exit {
-			logf("exit requested: closing the connection to the controller")
+		if quit {
+			logf("exit requested: shutting down; the connection to the controller closes last")
 			return true
 		}
 		if err != nil {

@@ -89,12 +89,22 @@ func (e *echo) count() int {
 	return len(e.seen)
 }
 
+// runResult is what Run returned.
+type runResult struct {
+	hangUp func()
+	err    error
+}
+
 // start runs the daemon; closing the returned stop channel stops it, and
 // done gets Run's result.
-func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan error, logs *logBuf) {
-	stop, done, logs = make(chan struct{}), make(chan error, 1), &logBuf{}
+func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan runResult, logs *logBuf) {
+	stop, done, logs = make(chan struct{}), make(chan runResult, 1), &logBuf{}
 	finished := make(chan struct{})
-	go func() { done <- Run(addr, h, logs.logf, stop); close(finished) }()
+	go func() {
+		hangUp, err := Run(addr, h, logs.logf, stop)
+		done <- runResult{hangUp, err}
+		close(finished)
+	}()
 	t.Cleanup(func() {
 		select {
 		case <-stop:
@@ -249,17 +259,35 @@ func TestBadTextKeepsConnection(t *testing.T) {
 	}
 }
 
-// exit: the reply is written, then Run returns nil.
+// expectOpen checks that the connection is still open for d: a read sees
+// neither data nor the end of the stream.
+func expectOpen(t *testing.T, conn net.Conn, r *bufio.Reader, d time.Duration) {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(d))
+	if b, err := r.ReadByte(); err == nil || !isTimeout(err) {
+		t.Fatalf("connection not open: read %q, %v", b, err)
+	}
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
+
+// exit: the reply is written, then Run returns nil with the connection still
+// open; it stays open while the caller shuts down, and closes only when the
+// caller hangs up. Then the daemon does not connect again.
 func TestExit(t *testing.T) {
 	ctl := newController(t)
 	h := &echo{}
-	_, done, _ := start(t, ctl.ln.Addr().String(), h)
+	_, done, logs := start(t, ctl.ln.Addr().String(), h)
 	conn, r := ctl.accept(5 * time.Second)
 	conn.Write([]byte(`{"commands":[{"command":"exit"}]}`))
+	var res runResult
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run: %v", err)
+	case res = <-done:
+		if res.err != nil {
+			t.Fatalf("Run: %v", res.err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after exit")
@@ -268,7 +296,28 @@ func TestExit(t *testing.T) {
 	if got := readLine(t, conn, r); got != `{"results":[{"result":"success"}],"client_id":1}`+"\n" {
 		t.Fatalf("got %q", got)
 	}
+	// The caller's shutdown (ports, lcores, EAL in a real daemon) takes a
+	// while; the controller must not see the daemon gone before it is over.
+	var mu sync.Mutex
+	shutDown := false
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		mu.Lock()
+		shutDown = true
+		mu.Unlock()
+		res.hangUp()
+	}()
+	expectOpen(t, conn, r, 300*time.Millisecond)
 	expectClosed(t, conn, r)
+	mu.Lock()
+	if !shutDown {
+		t.Fatal("the connection closed before the caller hung up")
+	}
+	mu.Unlock()
+	res.hangUp() // a second call does no harm
+	if !logs.has("exit requested") {
+		t.Errorf("logs: %q", logs.lines)
+	}
 	// And it does not connect again.
 	ctl.ln.(*net.TCPListener).SetDeadline(time.Now().Add(1500 * time.Millisecond))
 	if c, err := ctl.ln.Accept(); err == nil {
@@ -310,37 +359,43 @@ func TestRetryUntilControllerStarts(t *testing.T) {
 	}
 }
 
-// stop ends Run promptly, connected or not.
+// stop ends Run promptly, connected or not; a connection is closed by Run
+// itself (hangUp is not needed, and does nothing).
 func TestStop(t *testing.T) {
 	ctl := newController(t)
 	stop, done, _ := start(t, ctl.ln.Addr().String(), &echo{})
-	ctl.accept(5 * time.Second)
+	conn, r := ctl.accept(5 * time.Second)
 	close(stop)
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
+	case res := <-done:
+		if res.err != nil {
+			t.Fatal(res.err)
 		}
+		res.hangUp()
 	case <-time.After(time.Second):
 		t.Fatal("Run did not return after stop while connected")
 	}
+	expectClosed(t, conn, r)
 
 	ctl.ln.Close()
 	stop, done, _ = start(t, ctl.ln.Addr().String(), &echo{})
 	time.Sleep(100 * time.Millisecond)
 	close(stop)
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
+	case res := <-done:
+		if res.err != nil {
+			t.Fatal(res.err)
 		}
+		res.hangUp()
 	case <-time.After(time.Second):
 		t.Fatal("Run did not return after stop while disconnected")
 	}
 }
 
 func TestBadAddress(t *testing.T) {
-	if err := Run("localhost", &echo{}, nil, make(chan struct{})); err == nil {
+	hangUp, err := Run("localhost", &echo{}, nil, make(chan struct{}))
+	if err == nil {
 		t.Fatal("Run accepted an address with no port")
 	}
+	hangUp()
 }

@@ -70,9 +70,12 @@ func Main(ptype string, args []string) int {
 		logf("%v", err)
 		return exitFailure
 	}
-	code := run(ptype, a, fc, logf)
+	code, hangUp := run(ptype, a, fc, logf)
 	dpdk.Shutdown()
 	logf("exit")
+	// Last: the controller takes the closed connection as "gone", and only
+	// then stops the primary, which the release of the ports above needed.
+	hangUp()
 	return code
 }
 
@@ -86,16 +89,18 @@ func secondaryEAL(eal []string) []string {
 	return append(append([]string{}, eal...), "--proc-type=secondary")
 }
 
-// run is everything between EAL init and EAL shutdown.
-func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) int {
+// run is everything between EAL init and EAL shutdown. hangUp closes the
+// control connection (after exit it is still open; never nil).
+func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code int, hangUp func()) {
+	hangUp = func() {}
 	if dpdk.IsPrimary() {
 		logf("no spp_primary runs with this --file-prefix (EAL started as a primary)")
-		return exitFailure
+		return exitFailure, hangUp
 	}
 	pool, err := dpdk.LookupMbufPool(mbufPoolName)
 	if err != nil {
 		logf("%v: is spp_primary running?", err)
-		return exitFailure
+		return exitFailure, hangUp
 	}
 	nics, how := nicPorts()
 	nrings := countRings()
@@ -112,7 +117,7 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) int {
 			// Left by a killed spp_mirror of the same client id: reuse it.
 			if dp.clonePool, err = dpdk.LookupMbufPool(name); err != nil {
 				logf("%v", err)
-				return exitFailure
+				return exitFailure, hangUp
 			}
 			logf("reusing the mbuf pool %s", name)
 		}
@@ -126,7 +131,7 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) int {
 	}
 	if err := dpdk.StartLoops(); err != nil {
 		logf("%v", err)
-		return exitFailure
+		return exitFailure, hangUp
 	}
 
 	limits := map[port.Kind]int{port.NIC: len(nics), port.Ring: nrings}
@@ -144,7 +149,7 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) int {
 		if b, from := fc.batch(); b != nil {
 			if err := initial(eng, b, from); err != nil {
 				logf("config %s: %v", a.Config, err)
-				return exitUsage
+				return exitUsage, hangUp
 			}
 			logf("config %s applied", a.Config)
 		}
@@ -158,11 +163,12 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) int {
 		logf("%v: stopping", s)
 		close(stop)
 	}()
-	if err := daemon.Run(a.Server, eng, logf, stop); err != nil {
+	hangUp, err = daemon.Run(a.Server, eng, logf, stop)
+	if err != nil {
 		logf("%v", err) // -s was checked already; this is not expected
 	}
 	signal.Stop(sigs)
-	return exitOK
+	return exitOK, hangUp
 }
 
 // initial runs the config file's batch and names the entry that failed.

@@ -6,6 +6,7 @@
 package node
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,12 +36,15 @@ func Main(args []string) int {
 	return 2
 }
 
+// errHelp is parseArgs's answer to -h: the usage goes to stdout, status 0.
+var errHelp = errors.New("help requested")
+
 // parseArgs reads FILE and flags in any order.
 func parseArgs(args []string, flags map[string]*bool) (file string, err error) {
 	for _, a := range args {
 		switch {
 		case a == "-h" || a == "--help" || a == "-help":
-			return "", fmt.Errorf("help")
+			return "", errHelp
 		case strings.HasPrefix(a, "-"):
 			p, ok := flags[strings.TrimLeft(a, "-")]
 			if !ok {
@@ -59,13 +63,15 @@ func parseArgs(args []string, flags map[string]*bool) (file string, err error) {
 func upMain(args []string, stdout, stderr io.Writer) int {
 	var demo bool
 	file, err := parseArgs(args, map[string]*bool{"demo": &demo})
+	if err == errHelp {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
 	if err == nil && file == "" {
 		err = fmt.Errorf("spp up needs a node file (etc/default.toml)")
 	}
 	if err != nil {
-		if err.Error() != "help" {
-			fmt.Fprintf(stderr, "spp up: %v\n", err)
-		}
+		fmt.Fprintf(stderr, "spp up: %v\n", err)
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
@@ -100,10 +106,12 @@ func upMain(args []string, stdout, stderr io.Writer) int {
 
 func downMain(args []string, stdout, stderr io.Writer) int {
 	file, err := parseArgs(args, nil)
+	if err == errHelp {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
 	if err != nil {
-		if err.Error() != "help" {
-			fmt.Fprintf(stderr, "spp down: %v\n", err)
-		}
+		fmt.Fprintf(stderr, "spp down: %v\n", err)
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
