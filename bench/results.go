@@ -64,6 +64,7 @@ func (s *side) finish() {
 	s.SourceWait = pick(func(r runResult) float64 { return r.SourceWaitFull })
 	s.SetupS = pick(func(r runResult) float64 { return r.SetupS })
 	s.StatusMs = pick(func(r runResult) float64 { return r.StatusMs })
+	s.Drops, s.InUse = 0, nil
 	for _, r := range s.Runs {
 		s.Drops += r.Drops
 		if r.InUse != nil && (s.InUse == nil || *r.InUse > *s.InUse) {

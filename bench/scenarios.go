@@ -34,6 +34,9 @@ type scenario struct {
 	// outputs have no counterpart.
 	topology string
 	tpNics   int
+
+	// diag: a diagnostic variant, run only when named in -only.
+	diag bool
 }
 
 // testpmdVdevs are testpmd's ports, in port id order.
@@ -129,6 +132,31 @@ var scenarios = []*scenario{
 		// as forward: testpmd's output is one copy of each packet
 		topology: "paired", tpNics: 2,
 	},
+	// Diagnostics for the classifier (docs/performance.md, "What still
+	// costs"): the cls2 traffic forwarded as it is, and classified with
+	// every frame going to one port.
+	{
+		key: "ring2", name: "forward from a ring, cls2 traffic", ports: "ring0 -> nic0", target: 0.90,
+		dst:      dstTwo,
+		nics:     []string{out(0)},
+		daemon:   "spp_vf",
+		batches:  one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"nic0"}), flush()),
+		out:      []string{"nic0"},
+		topology: "paired", tpNics: 1, diag: true,
+	},
+	{
+		key: "cls2one", name: "classifier, cls2 traffic, 1 output", ports: "ring0 -> nic0", target: 0.75,
+		dst:    dstTwo,
+		nics:   []string{out(0)},
+		daemon: "spp_vf",
+		batches: one(
+			component(secWorkerCore, "classifier", []string{"ring0"}, []string{"nic0"}),
+			classifierEntry(macString(macA), "nic0"),
+			classifierEntry("default", "nic0"),
+			flush()),
+		out:      []string{"nic0"},
+		topology: "paired", tpNics: 1, diag: true,
+	},
 }
 
 // tableBatches: the classifier, then 65,536 MACs spread over its three tx
@@ -160,7 +188,13 @@ func scenarioKeys() []string {
 
 func selectScenarios(only string) ([]*scenario, error) {
 	if only == "" {
-		return scenarios, nil
+		var out []*scenario
+		for _, s := range scenarios {
+			if !s.diag {
+				out = append(out, s)
+			}
+		}
+		return out, nil
 	}
 	var out []*scenario
 	for _, k := range strings.Split(only, ",") {
