@@ -105,13 +105,13 @@ func (f *fakeDP) CoreCounters(lcore int) (uint64, uint64) {
 
 // harness is an engine over a fake data plane, with its log.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	e   *Engine
 	dp  *fakeDP
 	log []string
 }
 
-func newHarness(t *testing.T, ptype string) *harness {
+func newHarness(t testing.TB, ptype string) *harness {
 	h := &harness{t: t, dp: newFakeDP()}
 	h.e = New(h.dp, Options{
 		ProcessType: ptype, ClientID: 7,

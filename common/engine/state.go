@@ -109,12 +109,18 @@ func (c *config) classifierTx(p port.Port) bool {
 // prune removes the classifier entries whose port is no longer a tx port of
 // a classifier, and describes each removal (for the daemon log).
 func (c *config) prune() []string {
-	var gone []string
-	for _, mac := range sortedMACs(c.macs) {
-		if p := c.macs[mac]; !c.classifierTx(p) {
-			delete(c.macs, mac)
-			gone = append(gone, fmt.Sprintf("%s -> %s", proto.FormatMAC(mac), p))
+	// Sort only what goes (for a stable log): the table may hold 65,536
+	// MACs and this runs at every flush.
+	orphans := map[uint64]port.Port{}
+	for mac, p := range c.macs {
+		if !c.classifierTx(p) {
+			orphans[mac] = p
 		}
+	}
+	var gone []string
+	for _, mac := range sortedMACs(orphans) {
+		delete(c.macs, mac)
+		gone = append(gone, fmt.Sprintf("%s -> %s", proto.FormatMAC(mac), orphans[mac]))
 	}
 	if c.def != nil && !c.classifierTx(*c.def) {
 		gone = append(gone, fmt.Sprintf("default -> %s", *c.def))
