@@ -94,6 +94,7 @@ func init() {
 			run:   (*Shell).cmdHistory},
 		{name: "bye", scope: shellScope, usage: "[sec|all]",
 			brief: "leave the shell; sec: first exit every secondary; all: and then the primary",
+			help:  "A daemon hangs up once it has released its ports. bye sec and bye all wait for\nevery secondary to hang up (10 s at most) before the primary's exit; bye all\nthen waits for the primary.",
 			args:  []arg{{values: words("sec", "exit every secondary, then leave", "all", "exit every secondary and the primary, then leave")}},
 			run:   (*Shell).cmdBye},
 		{name: "help", scope: shellScope, usage: "[CMD]",

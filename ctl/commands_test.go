@@ -229,7 +229,7 @@ func TestHelpCoversSpec(t *testing.T) {
 		"playback":         {"# and blank lines are skipped", "all or nothing per process"},
 		"record":           {"sec N;CMD", "playback"},
 		"history":          {"~/.spp_history"},
-		"bye":              {"sec: first exit every secondary", "all: and then the primary"},
+		"bye":              {"sec: first exit every secondary", "all: and then the primary", "10 s at most"},
 		"help":             {"more about one command"},
 		"component":        {"forward", "merge", "classifier", "classifier_mac", "mirror", "none", "nicN, ringN, vhostN, pcapN, nullN", "phy:N", "staged until flush"},
 		"classifier_table": {"default", "unuse", "case-insensitively"},
