@@ -19,8 +19,9 @@ func rate(t *testing.T, d *st.Daemon, port string) float64 {
 
 // Issue 3 item 5a: killing the controller does not stop traffic, and
 // spp_vf connects again. Proved: while no controller runs (2 s), null1's
-// counter grows by at least a third of what the rate measured before
-// predicts; spp_vf reconnects to a new controller on the same address, and
+// counter grows by at least a twentieth of what the rate measured before
+// predicts (a stopped data plane adds nothing; the margin is for a loaded
+// 2-CPU machine, where the forwarding lcore's share of its CPU varies); spp_vf reconnects to a new controller on the same address, and
 // answers with its configuration intact.
 func TestControllerRestart(t *testing.T) {
 	n := st.Start(t, st.PrimaryOpts{Rings: 4})
@@ -38,7 +39,7 @@ func TestControllerRestart(t *testing.T) {
 	n.RestartController(vf)
 	in := vf.Status()
 	grew := st.Port(in, "null1").Tx - before
-	if float64(grew) < r*gap.Seconds()/3 {
+	if float64(grew) < r*gap.Seconds()/20 {
 		t.Errorf("null1 sent %d frames in %v without a controller, expected about %.0f", grew, gap, r*gap.Seconds())
 	}
 	if c := st.Core(in, 2); c.Type != "forward" || in.Staged {
