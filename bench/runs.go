@@ -41,6 +41,18 @@ type runResult struct {
 	StatusMs  float64 `json:"status_ms,omitempty"`
 }
 
+// window lets the traffic warm up, then samples the counters at the start
+// and at the end of the measured interval (first: the start).
+func window(read func(first bool) (sample, error)) (s0, s1 sample, err error) {
+	time.Sleep(warmup)
+	if s0, err = read(true); err != nil {
+		return
+	}
+	time.Sleep(interval)
+	s1, err = read(false)
+	return
+}
+
 func between(a, b sample) runResult {
 	dt := b.at.Sub(a.at).Seconds()
 	pk := float64(b.out - a.out)
@@ -91,13 +103,7 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 	if err != nil {
 		return runResult{}, sz, err
 	}
-	time.Sleep(warmup)
-	s0, err := o.sample(sc, tid, true)
-	if err != nil {
-		return runResult{}, sz, err
-	}
-	time.Sleep(interval)
-	s1, err := o.sample(sc, tid, false)
+	s0, s1, err := window(func(first bool) (sample, error) { return o.sample(sc, tid, first) })
 	if err != nil {
 		return runResult{}, sz, err
 	}
@@ -168,13 +174,7 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 		}
 		return s, nil
 	}
-	time.Sleep(warmup)
-	s0, err := read()
-	if err != nil {
-		return runResult{}, err
-	}
-	time.Sleep(interval)
-	s1, err := read()
+	s0, s1, err := window(func(bool) (sample, error) { return read() })
 	if err != nil {
 		return runResult{}, err
 	}
@@ -214,13 +214,7 @@ func runCapacity(dst string, sz poolSizes) (runResult, error) {
 		s.at, s.out, s.cpu, s.gen = g.at, g.Sent, g.cpu, &g
 		return s, nil
 	}
-	time.Sleep(warmup)
-	s0, err := read()
-	if err != nil {
-		return runResult{}, err
-	}
-	time.Sleep(interval)
-	s1, err := read()
+	s0, s1, err := window(func(bool) (sample, error) { return read() })
 	if err != nil {
 		return runResult{}, err
 	}

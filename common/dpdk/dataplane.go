@@ -6,15 +6,7 @@ package dpdk
 #include <rte_malloc.h>
 #include "dataplane.h"
 #include "eth.h"
-
-static void *spp_calloc_aligned(size_t size)
-{
-	size = (size + RTE_CACHE_LINE_SIZE - 1) & ~(size_t)(RTE_CACHE_LINE_SIZE - 1);
-	void *p = aligned_alloc(RTE_CACHE_LINE_SIZE, size);
-	if (p != NULL)
-		memset(p, 0, size);
-	return p;
-}
+#include "mem.h"
 */
 import "C"
 

@@ -6,19 +6,11 @@ package dpdk
 #include <rte_cycles.h>
 #include <rte_mempool.h>
 #include "gen.h"
+#include "mem.h"
 
 static const char *spp_gen_ops_name(struct rte_mempool *mp)
 {
 	return rte_mempool_get_ops(mp->ops_index)->name;
-}
-
-static void *spp_gen_calloc(size_t size)
-{
-	size = (size + RTE_CACHE_LINE_SIZE - 1) & ~(size_t)(RTE_CACHE_LINE_SIZE - 1);
-	void *p = aligned_alloc(RTE_CACHE_LINE_SIZE, size);
-	if (p != NULL)
-		memset(p, 0, size);
-	return p;
 }
 */
 import "C"
@@ -78,7 +70,7 @@ func NewGenerator(pool *Mempool, r *Ring, frame []byte, dsts []uint64) (*Generat
 	for i, m := range dsts {
 		ds[i] = bits.ReverseBytes64(m<<16) & 0xffffffffffff
 	}
-	c := (*C.struct_spp_gen)(C.spp_gen_calloc(C.sizeof_struct_spp_gen))
+	c := (*C.struct_spp_gen)(C.spp_calloc_aligned(C.sizeof_struct_spp_gen))
 	if c == nil {
 		C.free(dst)
 		return nil, errors.New("no memory for a generator")
@@ -151,7 +143,7 @@ type Sink struct {
 
 // StartSink enters a sink loop on r on worker lcore id.
 func StartSink(r *Ring, id int) (*Sink, error) {
-	c := (*C.struct_spp_sink)(C.spp_gen_calloc(C.sizeof_struct_spp_sink))
+	c := (*C.struct_spp_sink)(C.spp_calloc_aligned(C.sizeof_struct_spp_sink))
 	if c == nil {
 		return nil, errors.New("no memory for a sink")
 	}

@@ -1,0 +1,16 @@
+/* C memory for the structures lcores share with Go: zeroed, and aligned to
+ * a cache line so that counters written by different lcores never share
+ * one. Freed with free(). */
+#include <stdlib.h>
+#include <string.h>
+#include <rte_common.h>
+#include "mem.h"
+
+void *spp_calloc_aligned(size_t size)
+{
+	size = (size + RTE_CACHE_LINE_SIZE - 1) & ~(size_t)(RTE_CACHE_LINE_SIZE - 1);
+	void *p = aligned_alloc(RTE_CACHE_LINE_SIZE, size);
+	if (p != NULL)
+		memset(p, 0, size);
+	return p;
+}
