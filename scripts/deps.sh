@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need=()
-for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc; do
+# tmux: the shell's terminal tests; tcpdump: reads back the captures tests write.
+for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc tmux tcpdump; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
