@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/spp-go/spp/common/dpdk"
 )
 
 var (
@@ -86,7 +88,7 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return err
 	}
-	if err := pinSelf(0); err != nil {
+	if err := dpdk.PinProcess(0); err != nil {
 		return err
 	}
 	scs, err := selectScenarios(only)

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -146,28 +145,6 @@ func schedstat(pid, tid int) (cpuTimes, error) {
 		return cpuTimes{}, fmt.Errorf("schedstat of %d/%d: %q", pid, tid, b)
 	}
 	return cpuTimes{time.Duration(run), time.Duration(wait)}, nil
-}
-
-// pinSelf moves every thread of this process onto cpu; threads created
-// later inherit it. The bench's own Go threads then stay off the CPU under
-// test. (Child processes inherit it too; EAL pins their lcores itself.)
-func pinSelf(cpu int) error {
-	var set unix.CPUSet
-	set.Set(cpu)
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return err
-	}
-	for _, t := range tasks {
-		tid, err := strconv.Atoi(t.Name())
-		if err != nil {
-			continue
-		}
-		if err := unix.SchedSetaffinity(tid, &set); err != nil && !errors.Is(err, unix.ESRCH) {
-			return fmt.Errorf("pin thread %d: %v", tid, err)
-		}
-	}
-	return nil
 }
 
 // cleanPrefix removes what DPDK leaves behind for a file prefix. Only call

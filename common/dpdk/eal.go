@@ -119,7 +119,21 @@ func pinControlThreads() error {
 		n = s
 	}
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&set)), n), unsafe.Slice((*byte)(unsafe.Pointer(&cs)), n))
+	return pinThreads(&set, "rte-worker-")
+}
 
+// PinProcess moves every thread of this process onto cpu; threads created
+// later inherit it. For processes that are not EAL's (the bench keeps its
+// own Go threads off the CPU under test).
+func PinProcess(cpu int) error {
+	var set unix.CPUSet
+	set.Set(cpu)
+	return pinThreads(&set, "")
+}
+
+// pinThreads sets the affinity of every thread of this process to set, but
+// for threads whose name starts with skip (none when skip is "").
+func pinThreads(set *unix.CPUSet, skip string) error {
 	tasks, err := os.ReadDir("/proc/self/task")
 	if err != nil {
 		return err
@@ -129,14 +143,16 @@ func pinControlThreads() error {
 		if err != nil {
 			continue
 		}
-		comm, err := os.ReadFile("/proc/self/task/" + t.Name() + "/comm")
-		if err != nil {
-			continue // the thread is gone
+		if skip != "" {
+			comm, err := os.ReadFile("/proc/self/task/" + t.Name() + "/comm")
+			if err != nil {
+				continue // the thread is gone
+			}
+			if strings.HasPrefix(string(comm), skip) {
+				continue
+			}
 		}
-		if strings.HasPrefix(string(comm), "rte-worker-") {
-			continue
-		}
-		if err := unix.SchedSetaffinity(tid, &set); err != nil && err != unix.ESRCH {
+		if err := unix.SchedSetaffinity(tid, set); err != nil && !errors.Is(err, unix.ESRCH) {
 			return fmt.Errorf("pin thread %d: %v", tid, err)
 		}
 	}
