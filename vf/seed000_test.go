@@ -88,6 +88,40 @@ func sameFrames(t *testing.T, what string, got, want [][]byte) {
 	}
 }
 
+// seed000Start is seed 000's "VM start" batch for two VMs, with uplink
+// (nic0 in the seed) as the classifier's rx and the merge's tx.
+func seed000Start(uplink string) []string {
+	return []string{
+		`{"command":"component","core_id":"2","type":"none"}`,
+		`{"command":"component","core_id":"2","type":"classifier","rx_ports":["` + uplink + `"],"tx_ports":["ring0","ring2"]}`,
+		`{"command":"component","core_id":"4","type":"forward","rx_ports":["ring0"],"tx_ports":["vhost0"]}`,
+		st.MAC("52:54:00:00:00:01", "unuse"),
+		st.MAC("52:54:00:00:00:01", "ring0"),
+		`{"command":"component","core_id":"5","type":"forward","rx_ports":["vhost0"],"tx_ports":["ring1"]}`,
+		`{"command":"component","core_id":"6","type":"forward","rx_ports":["ring2"],"tx_ports":["vhost1"]}`,
+		`{"command":"component","core_id":"7","type":"forward","rx_ports":["vhost1"],"tx_ports":["ring3"]}`,
+		st.MAC("52:54:00:00:00:02", "unuse"),
+		st.MAC("52:54:00:00:00:02", "ring2"),
+		`{"command":"component","core_id":"3","type":"none"}`,
+		`{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1","ring3"],"tx_ports":["` + uplink + `"]}`,
+		st.Flush,
+	}
+}
+
+// seedDo sends a batch written with the seed's port names to vf, with
+// vhost0 and vhost1 renamed vhost20 and vhost21, so that the tests do not
+// meet a demo using /tmp/sock0 and /tmp/sock1.
+func seedDo(t *testing.T, vf *st.Daemon) func(cmds ...string) {
+	v := strings.NewReplacer("vhost0", "vhost20", "vhost1", "vhost21")
+	return func(cmds ...string) {
+		t.Helper()
+		for i := range cmds {
+			cmds[i] = v.Replace(cmds[i])
+		}
+		vf.Do(cmds...)
+	}
+}
+
 // Seed 000, issue 3 items 1 and 2. The uplink is pcap0 (reading a capture
 // of frames to the two VMs, broadcast and unknown unicast; writing what
 // merge sends to spp-tx0.pcap), the VMs are testpmd in macswap mode on
@@ -111,20 +145,11 @@ func TestSeed000VMStartStop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// vhost0 and vhost1 of the seed are vhost20 and vhost21 here, so that
-	// the test does not meet a demo using /tmp/sock0 and /tmp/sock1.
-	v := strings.NewReplacer("vhost0", "vhost20", "vhost1", "vhost21")
 	n := st.Start(t, st.PrimaryOpts{Rings: 4})
 	vm1 := st.StartVM(t, 20, "52:54:00:00:00:01", true)
 	vm2 := st.StartVM(t, 21, "52:54:00:00:00:02", true)
 	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1,4@1,5@1,6@1,7@1", 1, "--pcap-dir", dir, "--vhost-client")
-	do := func(cmds ...string) {
-		t.Helper()
-		for i := range cmds {
-			cmds[i] = v.Replace(cmds[i])
-		}
-		vf.Do(cmds...)
-	}
+	do := seedDo(t, vf)
 
 	// The VMs' ports first, so that the VMs are up before pcap0 starts
 	// reading: these two forwarders are also in the seed's batch, where
@@ -137,20 +162,7 @@ func TestSeed000VMStartStop(t *testing.T) {
 	vm2.WaitForwarding(t)
 
 	// Seed 000 "VM start", for both VMs, with pcap0 in place of nic0.
-	do(
-		`{"command":"component","core_id":"2","type":"none"}`,
-		`{"command":"component","core_id":"2","type":"classifier","rx_ports":["pcap0"],"tx_ports":["ring0","ring2"]}`,
-		`{"command":"component","core_id":"4","type":"forward","rx_ports":["ring0"],"tx_ports":["vhost0"]}`,
-		st.MAC("52:54:00:00:00:01", "unuse"),
-		st.MAC("52:54:00:00:00:01", "ring0"),
-		`{"command":"component","core_id":"5","type":"forward","rx_ports":["vhost0"],"tx_ports":["ring1"]}`,
-		`{"command":"component","core_id":"6","type":"forward","rx_ports":["ring2"],"tx_ports":["vhost1"]}`,
-		`{"command":"component","core_id":"7","type":"forward","rx_ports":["vhost1"],"tx_ports":["ring3"]}`,
-		st.MAC("52:54:00:00:00:02", "unuse"),
-		st.MAC("52:54:00:00:00:02", "ring2"),
-		`{"command":"component","core_id":"3","type":"none"}`,
-		`{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1","ring3"],"tx_ports":["pcap0"]}`,
-		st.Flush)
+	do(seed000Start("pcap0")...)
 
 	back1 := uint64(start.n1 + start.n2 + 2*start.nb) // what the VMs send back
 	vf.WaitStatus(30*time.Second, "the VMs' replies on pcap0", func(in *proto.SecondaryInfo) bool {
@@ -255,32 +267,12 @@ func TestSeed000WithNIC(t *testing.T) {
 	if err := pcapfile.Write(filepath.Join(dir, "spp-rx0.pcap"), frames); err != nil {
 		t.Fatal(err)
 	}
-	v := strings.NewReplacer("vhost0", "vhost20", "vhost1", "vhost21")
 	n := st.Start(t, st.PrimaryOpts{Rings: 4, Vdevs: []string{"net_ring0"}, PortMask: "0x1"})
 	// spp_vf is the vhost-user server here (the default): the VMs come
 	// after the flush that creates /tmp/sock20 and /tmp/sock21.
 	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1,4@1,5@1,6@1,7@1", 1, "--pcap-dir", dir)
-	do := func(cmds ...string) {
-		t.Helper()
-		for i := range cmds {
-			cmds[i] = v.Replace(cmds[i])
-		}
-		vf.Do(cmds...)
-	}
-	do(
-		`{"command":"component","core_id":"2","type":"none"}`,
-		`{"command":"component","core_id":"2","type":"classifier","rx_ports":["nic0"],"tx_ports":["ring0","ring2"]}`,
-		`{"command":"component","core_id":"4","type":"forward","rx_ports":["ring0"],"tx_ports":["vhost0"]}`,
-		st.MAC("52:54:00:00:00:01", "unuse"),
-		st.MAC("52:54:00:00:00:01", "ring0"),
-		`{"command":"component","core_id":"5","type":"forward","rx_ports":["vhost0"],"tx_ports":["ring1"]}`,
-		`{"command":"component","core_id":"6","type":"forward","rx_ports":["ring2"],"tx_ports":["vhost1"]}`,
-		`{"command":"component","core_id":"7","type":"forward","rx_ports":["vhost1"],"tx_ports":["ring3"]}`,
-		st.MAC("52:54:00:00:00:02", "unuse"),
-		st.MAC("52:54:00:00:00:02", "ring2"),
-		`{"command":"component","core_id":"3","type":"none"}`,
-		`{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1","ring3"],"tx_ports":["nic0"]}`,
-		st.Flush)
+	do := seedDo(t, vf)
+	do(seed000Start("nic0")...)
 	vm1 := st.StartVM(t, 20, "52:54:00:00:00:01", false)
 	vm2 := st.StartVM(t, 21, "52:54:00:00:00:02", false)
 	vf.WaitStatus(st.VMTimeout, "the VMs' links", func(in *proto.SecondaryInfo) bool {
