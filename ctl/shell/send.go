@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
 // group is one batch on its way to a process.
 type group struct {
 	tgt    registry.Target
-	cmds   [][]byte
+	cmds   []proto.Command
 	labels []string // error prefix of each command
 	raw    []byte   // a raw batch instead of cmds
 	nraw   int
@@ -62,7 +63,7 @@ func (sh *Shell) send(g *group) bool {
 	}
 	batch := g.raw
 	if batch == nil {
-		batch = batchOf(g.cmds)
+		batch = proto.EncodeBatch(g.cmds...)
 	}
 	wait := registry.ReplyTimeout
 	if g.flush {
@@ -79,7 +80,7 @@ func (sh *Shell) send(g *group) bool {
 	if sh.json {
 		fmt.Fprintf(sh.out, "%s\n", raw)
 	}
-	var r registry.Reply
+	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
 		sh.fail(g.labels[0], fmt.Errorf("unreadable reply from %s: %v", g.tgt, err))
 		return false

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -74,11 +76,11 @@ func (sh *Shell) OnEvent(e registry.Event) {
 
 // learnStatus asks a process for its status, quietly, for completion.
 func (sh *Shell) learnStatus(p *registry.Process) {
-	raw, err := p.Send([]byte(`{"commands":[{"command":"status"}]}`), "status (for completion)", registry.ReplyTimeout)
+	raw, err := p.Send(proto.EncodeBatch(proto.Status()), "status (for completion)", registry.ReplyTimeout)
 	if err != nil {
 		return
 	}
-	var r registry.Reply
+	var r client.Reply
 	if json.Unmarshal(raw, &r) == nil && r.Info != nil {
 		p.SetInfo(r.Info)
 	}

@@ -201,11 +201,11 @@ func (d *Daemon) answer(req string) []byte {
 			continue
 		}
 		switch c["command"] {
-		case "process":
+		case proto.CmdProcess:
 			id := d.ID
 			r.ClientID, r.ProcessType = &id, d.Type
-		case "status":
-			if d.Type == "primary" {
+		case proto.CmdStatus:
+			if d.Type == proto.TypePrimary {
 				pi := SamplePri
 				r.Info = &pi
 			} else {
