@@ -103,13 +103,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	opts.Color = isTerminal(opts.Err)
 	sh := shell.New(opts)
 	defer sh.Close()
-	reg, err := registry.Listen(*bind, *priPort, *secPort, sh.OnEvent)
+	reg, err := registry.Listen(*bind, *priPort, *secPort, func(e registry.Event) { sh.OnEvent(shell.LocalEvent(e)) })
 	if err != nil {
 		fmt.Fprintf(stderr, "spp: %v\n", err)
 		return 2
 	}
 	defer reg.Close()
-	sh.Use(reg)
+	sh.Use(shell.Local{Reg: reg})
 	pa, sa := reg.Addrs()
 	sh.Announce(fmt.Sprintf("spp: listening on %s (primary) and %s (secondaries)", pa, sa))
 

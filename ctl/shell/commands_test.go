@@ -95,7 +95,7 @@ func TestCompletion(t *testing.T) {
 	ts.sec(t, 4, ctltest.Mirror)
 	ts.pri(t)
 	for _, p := range ts.reg.Processes() {
-		ts.learnStatus(p)
+		ts.learnStatus(p.Target())
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "vm1.txt"), nil, 0o644)

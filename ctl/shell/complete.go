@@ -21,8 +21,8 @@ const wordSeps = " ;,"
 // compCtx is what a candidate list may look at.
 type compCtx struct {
 	sh   *Shell
-	p    *registry.Process // the process the command goes to; nil if not connected
-	word string            // the partial word
+	p    *Proc  // the process the command goes to; nil if not connected
+	word string // the partial word
 }
 
 func (sh *Shell) complete(d prompt.Document) []prompt.Suggest {
@@ -76,7 +76,11 @@ func (sh *Shell) procCandidates(t registry.Target, text, word string) []prompt.S
 	if c == nil || !c.accepts(t) {
 		return nil
 	}
-	return argValues(c, w, cur, &compCtx{sh: sh, p: sh.reg.Lookup(t), word: word})
+	ctx := &compCtx{sh: sh, word: word}
+	if p, ok := sh.lookup(t); ok {
+		ctx.p = &p
+	}
+	return argValues(c, w, cur, ctx)
 }
 
 func argValues(c *command, w []string, cur int, ctx *compCtx) []prompt.Suggest {
@@ -121,9 +125,10 @@ func procNames(t registry.Target) []prompt.Suggest {
 
 func secIDs(c *compCtx) []prompt.Suggest {
 	var s []prompt.Suggest
-	for _, p := range c.sh.reg.Processes() {
-		if !p.Primary {
-			s = append(s, prompt.Suggest{Text: strconv.Itoa(p.ID), Description: p.Type + " " + p.Peer})
+	ps, _ := c.sh.be.Processes()
+	for _, p := range ps {
+		if !p.Target.Primary {
+			s = append(s, prompt.Suggest{Text: strconv.Itoa(p.Target.ID), Description: p.Type + " " + p.Peer})
 		}
 	}
 	return s
@@ -134,7 +139,7 @@ func coreIDs(c *compCtx) []prompt.Suggest {
 	if c.p == nil {
 		return nil
 	}
-	si, _ := c.p.Info()
+	si, _ := c.sh.infos.get(c.p.Target)
 	if si == nil {
 		return nil
 	}
@@ -165,11 +170,12 @@ func componentTypes(c *compCtx) []prompt.Suggest {
 // primary's rings and NICs serve every secondary).
 func ports(c *compCtx) []prompt.Suggest {
 	seen := map[string]bool{}
-	for _, p := range c.sh.reg.Processes() {
-		if p != c.p && !p.Primary {
+	ps, _ := c.sh.be.Processes()
+	for _, p := range ps {
+		if (c.p == nil || p.Target != c.p.Target) && !p.Target.Primary {
 			continue
 		}
-		si, pi := p.Info()
+		si, pi := c.sh.infos.get(p.Target)
 		if si != nil {
 			for _, ps := range si.Ports {
 				seen[ps.Port] = true
@@ -226,7 +232,7 @@ func macs(c *compCtx) []prompt.Suggest {
 	if c.p == nil {
 		return s
 	}
-	si, _ := c.p.Info()
+	si, _ := c.sh.infos.get(c.p.Target)
 	if si == nil {
 		return s
 	}

@@ -56,11 +56,6 @@ func (sh *Shell) send(g *group) bool {
 	if n > 1 {
 		notApplied = fmt.Sprintf(" (batch of %d commands not applied)", n)
 	}
-	p := sh.reg.Lookup(g.tgt)
-	if p == nil {
-		sh.fail(g.labels[0], fmt.Errorf("%s is not connected%s", g.tgt, notApplied))
-		return false
-	}
 	batch := g.raw
 	if batch == nil {
 		batch = proto.EncodeBatch(g.cmds...)
@@ -69,7 +64,11 @@ func (sh *Shell) send(g *group) bool {
 	if g.flush {
 		wait = registry.FlushTimeout
 	}
-	raw, err := p.Send(batch, strings.Join(g.labels, "; "), wait)
+	raw, err := sh.be.Send(g.tgt, batch, strings.Join(g.labels, "; "), wait)
+	if errors.Is(err, ErrNotConnected) {
+		sh.fail(g.labels[0], fmt.Errorf("%s is not connected%s", g.tgt, notApplied))
+		return false
+	}
 	if err != nil {
 		if n > 1 {
 			err = fmt.Errorf("%v (batch of %d commands: outcome unknown)", err, n)
@@ -106,13 +105,13 @@ func (sh *Shell) send(g *group) bool {
 		ok = false
 	}
 	if r.Info != nil {
-		if err := p.SetInfo(r.Info); err != nil {
+		if err := sh.infos.set(g.tgt, r.Info); err != nil {
 			sh.fail(g.labels[0], fmt.Errorf("unreadable status from %s: %v", g.tgt, err))
 			return false
 		}
 		if !sh.json {
 			var b bytes.Buffer // one write: no announcement inside a table
-			si, pi := p.Info()
+			si, pi := sh.infos.get(g.tgt)
 			if pi != nil {
 				renderPrimary(&b, pi)
 			} else {
@@ -132,7 +131,7 @@ func (sh *Shell) send(g *group) bool {
 		fmt.Fprintln(sh.out, "ok")
 	}
 	if ok && sh.interactive && g.flush {
-		go sh.learnStatus(p) // new ports and components, for completion
+		go sh.learnStatus(g.tgt) // new ports and components, for completion
 	}
 	return ok
 }
