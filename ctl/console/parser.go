@@ -25,6 +25,7 @@ import (
 	"sync"
 
 	"github.com/c-bata/go-prompt"
+	"github.com/mattn/go-isatty"
 )
 
 // ErrHeld is what Read returns between an Enter and the next Setup.
@@ -61,10 +62,10 @@ func PasteSupported(term string) bool {
 }
 
 // NewStandard is the parser of the shell's terminal: /dev/tty in, os.Stdout
-// for the paste mode when $TERM has it.
+// for the paste mode when it is a terminal and $TERM has the mode.
 func NewStandard() *Parser {
 	var term io.Writer
-	if PasteSupported(os.Getenv("TERM")) {
+	if isatty.IsTerminal(os.Stdout.Fd()) && PasteSupported(os.Getenv("TERM")) {
 		term = os.Stdout
 	}
 	return New(prompt.NewStandardInputParser(), term)
