@@ -99,7 +99,7 @@ func TestStateTeardown(t *testing.T) {
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	st, _ := procStart(cmd.Process.Pid)
-	p := Proc{Name: "sleeper", Role: RoleVM, Pid: cmd.Process.Pid, Start: st}
+	p := ProcessRecord{Name: "sleeper", Role: RoleVM, Pid: cmd.Process.Pid, Start: st}
 	if !p.Alive() {
 		t.Fatal("a running process is not Alive")
 	}
@@ -124,13 +124,13 @@ func TestStateTeardown(t *testing.T) {
 	for _, f := range []string{"testprefmap_0", "testprefmap_1", "otherprefmap_0"} {
 		os.WriteFile(filepath.Join(hugeDir, f), nil, 0o644)
 	}
-	s := &State{Procs: []Proc{p}, Prefixes: []string{"testpref"}, HugeDir: hugeDir, Sockets: []string{sock}}
+	s := &State{Processes: []ProcessRecord{p}, Prefixes: []string{"testpref"}, HugeDir: hugeDir, Sockets: []string{sock}}
 	path := filepath.Join(dir, "log", StateFileName)
 	if err := s.Write(path); err != nil {
 		t.Fatal(err)
 	}
 	s2, err := ReadState(path)
-	if err != nil || s2 == nil || len(s2.Procs) != 1 || s2.Procs[0] != p {
+	if err != nil || s2 == nil || len(s2.Processes) != 1 || s2.Processes[0] != p {
 		t.Fatalf("state read back: %+v, %v", s2, err)
 	}
 	if stuck := s2.Teardown(2*time.Second, t.Logf); len(stuck) > 0 {

@@ -19,15 +19,15 @@ import (
 // The test VMs are dpdk-testpmd processes in interactive mode: `spp up`
 // holds their stdin and reads their answers from their logs.
 
-func (r *run) startVM(i int) error {
+func (u *upSession) startVM(i int) error {
 	stdbuf, _ := exec.LookPath("stdbuf") // coreutils; without it answers come late
-	ch, err := r.spawn(r.c.VM[i].Name, RoleVM, r.c.VMArgv(r.c.VM[i], stdbuf), true)
+	ch, err := u.spawn(u.c.VM[i].Name, RoleVM, u.c.VMArgv(u.c.VM[i], stdbuf), true)
 	if err != nil {
 		return err
 	}
-	r.mu.Lock()
-	r.vms[i] = ch
-	r.mu.Unlock()
+	u.mu.Lock()
+	u.vms[i] = ch
+	u.mu.Unlock()
 	return nil
 }
 
@@ -38,8 +38,8 @@ var (
 )
 
 // waitVM waits until VM i forwards: its port probed and started.
-func (r *run) waitVM(i int) error {
-	ch := r.vms[i]
+func (u *upSession) waitVM(i int) error {
+	ch := u.vms[i]
 	deadline := time.Now().Add(waitVM)
 	for time.Now().Before(deadline) {
 		data, _ := os.ReadFile(ch.logPath)
@@ -97,10 +97,10 @@ func ParseVMStats(text string) (VMStats, bool) {
 }
 
 // vmStats asks VM i for its port counters.
-func (r *run) vmStats(i int) (VMStats, error) {
-	ch := r.vms[i]
+func (u *upSession) vmStats(i int) (VMStats, error) {
+	ch := u.vms[i]
 	if ch == nil || ch.exited() {
-		return VMStats{}, fmt.Errorf("%s is not running", r.c.VM[i].Name)
+		return VMStats{}, fmt.Errorf("%s is not running", u.c.VM[i].Name)
 	}
 	fi, err := os.Stat(ch.logPath)
 	if err != nil {
@@ -128,12 +128,12 @@ func (r *run) vmStats(i int) (VMStats, error) {
 }
 
 // statuses asks every secondary for its status, as JSON.
-func (r *run) statuses() (map[int]*proto.SecondaryInfo, *proto.PrimaryInfo, error) {
+func (u *upSession) statuses() (map[int]*proto.SecondaryInfo, *proto.PrimaryInfo, error) {
 	args := []string{"--json", "-c", "wait pri 5", "-c", "pri;status"}
-	for _, s := range r.c.Secondary {
+	for _, s := range u.c.Secondary {
 		args = append(args, "-c", fmt.Sprintf("wait sec %d 5", *s.ClientID), "-c", fmt.Sprintf("sec %d;status", *s.ClientID))
 	}
-	out, err := r.sh.output(20*time.Second, args...)
+	out, err := u.sh.output(20*time.Second, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -192,26 +192,26 @@ func findPort(secs map[int]*proto.SecondaryInfo, name string) (proto.PortStatus,
 
 // waitVhostLinks waits until each VM's vhost port is up in the status of
 // the secondary that has it: only then does traffic reach the VMs.
-func (r *run) waitVhostLinks() error {
-	if len(r.c.VM) == 0 {
+func (u *upSession) waitVhostLinks() error {
+	if len(u.c.VM) == 0 {
 		return nil
 	}
 	deadline := time.Now().Add(waitVM)
 	var down []string
 	for time.Now().Before(deadline) {
-		secs, _, err := r.statuses()
+		secs, _, err := u.statuses()
 		if err != nil {
 			return err
 		}
 		down = down[:0]
-		for _, v := range r.c.VM {
+		for _, v := range u.c.VM {
 			name := fmt.Sprintf("vhost%d", *v.Vhost)
 			if p, ok := findPort(secs, name); !ok || p.Link != "up" {
 				down = append(down, name)
 			}
 		}
 		if len(down) == 0 {
-			r.say("vhost links up: every VM is attached")
+			u.say("vhost links up: every VM is attached")
 			return nil
 		}
 		time.Sleep(500 * time.Millisecond)

@@ -1,4 +1,4 @@
-package main
+package shell
 
 import (
 	"os"
@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/c-bata/go-prompt"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
+	"github.com/spp-go/spp/ctl/registry"
 )
 
 // help lists every command of the table, and help NAME describes each.
@@ -89,9 +92,9 @@ func complete(sh *Shell, text string) []string {
 func TestCompletion(t *testing.T) {
 	ts := newTestShell(t)
 	ts.sec(t, 1)
-	ts.sec(t, 4, mirrorType)
+	ts.sec(t, 4, ctltest.Mirror)
 	ts.pri(t)
-	for _, p := range ts.srv.Procs() {
+	for _, p := range ts.reg.Processes() {
 		ts.learnStatus(p)
 	}
 	dir := t.TempDir()
@@ -141,7 +144,7 @@ func TestCompletion(t *testing.T) {
 	}
 
 	// Inside sec 1: process commands first, then the shell's (not status twice).
-	ts.ctx = &target{id: 1}
+	ts.entered = &registry.Target{ID: 1}
 	if got := complete(ts.Shell, "st"); !reflect.DeepEqual(got, []string{"status"}) {
 		t.Errorf("in sec 1, st: %q", got)
 	}
@@ -192,11 +195,11 @@ func TestRecordHistory(t *testing.T) {
 		t.Errorf("history:\n%s", out)
 	}
 
-	n := len(d.sent())
+	n := len(d.Sent())
 	if !ts.typed("playback " + rec) {
 		t.Fatal(ts.errw)
 	}
-	if got := d.sent()[n:]; len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
+	if got := d.Sent()[n:]; len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
 		t.Errorf("playback sent %q", got)
 	}
 }

@@ -1,7 +1,9 @@
-package main
+package shell
 
-// The one table of commands. Parsing (shell.go), `help` and completion
-// (repl.go) all read it: adding a command is adding an entry here.
+// The one table of commands. Parsing (parse.go), `help` (here) and
+// completion (complete.go) all read it: adding a command is adding an entry
+// here (a process command: its builder in translate.go; a shell command:
+// its run function in shellcmds.go).
 
 import (
 	"fmt"
@@ -9,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/c-bata/go-prompt"
+
+	"github.com/spp-go/spp/ctl/registry"
 )
 
 type scope int
@@ -155,8 +159,8 @@ func lookup(sc scope, name string) *command {
 }
 
 // accepts says whether a process command may be sent to t.
-func (c *command) accepts(t target) bool {
-	if t.pri {
+func (c *command) accepts(t registry.Target) bool {
+	if t.Primary {
 		return c.forPri
 	}
 	return c.forSec

@@ -1,4 +1,4 @@
-package main
+package shell
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/registry"
 )
 
 // newTable makes an ASCII table (it survives logs, copies and any terminal)
@@ -93,7 +94,7 @@ func renderPrimary(w io.Writer, pi *proto.PrimaryInfo) {
 }
 
 // renderProcs prints the shell's status: the connected processes.
-func renderProcs(w io.Writer, procs []*Proc, now time.Time) {
+func renderProcs(w io.Writer, procs []*registry.Process, now time.Time) {
 	if len(procs) == 0 {
 		fmt.Fprintln(w, "no process connected")
 		return

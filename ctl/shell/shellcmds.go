@@ -1,24 +1,24 @@
-package main
+package shell
 
 // The shell commands of the table (commands.go): what they do.
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spp-go/spp/ctl/registry"
 )
 
 func (sh *Shell) cmdStatus(a []string) error {
 	if len(a) > 0 {
 		return fmt.Errorf("status takes no arguments (sec N;status asks a process)")
 	}
-	procs := sh.srv.Procs()
+	procs := sh.reg.Processes()
 	if sh.json {
 		type row struct {
 			Type     string `json:"process_type"`
@@ -49,7 +49,7 @@ func (sh *Shell) cmdPri(a []string) error {
 	if len(a) > 0 {
 		return fmt.Errorf("pri;CMD sends CMD (did you mean pri;%s?)", strings.Join(a, " "))
 	}
-	sh.ctx = &target{pri: true}
+	sh.entered = &registry.Target{Primary: true}
 	return nil
 }
 
@@ -64,33 +64,33 @@ func (sh *Shell) cmdSec(a []string) error {
 	if err != nil {
 		return err
 	}
-	t := target{id: id}
-	sh.ctx = &t
-	if sh.srv.Lookup(t) == nil {
+	t := registry.Target{ID: id}
+	sh.entered = &t
+	if sh.reg.Lookup(t) == nil {
 		fmt.Fprintf(sh.out, "note: %s is not connected (yet)\n", t)
 	}
 	return nil
 }
 
 func (sh *Shell) cmdEnd(a []string) error {
-	if sh.ctx == nil {
+	if sh.entered == nil {
 		return fmt.Errorf("not inside a process (sec N enters one)")
 	}
-	sh.ctx = nil
+	sh.entered = nil
 	return nil
 }
 
 func (sh *Shell) cmdWait(a []string) error {
-	var t target
+	var t registry.Target
 	switch {
 	case len(a) >= 1 && len(a) <= 2 && a[0] == "pri":
-		t, a = target{pri: true}, a[1:]
+		t, a = registry.Target{Primary: true}, a[1:]
 	case len(a) >= 2 && len(a) <= 3 && a[0] == "sec":
 		id, err := parseID(a[1])
 		if err != nil {
 			return err
 		}
-		t, a = target{id: id}, a[2:]
+		t, a = registry.Target{ID: id}, a[2:]
 	default:
 		return fmt.Errorf("usage: wait pri [TIMEOUT] | wait sec N [TIMEOUT]")
 	}
@@ -101,7 +101,7 @@ func (sh *Shell) cmdWait(a []string) error {
 			return err
 		}
 	}
-	if sh.srv.Wait(t, d) == nil {
+	if sh.reg.Wait(t, d) == nil {
 		return fmt.Errorf("%s did not connect within %v", t, d)
 	}
 	return nil
@@ -134,11 +134,11 @@ func (sh *Shell) cmdPlayback(a []string) error {
 	}
 	defer f.Close()
 	// A file's sec N does not outlive the file.
-	saved := sh.ctx
+	saved := sh.entered
 	sh.depth++
-	ok := sh.runScript(f, a[0])
+	ok := sh.RunScript(f, a[0])
 	sh.depth--
-	sh.ctx = saved
+	sh.entered = saved
 	if !ok {
 		return errReported
 	}
@@ -193,18 +193,18 @@ func (sh *Shell) cmdBye(a []string) error {
 	}
 	ok := true
 	exit := []byte(`{"command":"exit"}`)
-	var exiting []*Proc
-	for _, p := range sh.srv.Procs() {
+	var exiting []*registry.Process
+	for _, p := range sh.reg.Processes() {
 		if p.Primary {
 			continue
 		}
-		if sh.send(&group{tgt: p.target(), cmds: [][]byte{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
+		if sh.send(&group{tgt: p.Target(), cmds: [][]byte{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
 			exiting = append(exiting, p)
 		} else {
 			ok = false
 		}
 	}
-	for _, p := range sh.srv.WaitGone(exiting, byeWait) {
+	for _, p := range sh.reg.WaitGone(exiting, byeWait) {
 		then := ""
 		if a[0] == "all" {
 			then = "; stopping the primary anyway"
@@ -215,10 +215,10 @@ func (sh *Shell) cmdBye(a []string) error {
 	if a[0] == "all" {
 		// The primary hangs up last too: waiting for it means that when
 		// spp returns, the node is gone (its runtime directory removed).
-		pri := sh.srv.Lookup(target{pri: true})
-		if !sh.send(&group{tgt: target{pri: true}, cmds: [][]byte{exit}, labels: []string{"bye: pri;exit"}}) {
+		pri := sh.reg.Lookup(registry.Target{Primary: true})
+		if !sh.send(&group{tgt: registry.Target{Primary: true}, cmds: [][]byte{exit}, labels: []string{"bye: pri;exit"}}) {
 			ok = false
-		} else if pri != nil && len(sh.srv.WaitGone([]*Proc{pri}, byeWait)) > 0 {
+		} else if pri != nil && len(sh.reg.WaitGone([]*registry.Process{pri}, byeWait)) > 0 {
 			sh.fail("bye: pri", fmt.Errorf("still connected %v after its exit reply", byeWait))
 			ok = false
 		}
@@ -248,53 +248,4 @@ func (sh *Shell) cmdHelp(a []string) error {
 	}
 	fmt.Fprint(sh.out, h)
 	return nil
-}
-
-// History: kept in ~/.spp_history ($SPP_HISTORY overrides), one line each.
-
-// maxHistory bounds what is loaded from the file.
-const maxHistory = 1000
-
-func historyPath() string {
-	if p := os.Getenv("SPP_HISTORY"); p != "" {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(home, ".spp_history")
-}
-
-func (sh *Shell) loadHistory() {
-	if sh.histPath == "" {
-		return
-	}
-	f, err := os.Open(sh.histPath)
-	if err != nil {
-		return // none yet
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if t := strings.TrimSpace(sc.Text()); t != "" {
-			sh.history = append(sh.history, t)
-		}
-	}
-	if len(sh.history) > maxHistory {
-		sh.history = sh.history[len(sh.history)-maxHistory:]
-	}
-}
-
-func (sh *Shell) addHistory(t string) {
-	sh.history = append(sh.history, t)
-	if sh.histPath == "" {
-		return
-	}
-	f, err := os.OpenFile(sh.histPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return // history is a convenience; never stop the shell for it
-	}
-	fmt.Fprintln(f, t)
-	f.Close()
 }

@@ -1,10 +1,12 @@
-package main
+package shell
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
 // A command file: one batch per process per run of consecutive lines, cut
@@ -48,10 +50,10 @@ sec 1;cancel
 	wantPri := []string{`{"commands":[{"command":"status"}]}`}
 	for _, c := range []struct {
 		name string
-		d    *fakeDaemon
+		d    *ctltest.Daemon
 		want []string
 	}{{"sec 1", s1, want1}, {"sec 2", s2, want2}, {"pri", pri, wantPri}} {
-		if got := c.d.sent(); strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+		if got := c.d.Sent(); strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("%s got\n%s\nwant\n%s", c.name, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 		}
 	}
@@ -66,7 +68,7 @@ sec 1;cancel
 // applied, the script fails, and the rest of the file still runs.
 func TestScriptErrorReply(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1, failingCore("9"))
+	s1 := ts.sec(t, 1, ctltest.FailingCore("9"))
 	file := "sec 1;component 2 forward ring0 ring1\nsec 1;component 9 forward ring1 ring2\nsec 1;flush\nsec 1;component 2 none\nsec 1;flush\n"
 	if ts.script(file) {
 		t.Fatal("script succeeded")
@@ -75,7 +77,7 @@ func TestScriptErrorReply(t *testing.T) {
 	if ts.errw.String() != want {
 		t.Errorf("error output\n%q\nwant\n%q", ts.errw, want)
 	}
-	if got := s1.sent(); len(got) != 2 || got[1] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
+	if got := s1.Sent(); len(got) != 2 || got[1] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
 		t.Errorf("sent %q", got)
 	}
 }
@@ -98,11 +100,11 @@ sec 1;flush
 	if ts.script(file) {
 		t.Fatal("script succeeded")
 	}
-	if got := s1.sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"5","type":"none"},{"command":"flush"}]}` {
+	if got := s1.Sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"5","type":"none"},{"command":"flush"}]}` {
 		t.Errorf("sec 1 got %q", got)
 	}
 	// Skipped lines are as if absent: sec 2's lines around them are one batch.
-	if got := s2.sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
+	if got := s2.Sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
 		t.Errorf("sec 2 got %q", got)
 	}
 	e := ts.errw.String()
@@ -131,11 +133,11 @@ func TestPlayback(t *testing.T) {
 		t.Fatalf("playback failed: %s", ts.errw)
 	}
 	want := `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` + "\n" + `{"commands":[{"command":"status"}]}`
-	if got := strings.Join(s1.sent(), "\n"); got != want {
+	if got := strings.Join(s1.Sent(), "\n"); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if ts.ctx != nil {
-		t.Errorf("context %v leaked out of the file", ts.ctx)
+	if ts.entered != nil {
+		t.Errorf("context %v leaked out of the file", ts.entered)
 	}
 	self := filepath.Join(dir, "self.txt")
 	os.WriteFile(self, []byte("playback "+self+"\n"), 0o644)

@@ -1,4 +1,4 @@
-package main
+package shell
 
 import (
 	"bufio"
@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/spp-go/spp/ctl/registry"
 )
 
-// runScript runs a command file (playback, -f, -c, or stdin when it is not a
+// RunScript runs a command file (playback, -f, -c, or stdin when it is not a
 // terminal) and says whether every command succeeded.
 //
 // Consecutive commands for the same process, up to and including its flush,
@@ -20,10 +22,10 @@ import (
 // A line that cannot be parsed stops its process's batch the same way a
 // daemon error would: what was gathered is dropped, and the following lines
 // for that process are skipped up to and including its flush.
-func (sh *Shell) runScript(r io.Reader, name string) bool {
+func (sh *Shell) RunScript(r io.Reader, name string) bool {
 	ok := true
 	var g *group
-	skipping := map[target]int{} // process → lines skipped after an error
+	skipping := map[registry.Target]int{} // process → lines skipped after an error
 	send := func() {
 		if g != nil {
 			ok = sh.send(g) && ok
@@ -98,34 +100,34 @@ func (sh *Shell) runScript(r io.Reader, name string) bool {
 
 func isFlush(l *line) bool { return l.cmd != nil && l.cmd.name == "flush" }
 
-// source is one -f FILE or -c CMD, in command-line order.
-type source struct {
-	file string // -f
-	cmd  string // -c
+// Source is one -f FILE or -c CMD, in command-line order.
+type Source struct {
+	File string // -f
+	Cmd  string // -c
 }
 
-// runSources runs -f and -c in the order given: each -f as a command file,
+// RunSources runs -f and -c in the order given: each -f as a command file,
 // the -c commands in a row as one (they batch like lines of a file).
-func (sh *Shell) runSources(srcs []source) bool {
+func (sh *Shell) RunSources(srcs []Source) bool {
 	ok := true
 	for i := 0; i < len(srcs) && !sh.quit; {
-		if srcs[i].file != "" {
-			f, err := os.Open(srcs[i].file)
+		if srcs[i].File != "" {
+			f, err := os.Open(srcs[i].File)
 			if err != nil {
 				sh.fail("", err)
 				ok = false
 			} else {
-				ok = sh.runScript(f, srcs[i].file) && ok
+				ok = sh.RunScript(f, srcs[i].File) && ok
 				f.Close()
 			}
 			i++
 			continue
 		}
 		var b strings.Builder
-		for ; i < len(srcs) && srcs[i].file == ""; i++ {
-			b.WriteString(strings.ReplaceAll(srcs[i].cmd, "\n", " ") + "\n")
+		for ; i < len(srcs) && srcs[i].File == ""; i++ {
+			b.WriteString(strings.ReplaceAll(srcs[i].Cmd, "\n", " ") + "\n")
 		}
-		ok = sh.runScript(strings.NewReader(b.String()), "-c") && ok
+		ok = sh.RunScript(strings.NewReader(b.String()), "-c") && ok
 	}
 	return ok
 }

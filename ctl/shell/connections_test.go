@@ -1,32 +1,34 @@
-package main
+package shell
 
 import (
-	"bufio"
-	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
+	"github.com/spp-go/spp/ctl/registry"
 )
 
 // The shell sends process first and registers what the reply says.
 func TestHandshake(t *testing.T) {
 	ts := newTestShell(t)
-	s := ts.sec(t, 7, mirrorType)
+	s := ts.sec(t, 7, ctltest.Mirror)
 	p := ts.pri(t)
-	for _, d := range []*fakeDaemon{s, p} {
-		if r := d.requests(); len(r) != 1 || r[0] != processBatch {
+	const processBatch = `{"commands":[{"command":"process"}]}` // the handshake
+	for _, d := range []*ctltest.Daemon{s, p} {
+		if r := d.Requests(); len(r) != 1 || r[0] != processBatch {
 			t.Errorf("first requests %q, want just %s", r, processBatch)
 		}
 	}
-	sp := ts.srv.Lookup(target{id: 7})
-	if sp.Type != "mirror" || sp.ID != 7 || sp.Peer != s.conn.LocalAddr().String() || sp.Since.IsZero() {
+	sp := ts.reg.Lookup(registry.Target{ID: 7})
+	if sp.Type != "mirror" || sp.ID != 7 || sp.Peer != s.Conn.LocalAddr().String() || sp.Since.IsZero() {
 		t.Errorf("registered %+v", sp)
 	}
-	pp := ts.srv.Lookup(target{pri: true})
-	if pp.Type != "primary" || !pp.Primary || pp.Peer != p.conn.LocalAddr().String() {
+	pp := ts.reg.Lookup(registry.Target{Primary: true})
+	if pp.Type != "primary" || !pp.Primary || pp.Peer != p.Conn.LocalAddr().String() {
 		t.Errorf("registered %+v", pp)
 	}
-	waitFor(t, "announcements", func() bool {
+	ctltest.WaitFor(t, "announcements", func() bool {
 		n := ts.notes.String()
 		return strings.Contains(n, "sec 7 (mirror) connected from "+sp.Peer) && strings.Contains(n, "primary connected from "+pp.Peer)
 	})
@@ -47,26 +49,26 @@ func TestHandshake(t *testing.T) {
 func TestDuplicateIDReplaces(t *testing.T) {
 	ts := newTestShell(t)
 	d1 := ts.sec(t, 1)
-	first := ts.srv.Lookup(target{id: 1})
-	d2 := startDaemon(t, ts.secAddr, 1, "vf")
-	waitFor(t, "replacement", func() bool {
-		p := ts.srv.Lookup(target{id: 1})
+	first := ts.reg.Lookup(registry.Target{ID: 1})
+	d2 := ctltest.StartDaemon(t, ts.secAddr, 1, "vf")
+	ctltest.WaitFor(t, "replacement", func() bool {
+		p := ts.reg.Lookup(registry.Target{ID: 1})
 		return p != nil && p != first
 	})
-	warn := "warning: sec 1 (vf) from " + d2.conn.LocalAddr().String() + " replaces sec 1 (vf) from " + d1.conn.LocalAddr().String()
-	waitFor(t, "the warning", func() bool { return strings.Contains(ts.notes.String(), warn) })
+	warn := "warning: sec 1 (vf) from " + d2.Conn.LocalAddr().String() + " replaces sec 1 (vf) from " + d1.Conn.LocalAddr().String()
+	ctltest.WaitFor(t, "the warning", func() bool { return strings.Contains(ts.notes.String(), warn) })
 	select {
-	case <-d1.done: // the shell closed it
+	case <-d1.Done: // the shell closed it
 	case <-time.After(5 * time.Second):
 		t.Fatal("first connection still open")
 	}
 	if !ts.typed("sec 1;flush") {
 		t.Fatal(ts.errw)
 	}
-	if len(d1.sent()) != 0 || len(d2.sent()) != 1 {
-		t.Errorf("sent to old %q, new %q", d1.sent(), d2.sent())
+	if len(d1.Sent()) != 0 || len(d2.Sent()) != 1 {
+		t.Errorf("sent to old %q, new %q", d1.Sent(), d2.Sent())
 	}
-	if n := len(ts.srv.Procs()); n != 1 {
+	if n := len(ts.reg.Processes()); n != 1 {
 		t.Errorf("%d processes registered", n)
 	}
 	// The old one going away does not unregister the new one, nor is it
@@ -75,67 +77,19 @@ func TestDuplicateIDReplaces(t *testing.T) {
 		t.Errorf("notes: %s", ts.notes)
 	}
 	// The new one leaving is announced and unregisters.
-	d2.close()
-	waitFor(t, "unregistered", func() bool { return ts.srv.Lookup(target{id: 1}) == nil })
-	waitFor(t, "the leave notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 (vf) disconnected") })
-}
-
-// Connections whose process reply is unusable are dropped, with a notice.
-func TestHandshakeRejects(t *testing.T) {
-	defer func(d time.Duration) { replyTimeout = d }(replyTimeout)
-	replyTimeout = 200 * time.Millisecond
-	ts := newTestShell(t)
-	for _, c := range []struct{ reply, notice string }{
-		{`{"results":[{"result":"success"}],"client_id":1,"process_type":"primary"}`, "the primary on the secondary port"},
-		{`{"results":[{"result":"success"}],"client_id":200,"process_type":"vf"}`, "client_id 200 is out of range"},
-		{`{"results":[{"result":"success"}],"process_type":"vf"}`, "has no client_id"},
-		{`{"results":[{"result":"error","error_details":{"message":"bad value(command)"}}]}`, "process: bad value(command)"},
-		{`not json`, "unreadable reply"},
-		{"", "did not answer within 200ms"},
-	} {
-		conn, err := net.Dial("tcp", ts.secAddr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd := bufio.NewReader(conn)
-		if req, err := rd.ReadString('\n'); err != nil || req != processBatch+"\n" {
-			t.Fatalf("handshake %q %v", req, err)
-		}
-		if c.reply != "" {
-			conn.Write([]byte(c.reply + "\n"))
-		}
-		waitFor(t, c.notice, func() bool {
-			return strings.Contains(ts.notes.String(), "connection from "+conn.LocalAddr().String()+" dropped") &&
-				strings.Contains(ts.notes.String(), c.notice)
-		})
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, err := rd.ReadByte(); err == nil {
-			t.Errorf("%s: connection not closed", c.notice)
-		}
-		conn.Close()
-	}
-	// A secondary on the primary port.
-	conn, err := net.Dial("tcp", ts.priAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	bufio.NewReader(conn).ReadString('\n')
-	conn.Write([]byte(`{"results":[{"result":"success"}],"client_id":1,"process_type":"vf"}` + "\n"))
-	waitFor(t, "rejected", func() bool { return strings.Contains(ts.notes.String(), "process: a vf on the primary port") })
-	if n := len(ts.srv.Procs()); n != 0 {
-		t.Errorf("%d registered", n)
-	}
+	d2.Close()
+	ctltest.WaitFor(t, "unregistered", func() bool { return ts.reg.Lookup(registry.Target{ID: 1}) == nil })
+	ctltest.WaitFor(t, "the leave notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 (vf) disconnected") })
 }
 
 // A daemon that does not answer in time: the command is reported, the shell
 // goes on, and the late reply is announced and thrown away, never taken as
 // the answer to the next command.
 func TestReplyTimeout(t *testing.T) {
-	defer func(d time.Duration) { replyTimeout = d }(replyTimeout)
-	replyTimeout = 400 * time.Millisecond
+	defer func(d time.Duration) { registry.ReplyTimeout = d }(registry.ReplyTimeout)
+	registry.ReplyTimeout = 400 * time.Millisecond
 	ts := newTestShell(t)
-	d := ts.sec(t, 1, withDelay(func(n int) time.Duration {
+	d := ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 1 { // the first request after the handshake
 			return 600 * time.Millisecond
 		}
@@ -160,10 +114,10 @@ func TestReplyTimeout(t *testing.T) {
 	if strings.Contains(ts.out.String(), "CORE") {
 		t.Errorf("the late status reply was taken as flush's:\n%s", ts.out)
 	}
-	waitFor(t, "late notice", func() bool {
+	ctltest.WaitFor(t, "late notice", func() bool {
 		return strings.Contains(ts.notes.String(), `late reply from sec 1 to "sec 1;status" ignored: {"results":[{"result":"success"}],"info":`)
 	})
-	if got := d.sent(); len(got) != 2 {
+	if got := d.Sent(); len(got) != 2 {
 		t.Errorf("sent %q", got)
 	}
 	// Still registered and usable.
@@ -172,15 +126,15 @@ func TestReplyTimeout(t *testing.T) {
 	}
 }
 
-// A batch with a flush waits flushTimeout (the daemon may take 10 s to
-// switch its lcores), other batches replyTimeout: typed, in a command file,
+// A batch with a flush waits registry.FlushTimeout (the daemon may take 10 s to
+// switch its lcores), other batches registry.ReplyTimeout: typed, in a command file,
 // and as a raw batch. Proved with replies held back longer than
-// replyTimeout and shorter than flushTimeout.
+// registry.ReplyTimeout and shorter than registry.FlushTimeout.
 func TestFlushTimeout(t *testing.T) {
-	defer func(r, f time.Duration) { replyTimeout, flushTimeout = r, f }(replyTimeout, flushTimeout)
-	replyTimeout, flushTimeout = 300*time.Millisecond, 3*time.Second
+	defer func(r, f time.Duration) { registry.ReplyTimeout, registry.FlushTimeout = r, f }(registry.ReplyTimeout, registry.FlushTimeout)
+	registry.ReplyTimeout, registry.FlushTimeout = 300*time.Millisecond, 3*time.Second
 	ts := newTestShell(t)
-	ts.sec(t, 1, withDelay(func(n int) time.Duration {
+	ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 0 { // the handshake
 			return 0
 		}
@@ -195,7 +149,7 @@ func TestFlushTimeout(t *testing.T) {
 			t.Errorf("%s: %s", cmd, ts.errw)
 		}
 	}
-	if !ts.Shell.runScript(strings.NewReader("sec 1;component 2 none\nsec 1;flush\n"), "file") {
+	if !ts.Shell.RunScript(strings.NewReader("sec 1;component 2 none\nsec 1;flush\n"), "file") {
 		t.Errorf("file: %s", ts.errw)
 	}
 	if ts.typed("sec 1;cancel") || !strings.Contains(ts.errw.String(), "sec 1 did not answer within 300ms") {
@@ -207,8 +161,8 @@ func TestFlushTimeout(t *testing.T) {
 func TestUnaskedReply(t *testing.T) {
 	ts := newTestShell(t)
 	d := ts.sec(t, 1)
-	d.conn.Write([]byte(`{"results":[{"result":"success"}]}` + "\n"))
-	waitFor(t, "notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 sent a reply nobody asked for") })
+	d.Conn.Write([]byte(`{"results":[{"result":"success"}]}` + "\n"))
+	ctltest.WaitFor(t, "notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 sent a reply nobody asked for") })
 	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "| CORE") {
 		t.Errorf("status: %s %s", ts.out, ts.errw)
 	}
@@ -217,15 +171,15 @@ func TestUnaskedReply(t *testing.T) {
 // A daemon leaving while a command waits: the command fails at once.
 func TestDisconnectWhileWaiting(t *testing.T) {
 	ts := newTestShell(t)
-	d := ts.sec(t, 1, withDelay(func(n int) time.Duration {
+	d := ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 1 {
 			return time.Hour
 		}
 		return 0
 	}))
 	go func() {
-		waitFor(t, "request", func() bool { return len(d.sent()) == 1 })
-		d.close()
+		ctltest.WaitFor(t, "request", func() bool { return len(d.Sent()) == 1 })
+		d.Close()
 	}()
 	start := time.Now()
 	if ts.typed("sec 1;flush") {
@@ -255,12 +209,12 @@ func TestWait(t *testing.T) {
 	done := make(chan bool)
 	go func() { done <- ts.typed("wait sec 3 5s") }()
 	time.Sleep(100 * time.Millisecond)
-	startDaemon(t, ts.secAddr, 3, "vf")
+	ctltest.StartDaemon(t, ts.secAddr, 3, "vf")
 	if !<-done {
 		t.Errorf("wait failed: %s", ts.errw)
 	}
 	go func() { done <- ts.typed("wait pri") }()
-	startDaemon(t, ts.priAddr, 0, "primary")
+	ctltest.StartDaemon(t, ts.priAddr, 0, "primary")
 	if !<-done {
 		t.Errorf("wait pri failed: %s", ts.errw)
 	}
@@ -277,12 +231,12 @@ func TestBye(t *testing.T) {
 		if !ts.typed(c.typed) || !ts.quit {
 			t.Fatalf("%s: %s quit=%v", c.typed, ts.errw, ts.quit)
 		}
-		for _, d := range []*fakeDaemon{s1, s2} {
-			if got := d.sent(); len(got) != c.secs || c.secs == 1 && got[0] != `{"commands":[{"command":"exit"}]}` {
+		for _, d := range []*ctltest.Daemon{s1, s2} {
+			if got := d.Sent(); len(got) != c.secs || c.secs == 1 && got[0] != `{"commands":[{"command":"exit"}]}` {
 				t.Errorf("%s: secondary got %q", c.typed, got)
 			}
 		}
-		if got := p.sent(); len(got) != c.pris {
+		if got := p.Sent(); len(got) != c.pris {
 			t.Errorf("%s: primary got %q", c.typed, got)
 		}
 	}
@@ -294,27 +248,27 @@ func TestBye(t *testing.T) {
 // returns only after the primary hung up too.
 func TestByeAllWaitsForSecondaries(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1, lingering(300*time.Millisecond))
-	s2 := ts.sec(t, 2, lingering(500*time.Millisecond))
-	p := startDaemon(t, ts.priAddr, 0, "primary", lingering(200*time.Millisecond))
-	if ts.srv.Wait(target{pri: true}, 5*time.Second) == nil {
+	s1 := ts.sec(t, 1, ctltest.Lingering(300*time.Millisecond))
+	s2 := ts.sec(t, 2, ctltest.Lingering(500*time.Millisecond))
+	p := ctltest.StartDaemon(t, ts.priAddr, 0, "primary", ctltest.Lingering(200*time.Millisecond))
+	if ts.reg.Wait(registry.Target{Primary: true}, 5*time.Second) == nil {
 		t.Fatal("primary did not register")
 	}
 	if !ts.typed("bye all") || !ts.quit {
 		t.Fatalf("bye all: %s", ts.errw)
 	}
 	returned := time.Now()
-	priGot, priClosed := p.exitTimes()
+	priGot, priClosed := p.ExitTimes()
 	if priGot.IsZero() || priClosed.IsZero() {
-		t.Fatalf("the primary got %q", p.sent())
+		t.Fatalf("the primary got %q", p.Sent())
 	}
-	for _, d := range []*fakeDaemon{s1, s2} {
-		got, closed := d.exitTimes()
+	for _, d := range []*ctltest.Daemon{s1, s2} {
+		got, closed := d.ExitTimes()
 		if got.IsZero() || closed.IsZero() {
-			t.Fatalf("sec %d got %q", d.id, d.sent())
+			t.Fatalf("sec %d got %q", d.ID, d.Sent())
 		}
 		if !priGot.After(closed) {
-			t.Errorf("the primary got exit %v before sec %d hung up", closed.Sub(priGot), d.id)
+			t.Errorf("the primary got exit %v before sec %d hung up", closed.Sub(priGot), d.ID)
 		}
 	}
 	if returned.Before(priClosed) {
@@ -336,7 +290,7 @@ func TestByeSecondaryStaysConnected(t *testing.T) {
 		{"bye sec", "bye: sec 1: still connected 300ms after its exit reply\n"},
 	} {
 		ts := newTestShell(t)
-		ts.sec(t, 1, lingering(5*time.Second))
+		ts.sec(t, 1, ctltest.Lingering(5*time.Second))
 		s2 := ts.sec(t, 2)
 		p := ts.pri(t)
 		start := time.Now()
@@ -349,11 +303,11 @@ func TestByeSecondaryStaysConnected(t *testing.T) {
 		if got := ts.errw.String(); got != c.want {
 			t.Errorf("%s: errors %q, want %q", c.typed, got, c.want)
 		}
-		if got, _ := s2.exitTimes(); got.IsZero() {
-			t.Errorf("%s: sec 2 got %q", c.typed, s2.sent())
+		if got, _ := s2.ExitTimes(); got.IsZero() {
+			t.Errorf("%s: sec 2 got %q", c.typed, s2.Sent())
 		}
-		if got, _ := p.exitTimes(); got.IsZero() != (c.typed == "bye sec") {
-			t.Errorf("%s: the primary got %q", c.typed, p.sent())
+		if got, _ := p.ExitTimes(); got.IsZero() != (c.typed == "bye sec") {
+			t.Errorf("%s: the primary got %q", c.typed, p.Sent())
 		}
 	}
 }

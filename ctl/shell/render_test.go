@@ -1,4 +1,4 @@
-package main
+package shell
 
 import (
 	"bytes"
@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/internal/ctltest"
+	"github.com/spp-go/spp/ctl/registry"
 )
 
 // sec N;status: the staged line, then cores (an idle one as unuse, a name
 // shown only when it is not the default), ports, classifier table.
 func TestRenderSecondary(t *testing.T) {
 	var b bytes.Buffer
-	si := sampleSec
+	si := ctltest.SampleSec
 	renderSecondary(&b, "sec 1", &si)
 	want := `sec 1: vf, client_id 1, main lcore 1: changes staged, not flushed yet (flush applies them, cancel drops them)
 +------+---------------+-------+-------------+---------+-------+
@@ -57,7 +59,7 @@ func TestRenderMirror(t *testing.T) {
 // pri;status: ports, rings (count/capacity), the mempool line.
 func TestRenderPrimary(t *testing.T) {
 	var b bytes.Buffer
-	pi := samplePri
+	pi := ctltest.SamplePri
 	renderPrimary(&b, &pi)
 	want := `pri: main lcore 0
 +------+----+----+---------+---------+------+
@@ -83,7 +85,7 @@ mempool spp_mbuf_pool: size 8192, available 8000, in use 192
 func TestRenderProcs(t *testing.T) {
 	var b bytes.Buffer
 	since := time.Date(2024, 5, 1, 12, 0, 0, 0, time.Local)
-	renderProcs(&b, []*Proc{
+	renderProcs(&b, []*registry.Process{
 		{Primary: true, Type: "primary", Peer: "127.0.0.1:40000", Since: since},
 		{ID: 1, Type: "vf", Peer: "127.0.0.1:40001", Since: since.Add(time.Minute)},
 	}, since.Add(2*time.Minute))

@@ -1,7 +1,8 @@
-package main
-
-// In-process test daemons that speak protocol.md: read one batch per line
-// (the shell ends each batch with "\n"), answer one JSON reply + "\n".
+// Package ctltest holds what the tests of spp's packages (ctl, ctl/shell,
+// ctl/registry) share: in-process test daemons that speak protocol.md (read
+// one batch per line, the controller ends each batch with "\n"; answer one
+// JSON reply + "\n"), and small helpers. Only tests import it.
+package ctltest
 
 import (
 	"bufio"
@@ -9,7 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,34 +19,26 @@ import (
 	"github.com/spp-go/spp/common/proto"
 )
 
-// TestMain lets the pty test run this binary as spp itself.
-func TestMain(m *testing.M) {
-	if os.Getenv("SPP_CTL_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
-
-// lockedBuffer collects output written from several goroutines.
-type lockedBuffer struct {
+// LockedBuffer collects output written from several goroutines.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
 }
 
-// waitFor polls cond for up to 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// WaitFor polls cond for up to 5 s.
+func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		if cond() {
@@ -55,8 +48,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// sampleSec is the status of a vf as protocol.md section 4 shows it.
-var sampleSec = proto.SecondaryInfo{
+// SampleSec is the status of a vf as protocol.md section 4 shows it.
+var SampleSec = proto.SecondaryInfo{
 	ClientID: 1, ProcessType: "vf", MainLcore: 1, Staged: true,
 	Ports: []proto.PortStatus{
 		{Port: "nic0", Rx: 120, Tx: 98},
@@ -74,18 +67,19 @@ var sampleSec = proto.SecondaryInfo{
 	},
 }
 
-var samplePri = proto.PrimaryInfo{
+// SamplePri is the status of a primary.
+var SamplePri = proto.PrimaryInfo{
 	MainLcore: 0,
 	Ports:     []proto.PortStatus{{Port: "nic0", Rx: 5, Tx: 6, RxDrop: 1}, {Port: "nic1"}},
 	Rings:     []proto.RingStatus{{Ring: "ring0", Count: 3, Capacity: 127}, {Ring: "ring1", Capacity: 127}},
 	Mempool:   proto.MempoolStatus{Name: "spp_mbuf_pool", Size: 8192, Available: 8000, InUse: 192},
 }
 
-// fakeDaemon is one daemon connection.
-type fakeDaemon struct {
-	conn net.Conn
-	id   int
-	typ  string // "primary", "vf", "mirror"
+// Daemon is one daemon connection.
+type Daemon struct {
+	Conn net.Conn
+	ID   int
+	Type string // "primary", "vf", "mirror"
 	// failCore makes a component command on that core_id fail, as a daemon
 	// rejects a core that is not one of its workers.
 	failCore string
@@ -97,53 +91,55 @@ type fakeDaemon struct {
 	linger time.Duration
 
 	mu       sync.Mutex
-	got      []string    // every request, as received
-	gotAt    []time.Time // when each came
-	closedAt time.Time   // when the daemon hung up after exit
-	done     chan struct{}
+	got      []string      // every request, as received
+	gotAt    []time.Time   // when each came
+	closedAt time.Time     // when the daemon hung up after exit
+	Done     chan struct{} // closed when the daemon's connection is over
 }
 
-// startDaemon dials addr (retrying, as daemons do) and serves until closed.
-func startDaemon(t *testing.T, addr string, id int, typ string, opts ...func(*fakeDaemon)) *fakeDaemon {
+// StartDaemon dials addr (retrying, as daemons do) and serves until closed.
+func StartDaemon(t *testing.T, addr string, id int, typ string, opts ...func(*Daemon)) *Daemon {
 	t.Helper()
-	d := &fakeDaemon{id: id, typ: typ, done: make(chan struct{})}
+	d := &Daemon{ID: id, Type: typ, Done: make(chan struct{})}
 	for _, o := range opts {
 		o(d)
 	}
 	var err error
 	for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if d.conn, err = net.Dial("tcp", addr); err == nil || time.Now().After(end) {
+		if d.Conn, err = net.Dial("tcp", addr); err == nil || time.Now().After(end) {
 			break
 		}
 	}
 	if err != nil {
 		t.Fatalf("daemon cannot connect: %v", err)
 	}
-	t.Cleanup(d.close)
+	t.Cleanup(d.Close)
 	go d.serve()
 	return d
 }
 
-func (d *fakeDaemon) close() { d.conn.Close() }
+// Close hangs up.
+func (d *Daemon) Close() { d.Conn.Close() }
 
-func (d *fakeDaemon) requests() []string {
+// Requests returns every request received, the handshake first.
+func (d *Daemon) Requests() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return append([]string(nil), d.got...)
 }
 
-// sent returns the requests after the handshake.
-func (d *fakeDaemon) sent() []string {
-	r := d.requests()
+// Sent returns the requests after the handshake.
+func (d *Daemon) Sent() []string {
+	r := d.Requests()
 	if len(r) == 0 {
 		return nil
 	}
 	return r[1:]
 }
 
-func (d *fakeDaemon) serve() {
-	defer close(d.done)
-	rd := bufio.NewReader(d.conn)
+func (d *Daemon) serve() {
+	defer close(d.Done)
+	rd := bufio.NewReader(d.Conn)
 	for n := 0; ; n++ {
 		req, err := rd.ReadString('\n')
 		if err != nil {
@@ -158,7 +154,7 @@ func (d *fakeDaemon) serve() {
 			time.Sleep(d.delay(n))
 		}
 		out := d.answer(req)
-		if _, err := d.conn.Write(append(out, '\n')); err != nil {
+		if _, err := d.Conn.Write(append(out, '\n')); err != nil {
 			return
 		}
 		if bytes.Contains([]byte(req), []byte(`"command":"exit"`)) {
@@ -166,7 +162,7 @@ func (d *fakeDaemon) serve() {
 			d.mu.Lock()
 			d.closedAt = time.Now()
 			d.mu.Unlock()
-			d.conn.Close()
+			d.Conn.Close()
 			return
 		}
 	}
@@ -174,7 +170,7 @@ func (d *fakeDaemon) serve() {
 
 // answer builds the reply of protocol.md section 3: a failing command is
 // error, those before it cancelled, those after invalid.
-func (d *fakeDaemon) answer(req string) []byte {
+func (d *Daemon) answer(req string) []byte {
 	var b struct {
 		Commands []map[string]any `json:"commands"`
 	}
@@ -206,15 +202,15 @@ func (d *fakeDaemon) answer(req string) []byte {
 		}
 		switch c["command"] {
 		case "process":
-			id := d.id
-			r.ClientID, r.ProcessType = &id, d.typ
+			id := d.ID
+			r.ClientID, r.ProcessType = &id, d.Type
 		case "status":
-			if d.typ == "primary" {
-				pi := samplePri
+			if d.Type == "primary" {
+				pi := SamplePri
 				r.Info = &pi
 			} else {
-				si := sampleSec
-				si.ClientID, si.ProcessType = d.id, d.typ
+				si := SampleSec
+				si.ClientID, si.ProcessType = d.ID, d.Type
 				r.Info = &si
 			}
 		}
@@ -226,74 +222,28 @@ func (d *fakeDaemon) answer(req string) []byte {
 	return out
 }
 
-// testShell is a non-interactive shell on free ports, its output captured.
-type testShell struct {
-	*Shell
-	out, errw *bytes.Buffer
-	notes     *lockedBuffer
-	priAddr   string
-	secAddr   string
+// WithDelay holds back the reply to request n by delay(n).
+func WithDelay(f func(n int) time.Duration) func(*Daemon) {
+	return func(d *Daemon) { d.delay = f }
 }
 
-func newTestShell(t *testing.T) *testShell {
-	t.Helper()
-	ts := &testShell{out: &bytes.Buffer{}, errw: &bytes.Buffer{}, notes: &lockedBuffer{}}
-	ts.Shell = &Shell{out: ts.out, errw: ts.errw, con: &console{w: ts.notes}}
-	srv, err := Listen("127.0.0.1", 0, 0, ts.con.announce)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	ts.srv = srv
-	pa, sa := srv.Addrs()
-	ts.priAddr, ts.secAddr = pa.String(), sa.String()
-	return ts
+// FailingCore makes a component command on core fail, as a daemon rejects
+// a core that is not one of its workers.
+func FailingCore(core string) func(*Daemon) {
+	return func(d *Daemon) { d.failCore = core }
 }
 
-// sec connects a vf (or mirror) with client id id and waits until it is
-// registered.
-func (ts *testShell) sec(t *testing.T, id int, opts ...func(*fakeDaemon)) *fakeDaemon {
-	t.Helper()
-	d := startDaemon(t, ts.secAddr, id, "vf", opts...)
-	if ts.srv.Wait(target{id: id}, 5*time.Second) == nil {
-		t.Fatalf("sec %d did not register", id)
-	}
-	return d
+// Mirror makes the daemon a spp_mirror.
+func Mirror(d *Daemon) { d.Type = "mirror" }
+
+// Lingering keeps the connection open for l after the reply to exit.
+func Lingering(l time.Duration) func(*Daemon) {
+	return func(d *Daemon) { d.linger = l }
 }
 
-func (ts *testShell) pri(t *testing.T) *fakeDaemon {
-	t.Helper()
-	d := startDaemon(t, ts.priAddr, 0, "primary")
-	if ts.srv.Wait(target{pri: true}, 5*time.Second) == nil {
-		t.Fatal("primary did not register")
-	}
-	return d
-}
-
-// script runs text as a command file.
-func (ts *testShell) script(text string) bool {
-	return ts.runScript(strings.NewReader(text), "t")
-}
-
-// withDelay holds back the reply to request n by delay(n).
-func withDelay(f func(n int) time.Duration) func(*fakeDaemon) {
-	return func(d *fakeDaemon) { d.delay = f }
-}
-
-func failingCore(core string) func(*fakeDaemon) {
-	return func(d *fakeDaemon) { d.failCore = core }
-}
-
-func mirrorType(d *fakeDaemon) { d.typ = "mirror" }
-
-// lingering keeps the connection open for l after the reply to exit.
-func lingering(l time.Duration) func(*fakeDaemon) {
-	return func(d *fakeDaemon) { d.linger = l }
-}
-
-// exitTimes returns when the daemon got exit (zero: never) and when it hung
+// ExitTimes returns when the daemon got exit (zero: never) and when it hung
 // up after it.
-func (d *fakeDaemon) exitTimes() (got, closed time.Time) {
+func (d *Daemon) ExitTimes() (got, closed time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for i, r := range d.got {
@@ -302,4 +252,15 @@ func (d *fakeDaemon) exitTimes() (got, closed time.Time) {
 		}
 	}
 	return got, d.closedAt
+}
+
+// FreePort returns a port nobody listens on (for spp's own -p/-s).
+func FreePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }

@@ -1,8 +1,10 @@
-package main
+package shell
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
 // Every row of controller.md's translation table, and every process
@@ -13,7 +15,7 @@ func TestTranslationOnTheWire(t *testing.T) {
 	pri := ts.pri(t)
 	cases := []struct {
 		typed string
-		to    *fakeDaemon
+		to    *ctltest.Daemon
 		want  string
 	}{
 		{"sec 1;component 2 classifier nic0 ring0,ring2", sec,
@@ -52,11 +54,11 @@ func TestTranslationOnTheWire(t *testing.T) {
 		{`pri;{"commands":[{"command":"clear"}]}`, pri, `{"commands":[{"command":"clear"}]}`},
 	}
 	for _, c := range cases {
-		n := len(c.to.requests())
+		n := len(c.to.Requests())
 		if !ts.typed(c.typed) {
 			t.Errorf("%q failed: %s", c.typed, ts.errw)
 		}
-		got := c.to.requests()
+		got := c.to.Requests()
 		if len(got) != n+1 {
 			t.Errorf("%q: %d requests sent, want 1", c.typed, len(got)-n)
 			continue
@@ -77,16 +79,16 @@ func TestTranslationExit(t *testing.T) {
 	pri := ts.pri(t)
 	for _, c := range []struct {
 		typed string
-		d     *fakeDaemon
+		d     *ctltest.Daemon
 	}{{"sec 1;exit", sec}, {"pri;exit", pri}} {
 		if !ts.typed(c.typed) {
 			t.Fatalf("%s failed: %s", c.typed, ts.errw)
 		}
-		if got := c.d.sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"exit"}]}` {
+		if got := c.d.Sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"exit"}]}` {
 			t.Errorf("%s sent %q", c.typed, got)
 		}
 	}
-	waitFor(t, "both gone", func() bool { return len(ts.srv.Procs()) == 0 })
+	ctltest.WaitFor(t, "both gone", func() bool { return len(ts.reg.Processes()) == 0 })
 }
 
 // Inside sec N, bare process commands go to N; shell commands still work.
@@ -110,11 +112,11 @@ func TestContext(t *testing.T) {
 		`{"commands":[{"command":"status"}]}`,
 		`{"commands":[{"command":"cancel"}]}`,
 	}
-	if got := sec.sent(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := sec.Sent(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sec 1 got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	wantPri := `{"commands":[{"command":"clear"}]}` + "\n" + `{"commands":[{"command":"status"}]}`
-	if got := strings.Join(pri.sent(), "\n"); got != wantPri {
+	if got := strings.Join(pri.Sent(), "\n"); got != wantPri {
 		t.Errorf("pri got\n%s", got)
 	}
 	if ts.promptText() != "spp > " {
@@ -175,8 +177,8 @@ func TestTranslationErrors(t *testing.T) {
 			t.Errorf("%q: error %q, want one line %q: ...%s...", c.typed, e, strings.TrimSpace(c.typed), c.msg)
 		}
 	}
-	if len(sec.sent()) != 0 || len(pri.sent()) != 0 {
-		t.Errorf("sent %q %q", sec.sent(), pri.sent())
+	if len(sec.Sent()) != 0 || len(pri.Sent()) != 0 {
+		t.Errorf("sent %q %q", sec.Sent(), pri.Sent())
 	}
 	if ts.quit {
 		t.Error("a bad bye left the shell")

@@ -1,4 +1,4 @@
-package main
+package shell
 
 // Typed process commands → the JSON commands of a batch, exactly as the
 // table of controller.md says. The shell checks only the shape of what is
