@@ -77,7 +77,7 @@ func TestTableBatchesRespectTheProtocolLimit(t *testing.T) {
 			t.Errorf("batch %d has %d commands (limit 256)", i, len(batch))
 		}
 		for _, c := range batch {
-			if c["command"] == "classifier_table" {
+			if c.Name == "classifier_table" {
 				entries++
 			}
 		}
@@ -85,8 +85,8 @@ func TestTableBatchesRespectTheProtocolLimit(t *testing.T) {
 	if entries != tableSize {
 		t.Errorf("%d classifier_table commands, want %d", entries, tableSize)
 	}
-	if b[0][0]["type"] != "classifier" || b[len(b)-1][0]["command"] != "flush" {
-		t.Errorf("want the classifier first and flush last, got %v ... %v", b[0][0], b[len(b)-1][0])
+	if first, err := b[0][0].Component(); err != nil || first.Type != "classifier" || b[len(b)-1][0].Name != "flush" {
+		t.Errorf("want the classifier first and flush last, got %s ... %s", b[0][0].Raw, b[len(b)-1][0].Raw)
 	}
 }
 

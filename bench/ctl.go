@@ -4,11 +4,14 @@ package main
 // connect to it, and it sends them JSON batches.
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
 )
 
 type server struct{ ln net.Listener }
@@ -43,7 +46,7 @@ func (s *server) accept(d time.Duration, who *child) (*conn, error) {
 			if r.err != nil {
 				return nil, r.err
 			}
-			return &conn{c: r.c, dec: json.NewDecoder(r.c)}, nil
+			return &conn{client.New(r.c, client.Options{Name: who.name})}, nil
 		case <-timeout:
 			s.ln.Close() // ends the Accept above
 			return nil, fmt.Errorf("%s did not connect within %v; see %s/%s.log", who.name, d, logDir, who.name)
@@ -54,155 +57,102 @@ func (s *server) accept(d time.Duration, who *child) (*conn, error) {
 	}
 }
 
-type conn struct {
-	c   net.Conn
-	dec *json.Decoder
-}
+// conn is the bench's control connection to one daemon.
+type conn struct{ c *client.Client }
 
-type cmd map[string]any
-
-type result struct {
-	Result       string `json:"result"`
-	ErrorDetails *struct {
-		Message string `json:"message"`
-	} `json:"error_details"`
-}
-
-type reply struct {
-	Results     []result        `json:"results"`
-	ClientID    *int            `json:"client_id"`
-	ProcessType string          `json:"process_type"`
-	Info        json.RawMessage `json:"info"`
-}
+// requestTimeout bounds one batch and its reply: a classifier table of
+// 65,536 entries takes seconds to stage, and its status to print.
+const requestTimeout = 60 * time.Second
 
 // do sends one batch and reads its reply. A command that did not succeed
 // is an error.
-func (c *conn) do(cmds ...cmd) (*reply, error) {
-	b, err := json.Marshal(map[string]any{"commands": cmds})
+func (c *conn) do(cmds ...proto.Command) (*client.Reply, error) {
+	raw, err := c.c.Send(proto.EncodeBatch(cmds...), cmds[0].Name, requestTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("reading the reply: %v", err)
+	}
+	r, err := client.Parse(raw)
 	if err != nil {
 		return nil, err
 	}
-	c.c.SetDeadline(time.Now().Add(60 * time.Second))
-	if _, err := c.c.Write(append(b, '\n')); err != nil {
-		return nil, err
-	}
-	var r reply
-	if err := c.dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("reading the reply: %v", err)
-	}
 	for i, res := range r.Results {
-		if res.Result != "success" {
+		if res.Result != proto.Success {
 			msg := res.Result
 			if res.ErrorDetails != nil {
 				msg += ": " + res.ErrorDetails.Message
 			}
-			name, _ := cmds[i]["command"].(string)
-			return &r, fmt.Errorf("command %d (%s): %s", i, name, msg)
+			name := ""
+			if i < len(cmds) {
+				name = cmds[i].Name
+			}
+			return r, fmt.Errorf("command %d (%s): %s", i, name, msg)
 		}
 	}
 	if len(r.Results) != len(cmds) {
-		return &r, fmt.Errorf("%d results for %d commands", len(r.Results), len(cmds))
+		return r, fmt.Errorf("%d results for %d commands", len(r.Results), len(cmds))
 	}
-	return &r, nil
+	return r, nil
 }
 
-type portStatus struct {
-	Port   string `json:"port"`
-	Rx     uint64 `json:"rx"`
-	Tx     uint64 `json:"tx"`
-	RxDrop uint64 `json:"rx_drop"`
-	TxDrop uint64 `json:"tx_drop"`
-}
-
-type coreStatus struct {
-	Core    int    `json:"core"`
-	Type    string `json:"type"`
-	Packets uint64 `json:"packets"`
-	Drops   uint64 `json:"drops"`
-}
-
-type ringStatus struct {
-	Ring     string `json:"ring"`
-	Count    uint64 `json:"count"`
-	Capacity uint64 `json:"capacity"`
-}
-
-type mempoolStatus struct {
-	Name      string `json:"name"`
-	Size      uint64 `json:"size"`
-	Available uint64 `json:"available"`
-	InUse     uint64 `json:"in_use"`
-}
-
-// info is the union of a primary's and a secondary's status.
-type info struct {
-	Ports   []portStatus   `json:"ports"`
-	Core    []coreStatus   `json:"core"`
-	Rings   []ringStatus   `json:"rings"`
-	Mempool *mempoolStatus `json:"mempool"`
-}
-
-func (c *conn) status() (*info, error) {
-	r, err := c.do(cmd{"command": "status"})
+// primaryStatus is spp_primary's status.
+func (c *conn) primaryStatus() (*proto.PrimaryInfo, error) {
+	r, err := c.do(proto.Status())
 	if err != nil {
 		return nil, err
 	}
-	var in info
-	if err := json.Unmarshal(r.Info, &in); err != nil {
-		return nil, fmt.Errorf("status info: %v", err)
-	}
-	return &in, nil
+	return r.PrimaryInfo()
 }
 
-func (in *info) port(name string) portStatus {
-	for _, p := range in.Ports {
+// secondaryStatus is spp_vf's or spp_mirror's status.
+func (c *conn) secondaryStatus() (*proto.SecondaryInfo, error) {
+	r, err := c.do(proto.Status())
+	if err != nil {
+		return nil, err
+	}
+	return r.SecondaryInfo()
+}
+
+// portOf finds a port's row, zero when it is not there.
+func portOf(ports []proto.PortStatus, name string) proto.PortStatus {
+	for _, p := range ports {
 		if p.Port == name {
 			return p
 		}
 	}
-	return portStatus{Port: name}
+	return proto.PortStatus{Port: name}
 }
 
 // drops adds up everything dropped: ports' rx and tx drops and the
 // components' drops.
-func (in *info) drops() uint64 {
+func drops(ports []proto.PortStatus, cores []proto.CoreStatus) uint64 {
 	var n uint64
-	for _, p := range in.Ports {
+	for _, p := range ports {
 		n += p.RxDrop + p.TxDrop
 	}
-	for _, c := range in.Core {
+	for _, c := range cores {
 		n += c.Drops
 	}
 	return n
 }
 
-func (in *info) ring(name string) (ringStatus, bool) {
+func ringOf(in *proto.PrimaryInfo, name string) (proto.RingStatus, bool) {
 	for _, r := range in.Rings {
 		if r.Ring == name {
 			return r, true
 		}
 	}
-	return ringStatus{}, false
+	return proto.RingStatus{}, false
 }
 
 func (c *conn) close() { c.c.Close() }
 
 // component builds a component command (type none: no port lists).
-func component(core int, typ string, rx, tx []string) cmd {
-	c := cmd{"command": "component", "core_id": fmt.Sprint(core), "type": typ}
-	if rx != nil {
-		c["rx_ports"] = rx
-	}
-	if tx != nil {
-		c["tx_ports"] = tx
-	}
-	return c
+func component(core int, typ string, rx, tx []string) proto.Command {
+	return proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(core), Type: typ, Rx: rx, Tx: tx})
 }
 
-func flush() cmd { return cmd{"command": "flush"} }
-
-func classifierEntry(mac string, port string) cmd {
-	return cmd{"command": "classifier_table", "type": "mac", "value": mac, "port": port}
+func classifierEntry(mac string, port string) proto.Command {
+	return proto.ClassifierTable(proto.ClassifierArgs{Value: mac, Port: port})
 }
 
 func macString(m uint64) string {

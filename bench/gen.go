@@ -2,8 +2,8 @@ package main
 
 // The generator role: `bench gen ...`, a small DPDK process the harness
 // starts (os.Executable re-executed) next to spp_primary or testpmd. It runs
-// common/dpdk's generator loop on one lcore and answers "stats" and "stop"
-// on stdin, one JSON line per "stats" on stdout.
+// common/dpdk/dpdktest's generator loop on one lcore and answers "stats"
+// and "stop" on stdin, one JSON line per "stats" on stdout.
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/dpdk"
+	"github.com/spp-go/spp/common/dpdk/dpdktest"
 )
 
 // Destination MAC mixes of the generator (-dst).
@@ -65,7 +66,7 @@ func dstSequence(mode string) ([]uint64, error) {
 // templateFrame is a 64-byte Ethernet/IPv4/UDP frame; the generator
 // replaces its destination MAC.
 func templateFrame() []byte {
-	f := make([]byte, dpdk.GenFrameLen)
+	f := make([]byte, dpdktest.GenFrameLen)
 	for i := 0; i < 6; i++ {
 		f[6+i] = byte(uint64(macSrc) >> (40 - 8*i))
 	}
@@ -91,8 +92,8 @@ type genStats struct {
 func genMain(args []string) int {
 	fs := flag.NewFlagSet("bench gen", flag.ContinueOnError)
 	ealArgs := fs.String("eal", "", "EAL arguments")
-	poolName := fs.String("pool", "spp_mbuf_pool", "mbuf pool to take packets from")
-	ringName := fs.String("ring", "spp_ring0", "ring to fill")
+	poolName := fs.String("pool", dpdk.MbufPoolName, "mbuf pool to take packets from")
+	ringName := fs.String("ring", dpdk.RingName(0), "ring to fill")
 	create := fs.Bool("create", false, "create the pool and the ring (this process is the primary)")
 	poolSize := fs.Uint("pool-size", 16383, "mbufs in the pool, with -create")
 	ringSize := fs.Uint("ring-size", 1024, "ring slots, with -create")
@@ -132,13 +133,13 @@ func genMain(args []string) int {
 			return fail(err)
 		}
 	}
-	g, err := dpdk.NewGenerator(pool, ring, templateFrame(), seq)
+	g, err := dpdktest.NewGenerator(pool, ring, templateFrame(), seq)
 	if err != nil {
 		return fail(err)
 	}
-	var sink *dpdk.Sink
+	var sink *dpdktest.Sink
 	if *sinkLcore >= 0 {
-		if sink, err = dpdk.StartSink(ring, *sinkLcore); err != nil {
+		if sink, err = dpdktest.StartSink(ring, *sinkLcore); err != nil {
 			return fail(err)
 		}
 	}

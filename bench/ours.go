@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 // Lcores: spp_primary's main on CPU 0; the secondary's main on CPU 0 and
@@ -61,18 +63,18 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	if o.pc, err = o.srvP.accept(20*time.Second, o.prim); err != nil {
 		return o, err
 	}
-	if _, err = o.pc.do(cmd{"command": "process"}); err != nil {
+	if _, err = o.pc.do(proto.Process()); err != nil {
 		return o, fmt.Errorf("spp_primary: %v", err)
 	}
-	st, err := o.pc.status()
+	st, err := o.pc.primaryStatus()
 	if err != nil {
 		return o, fmt.Errorf("spp_primary status: %v", err)
 	}
-	if st.Mempool == nil {
+	if st.Mempool.Size == 0 {
 		return o, fmt.Errorf("spp_primary status has no mempool")
 	}
 	o.idleInUse, o.poolSize = st.Mempool.InUse, st.Mempool.Size
-	if r, ok := st.ring("ring0"); ok {
+	if r, ok := ringOf(st, "ring0"); ok {
 		// A ring of n slots (a power of two) holds n - 1 packets.
 		for o.ringSize = 1; o.ringSize < r.Capacity+1; o.ringSize <<= 1 {
 		}
@@ -96,7 +98,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	if o.sc, err = o.srvS.accept(20*time.Second, o.sec); err != nil {
 		return o, err
 	}
-	if _, err = o.sc.do(cmd{"command": "process"}); err != nil {
+	if _, err = o.sc.do(proto.Process()); err != nil {
 		return o, fmt.Errorf("%s: %v", sc.daemon, err)
 	}
 	t0 := time.Now()
@@ -127,23 +129,23 @@ func (o *ours) thread() (int, error) {
 // it takes seconds, and the interval stays close to what was asked.
 func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 	var s sample
-	var sst *info
+	var sst *proto.SecondaryInfo
 	var err error
 	if start {
-		if sst, err = o.sc.status(); err != nil {
+		if sst, err = o.sc.secondaryStatus(); err != nil {
 			return s, err
 		}
 	}
-	var pst *info
+	var pst *proto.PrimaryInfo
 	s.at, s.cpu, err = timed(o.sec.pid(), tid, func() (err error) {
-		pst, err = o.pc.status()
+		pst, err = o.pc.primaryStatus()
 		return err
 	})
 	if err != nil {
 		return s, err
 	}
 	for _, p := range sc.out {
-		s.out += pst.port(p).Tx
+		s.out += portOf(pst.Ports, p).Tx
 	}
 	if o.gen != nil {
 		g, err := o.gen.stats()
@@ -154,7 +156,7 @@ func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 	}
 	if !start {
 		t0 := time.Now()
-		if sst, err = o.sc.status(); err != nil {
+		if sst, err = o.sc.secondaryStatus(); err != nil {
 			return s, err
 		}
 		s.statusTime = time.Since(t0)
@@ -162,7 +164,7 @@ func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 	// spp_vf's port rows: what a tx refused (freed, counted as
 	// tx_drop) and what the ethdev lost on receive; and its components'
 	// drops (a classifier's unmapped frames, a mirror's failed copies).
-	s.drops = sst.drops()
+	s.drops = drops(sst.Ports, sst.Core)
 	return s, nil
 }
 
@@ -175,20 +177,20 @@ func (o *ours) idle() (uint64, error) {
 		}
 		o.gen = nil
 		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
-			st, err := o.pc.status()
+			st, err := o.pc.primaryStatus()
 			if err != nil {
 				return 0, err
 			}
-			if r, ok := st.ring("ring0"); !ok || r.Count == 0 {
+			if r, ok := ringOf(st, "ring0"); !ok || r.Count == 0 {
 				break
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	if _, err := o.sc.do(component(secWorkerCore, "none", nil, nil), flush()); err != nil {
+	if _, err := o.sc.do(component(secWorkerCore, "none", nil, nil), proto.Flush()); err != nil {
 		return 0, err
 	}
-	st, err := o.pc.status()
+	st, err := o.pc.primaryStatus()
 	if err != nil {
 		return 0, err
 	}
@@ -199,7 +201,7 @@ func (o *ours) idle() (uint64, error) {
 // prefix up.
 func (o *ours) close() {
 	if o.sc != nil {
-		o.sc.do(cmd{"command": "exit"})
+		o.sc.do(proto.Exit())
 		o.sc.close()
 	}
 	if o.sec != nil {
@@ -209,7 +211,7 @@ func (o *ours) close() {
 		o.gen.stop()
 	}
 	if o.pc != nil {
-		o.pc.do(cmd{"command": "exit"})
+		o.pc.do(proto.Exit())
 		o.pc.close()
 	}
 	if o.prim != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 // sample is the counters at one instant.
@@ -269,7 +271,7 @@ func runControl() (*control, error) {
 	var rtt []time.Duration
 	for i := 0; i < statusN; i++ {
 		t0 := time.Now()
-		if _, err := o.sc.status(); err != nil {
+		if _, err := o.sc.secondaryStatus(); err != nil {
 			return nil, err
 		}
 		rtt = append(rtt, time.Since(t0))
@@ -282,7 +284,7 @@ func runControl() (*control, error) {
 	for i := 0; i <= flushN; i++ {
 		to := []string{"nic2", "nic1"}[i%2]
 		t0 := time.Now()
-		if _, err := o.sc.do(component(secWorkerCore, "forward", []string{"nic0"}, []string{to}), flush()); err != nil {
+		if _, err := o.sc.do(component(secWorkerCore, "forward", []string{"nic0"}, []string{to}), proto.Flush()); err != nil {
 			return nil, err
 		}
 		d := time.Since(t0)
@@ -300,13 +302,13 @@ func runControl() (*control, error) {
 	if _, err := o.idle(); err != nil {
 		return nil, err
 	}
-	st, err := o.pc.status()
+	st, err := o.pc.primaryStatus()
 	if err != nil {
 		return nil, err
 	}
-	c.Received = st.port("nic0").Rx
-	c.Sent = st.port("nic1").Tx + st.port("nic2").Tx
-	c.Dropped = st.drops()
+	c.Received = portOf(st.Ports, "nic0").Rx
+	c.Sent = portOf(st.Ports, "nic1").Tx + portOf(st.Ports, "nic2").Tx
+	c.Dropped = drops(st.Ports, nil)
 	c.Lost = int64(c.Received) - int64(c.Sent) - int64(c.Dropped)
 	return c, nil
 }

@@ -6,6 +6,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 type scenario struct {
@@ -25,7 +27,7 @@ type scenario struct {
 	// Ours: the daemon, its batches (the last one flushes), and the ports
 	// whose transmitted packets are the output.
 	daemon  string
-	batches func() [][]cmd
+	batches func() [][]proto.Command
 	out     []string
 
 	// testpmd: its port topology, and how many of nics it takes (after
@@ -55,8 +57,8 @@ func (s *scenario) source() string {
 	return "generator (" + s.dst + ")"
 }
 
-func one(cmds ...cmd) func() [][]cmd {
-	return func() [][]cmd { return [][]cmd{cmds} }
+func one(cmds ...proto.Command) func() [][]proto.Command {
+	return func() [][]proto.Command { return [][]proto.Command{cmds} }
 }
 
 // The devices are net_null ports of the primary (nicN): sources produce
@@ -75,7 +77,7 @@ var scenarios = []*scenario{
 		key: "forward", name: "forward", ports: "nic0 -> nic1", target: 0.90,
 		nics:    []string{src0, out(1)},
 		daemon:  "spp_vf",
-		batches: one(component(secWorkerCore, "forward", []string{"nic0"}, []string{"nic1"}), flush()),
+		batches: one(component(secWorkerCore, "forward", []string{"nic0"}, []string{"nic1"}), proto.Flush()),
 		out:     []string{"nic1"},
 		// 0 -> 1, and 1 -> 0 (empty)
 		topology: "paired", tpNics: 2,
@@ -85,7 +87,7 @@ var scenarios = []*scenario{
 		dst:     dstOne,
 		nics:    []string{out(0)},
 		daemon:  "spp_vf",
-		batches: one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"nic0"}), flush()),
+		batches: one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"nic0"}), proto.Flush()),
 		out:     []string{"nic0"},
 		// net_ring0 -> net_null0, and back (empty)
 		topology: "paired", tpNics: 1,
@@ -100,7 +102,7 @@ var scenarios = []*scenario{
 			classifierEntry(macString(macA), "nic0"),
 			classifierEntry(macString(macB), "nic1"),
 			classifierEntry("default", "nic2"),
-			flush()),
+			proto.Flush()),
 		out:      []string{"nic0", "nic1", "nic2"},
 		topology: "paired", tpNics: 1,
 	},
@@ -117,7 +119,7 @@ var scenarios = []*scenario{
 		key: "merge", name: "merge 2 -> 1", ports: "nic0,nic1 -> nic2", target: 0.90,
 		nics:    []string{src0, src1, out(2)},
 		daemon:  "spp_vf",
-		batches: one(component(secWorkerCore, "merge", []string{"nic0", "nic1"}, []string{"nic2"}), flush()),
+		batches: one(component(secWorkerCore, "merge", []string{"nic0", "nic1"}, []string{"nic2"}), proto.Flush()),
 		out:     []string{"nic2"},
 		// 0 -> 1, 1 -> 2, 2 -> 0 (empty): testpmd cannot send two
 		// ports' traffic to one, but the work per packet is the same.
@@ -127,7 +129,7 @@ var scenarios = []*scenario{
 		key: "mirror", name: "mirror, shallow", ports: "nic0 -> nic1,nic2", target: 0.45,
 		nics:    []string{src0, out(1), out(2)},
 		daemon:  "spp_mirror",
-		batches: one(component(secWorkerCore, "mirror", []string{"nic0"}, []string{"nic1", "nic2"}), flush()),
+		batches: one(component(secWorkerCore, "mirror", []string{"nic0"}, []string{"nic1", "nic2"}), proto.Flush()),
 		out:     []string{"nic1", "nic2"},
 		// as forward: testpmd's output is one copy of each packet
 		topology: "paired", tpNics: 2,
@@ -140,7 +142,7 @@ var scenarios = []*scenario{
 		dst:      dstTwo,
 		nics:     []string{out(0)},
 		daemon:   "spp_vf",
-		batches:  one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"nic0"}), flush()),
+		batches:  one(component(secWorkerCore, "forward", []string{"ring0"}, []string{"nic0"}), proto.Flush()),
 		out:      []string{"nic0"},
 		topology: "paired", tpNics: 1, diag: true,
 	},
@@ -153,7 +155,7 @@ var scenarios = []*scenario{
 			component(secWorkerCore, "classifier", []string{"ring0"}, []string{"nic0"}),
 			classifierEntry(macString(macA), "nic0"),
 			classifierEntry("default", "nic0"),
-			flush()),
+			proto.Flush()),
 		out:      []string{"nic0"},
 		topology: "paired", tpNics: 1, diag: true,
 	},
@@ -161,10 +163,10 @@ var scenarios = []*scenario{
 
 // tableBatches: the classifier, then 65,536 MACs spread over its three tx
 // ports, 256 commands per batch (the protocol's limit), then flush.
-func tableBatches() [][]cmd {
+func tableBatches() [][]proto.Command {
 	outs := []string{"nic0", "nic1", "nic2"}
-	b := [][]cmd{{component(secWorkerCore, "classifier", []string{"ring0"}, outs)}}
-	var cur []cmd
+	b := [][]proto.Command{{component(secWorkerCore, "classifier", []string{"ring0"}, outs)}}
+	var cur []proto.Command
 	for i := 0; i < tableSize; i++ {
 		cur = append(cur, classifierEntry(macString(tableMAC(i)), outs[i%len(outs)]))
 		if len(cur) == 256 {
@@ -175,7 +177,7 @@ func tableBatches() [][]cmd {
 	if len(cur) > 0 {
 		b = append(b, cur)
 	}
-	return append(b, []cmd{flush()})
+	return append(b, []proto.Command{proto.Flush()})
 }
 
 func scenarioKeys() []string {

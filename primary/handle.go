@@ -83,6 +83,6 @@ func (p *primary) info() *proto.PrimaryInfo {
 		})
 	}
 	size, avail := p.pool.Size(), p.pool.Available()
-	in.Mempool = proto.MempoolStatus{Name: poolName, Size: size, Available: avail, InUse: size - avail}
+	in.Mempool = proto.MempoolStatus{Name: dpdk.MbufPoolName, Size: size, Available: avail, InUse: size - avail}
 	return in
 }

@@ -5,8 +5,8 @@
 // primary can drive), and serves the controller as its TCP client (-s).
 //
 // It publishes the ethdev ids of nic0, nic1, ... in the memzone
-// spp_nic_ports (a little-endian uint16 count, then the ids as
-// little-endian uint16s), so secondaries number the NICs as it does.
+// spp_nic_ports (dpdk.PublishNICs), so secondaries number the NICs as it
+// does.
 //
 // Its reply to process is {"results":[...],"client_id":0,"process_type":"primary"}:
 // the primary has no --client-id, and 0 keeps the reply's shape the same as
@@ -18,26 +18,16 @@
 package main
 
 import (
-	"encoding/binary"
 	"fmt"
 	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/spp-go/spp/common/daemon"
 	"github.com/spp-go/spp/common/dpdk"
-	"github.com/yerden/go-dpdk/memzone"
-)
-
-// Shared names (docs/architecture.md).
-const (
-	poolName   = "spp_mbuf_pool"
-	ringPrefix = "spp_ring"
-	nicZone    = "spp_nic_ports"
 )
 
 // Sizes: a ring of 1024 slots holds 1023 packets; the pool has a base for
@@ -98,7 +88,7 @@ type primary struct {
 	nics  []uint16 // nicN -> ethdev id
 	rings []*dpdk.Ring
 	pool  *dpdk.Mempool
-	zone  *memzone.Memzone
+	zone  *dpdk.NICZone
 }
 
 // setup creates the pool, the rings and the NIC ports; on failure it
@@ -125,12 +115,12 @@ func setup(a args, logf func(string, ...any)) (*primary, int) {
 	p := &primary{}
 	var err error
 	n := uint32(poolBase + poolPerQueue*(a.rings+len(ids)))
-	if p.pool, err = dpdk.CreateMbufPool(poolName, n); err != nil {
+	if p.pool, err = dpdk.CreateMbufPool(dpdk.MbufPoolName, n); err != nil {
 		logf("%v", err)
 		return nil, exitFailure
 	}
 	for i := 0; i < a.rings; i++ {
-		r, err := dpdk.CreateRing(ringPrefix+strconv.Itoa(i), ringSize)
+		r, err := dpdk.CreateRing(dpdk.RingName(i), ringSize)
 		if err != nil {
 			logf("%v", err)
 			p.release()
@@ -147,13 +137,13 @@ func setup(a args, logf func(string, ...any)) (*primary, int) {
 		p.nics = append(p.nics, id)
 		logf("nic%d is ethdev %d (%s)", i, id, dpdk.EthName(id))
 	}
-	if p.zone, err = publishNICs(p.nics); err != nil {
+	if p.zone, err = dpdk.PublishNICs(p.nics); err != nil {
 		logf("%v", err)
 		p.release()
 		return nil, exitFailure
 	}
 	logf("main lcore %d, mbuf pool %s of %d, %d ring(s), %d NIC port(s)",
-		dpdk.MainLcore(), poolName, n, len(p.rings), len(p.nics))
+		dpdk.MainLcore(), dpdk.MbufPoolName, n, len(p.rings), len(p.nics))
 	return p, exitOK
 }
 
@@ -163,21 +153,6 @@ func idMask(ids []uint16) uint64 {
 		m |= 1 << id
 	}
 	return m
-}
-
-// publishNICs writes the ethdev ids of nic0.. into the memzone
-// spp_nic_ports for the secondaries.
-func publishNICs(ids []uint16) (*memzone.Memzone, error) {
-	mz, err := memzone.Reserve(nicZone, uintptr(2+2*len(ids)))
-	if err != nil {
-		return nil, fmt.Errorf("memzone %s: %v", nicZone, err)
-	}
-	b := mz.Bytes()
-	binary.LittleEndian.PutUint16(b, uint16(len(ids)))
-	for i, id := range ids {
-		binary.LittleEndian.PutUint16(b[2+2*i:], id)
-	}
-	return mz, nil
 }
 
 // serve answers the controller until exit or a signal. hangUp closes the

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/dpdk"
+	"github.com/spp-go/spp/common/dpdk/dpdktest"
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/common/testenv"
 )
@@ -45,9 +46,9 @@ func traffic(prefix string) int {
 	e0, e1 := dpdk.EthEndpoint(ring0), dpdk.EthEndpoint(null0)
 	frame := make([]byte, 64)
 	copy(frame, []byte{0x52, 0x54, 0, 0, 0, 1})
-	sent0 := dpdk.SendFrames(e0, pool, frame, 100)
-	got0 := len(dpdk.RecvFrames(e0, 200))
-	sent1 := dpdk.SendFrames(e1, pool, frame, 50)
+	sent0 := dpdktest.SendFrames(e0, pool, frame, 100)
+	got0 := len(dpdktest.RecvFrames(e0, 200))
+	sent1 := dpdktest.SendFrames(e1, pool, frame, 50)
 	if sent0 != 100 || got0 != 100 || sent1 != 50 {
 		fmt.Fprintf(os.Stderr, "sent %d received %d, sent %d\n", sent0, got0, sent1)
 		return 1

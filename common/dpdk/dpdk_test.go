@@ -1,4 +1,4 @@
-package dpdk
+package dpdk_test
 
 import (
 	"fmt"
@@ -11,6 +11,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/spp-go/spp/common/component"
+	. "github.com/spp-go/spp/common/dpdk"
+	"github.com/spp-go/spp/common/dpdk/dpdktest"
 )
 
 // One EAL per test binary, without hugepages or shared files: main lcore 0
@@ -205,7 +209,7 @@ func drain(e *Endpoint) []uint64 {
 	var out []uint64
 	quiet := time.Now()
 	for time.Since(quiet) < 20*time.Millisecond {
-		got := RecvFrames(e, 256)
+		got := dpdktest.RecvFrames(e, 256)
 		if len(got) > 0 {
 			out = append(out, got...)
 			quiet = time.Now()
@@ -286,7 +290,7 @@ func TestForwardNetRing(t *testing.T) {
 	EthStatsReset(r1)
 	in, out := EthEndpoint(r0), EthEndpoint(r1)
 	release(t, func() { in.Free(); out.Free() })
-	mustSwitch(t, map[int]*Config{1: {Kernel: KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}})
+	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}})
 
 	const n = 3000
 	mac := uint64(0x525400123456)
@@ -294,9 +298,9 @@ func TestForwardNetRing(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for sent := 0; len(got) < n && time.Now().Before(deadline); {
 		if sent < n && sent-len(got) < 512 { // never more than a ring holds in flight
-			sent += SendFrames(in, p, frame(mac), min(256, n-sent)) // onto net_ring0's ring
+			sent += dpdktest.SendFrames(in, p, frame(mac), min(256, n-sent)) // onto net_ring0's ring
 		}
-		if k := RecvFrames(out, 1024); len(k) > 0 {
+		if k := dpdktest.RecvFrames(out, 1024); len(k) > 0 {
 			got = append(got, k...)
 		} else {
 			time.Sleep(50 * time.Microsecond)
@@ -340,8 +344,8 @@ func TestForwardCountsTxDrops(t *testing.T) {
 	p := newPool(t, "t_txdrop", 1023)
 	_, in := newRing(t, "t_txdrop_in", 1024)
 	small, out := newRing(t, "t_txdrop_out", 64)
-	mustSwitch(t, map[int]*Config{2: {Kernel: KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}})
-	if SendFrames(in, p, frame(1), 200) != 200 {
+	mustSwitch(t, map[int]*Config{2: {Kernel: component.KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}})
+	if dpdktest.SendFrames(in, p, frame(1), 200) != 200 {
 		t.Fatal("send failed")
 	}
 	waitFor(t, "200 packets", func() bool { n, _ := LcoreCounters(2); return n == 200 })
@@ -355,11 +359,11 @@ func TestForwardCountsTxDrops(t *testing.T) {
 
 	// The drops were freed on lcore 2, into its cache; Shutdown's flush
 	// gives them back to the pool itself.
-	if n := p.cacheLen(2); n != int(txDrop) {
+	if n := p.CacheLen(2); n != int(txDrop) {
 		t.Fatalf("lcore 2 caches %d mbufs, want the %d dropped", n, txDrop)
 	}
-	flushCaches()
-	if n := p.cacheLen(2); n != 0 || p.Available() != p.Size() {
+	FlushCaches()
+	if n := p.CacheLen(2); n != 0 || p.Available() != p.Size() {
 		t.Fatalf("after the flush: lcore 2 caches %d, %d of %d available", n, p.Available(), p.Size())
 	}
 }
@@ -371,10 +375,10 @@ func TestMerge(t *testing.T) {
 	_, b := newRing(t, "t_merge_b", 256)
 	_, c := newRing(t, "t_merge_c", 256)
 	_, out := newRing(t, "t_merge_out", 512)
-	SendFrames(a, p, frame(0xa), 30)
-	SendFrames(b, p, frame(0xb), 40)
-	SendFrames(c, p, frame(0xc), 50)
-	mustSwitch(t, map[int]*Config{1: {Kernel: KernelMerge, Rx: []*Endpoint{a, b, c}, Tx: []*Endpoint{out}}})
+	dpdktest.SendFrames(a, p, frame(0xa), 30)
+	dpdktest.SendFrames(b, p, frame(0xb), 40)
+	dpdktest.SendFrames(c, p, frame(0xc), 50)
+	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelMerge, Rx: []*Endpoint{a, b, c}, Tx: []*Endpoint{out}}})
 	waitFor(t, "120 packets merged", func() bool { n, _ := LcoreCounters(1); return n == 120 })
 	got := map[uint64]int{}
 	for _, m := range drain(out) {
@@ -407,9 +411,9 @@ func classify(t *testing.T, table *MACTable) (rx [3]map[uint64]int, packets, dro
 	for i := range tx {
 		_, tx[i] = newRing(t, fmt.Sprintf("t_cls_out%d", i), 512)
 	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: table}})
+	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: table}})
 	for mac, n := range map[uint64]int{macA: 10, macB: 20, bcast: 5, mcast: 3, other: 7} {
-		if SendFrames(in, p, frame(mac), n) != n {
+		if dpdktest.SendFrames(in, p, frame(mac), n) != n {
 			t.Fatal("send failed")
 		}
 	}
@@ -498,8 +502,8 @@ func TestMACTable(t *testing.T) {
 	if err := tb.Add(macA, 2); err == nil {
 		t.Fatal("a MAC mapped to a second port")
 	}
-	if err := tb.Add(macB, MaxPorts); err == nil {
-		t.Fatal("tx index past MaxPorts accepted")
+	if err := tb.Add(macB, component.MaxPorts); err == nil {
+		t.Fatal("tx index past component.MaxPorts accepted")
 	}
 	if err := tb.Add(1<<48, 0); err == nil {
 		t.Fatal("a 49-bit MAC accepted")
@@ -518,7 +522,7 @@ func TestMACTable(t *testing.T) {
 	// A table naming tx 1 cannot serve a classifier with one tx port.
 	_, in := newRing(t, "t_mt_in", 64)
 	_, out := newRing(t, "t_mt_out", 64)
-	if err := Switch(map[int]*Config{1: {Kernel: KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}}); err == nil {
+	if err := Switch(map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}}); err == nil {
 		t.Fatal("table with tx index 1 accepted for one tx port")
 	}
 }
@@ -550,10 +554,10 @@ func TestClassifierManyMACs(t *testing.T) {
 	for i := range tx {
 		_, tx[i] = newRing(t, fmt.Sprintf("t_many_out%d", i), 1024)
 	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: tb}})
+	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: tb}})
 	const sample = 500
 	for i := 0; i < sample; i++ {
-		SendFrames(in, p, frame(macs[i*97]), 1)
+		dpdktest.SendFrames(in, p, frame(macs[i*97]), 1)
 	}
 	waitFor(t, "sample classified", func() bool { k, _ := LcoreCounters(1); return k == sample })
 	total := 0
@@ -586,8 +590,8 @@ func TestMirror(t *testing.T) {
 			_, in := newRing(t, "t_mir_in", 512)
 			_, t0 := newRing(t, "t_mir_t0", 512)
 			_, t1 := newRing(t, "t_mir_t1", 512)
-			mustSwitch(t, map[int]*Config{1: {Kernel: KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{t0, t1}, ClonePool: clones, DeepCopy: deep}})
-			SendFrames(in, p, frame(macA), 100)
+			mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{t0, t1}, ClonePool: clones, DeepCopy: deep}})
+			dpdktest.SendFrames(in, p, frame(macA), 100)
 			waitFor(t, "100 mirrored", func() bool { k, _ := LcoreCounters(1); return k == 100 })
 			if clones.Available() != clones.Size()-100 {
 				t.Fatalf("clone pool has %d of %d free, want 100 in use", clones.Available(), clones.Size())
@@ -614,8 +618,8 @@ func TestMirror(t *testing.T) {
 		_, in := newRing(t, "t_mir2_in", 512)
 		_, t0 := newRing(t, "t_mir2_t0", 512)
 		_, t1 := newRing(t, "t_mir2_t1", 512)
-		mustSwitch(t, map[int]*Config{1: {Kernel: KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{t0, t1}, ClonePool: clones}})
-		SendFrames(in, p, frame(macA), 100)
+		mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{t0, t1}, ClonePool: clones}})
+		dpdktest.SendFrames(in, p, frame(macA), 100)
 		waitFor(t, "100 mirrored", func() bool { k, _ := LcoreCounters(1); return k == 100 })
 		a, b := drain(t0), drain(t1)
 		_, d := LcoreCounters(1)
@@ -632,18 +636,18 @@ func TestSwitchRejectsBadConfigs(t *testing.T) {
 	p := newPool(t, "t_bad", 255)
 	ra, a := newRing(t, "t_bad_a", 64)
 	_, b := newRing(t, "t_bad_b", 64)
-	SendFrames(a, p, frame(macA), 1)
+	dpdktest.SendFrames(a, p, frame(macA), 1)
 	for name, ch := range map[string]map[int]*Config{
-		"main lcore":       {0: {Kernel: KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
+		"main lcore":       {0: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
 		"unknown lcore":    {7: nil},
-		"forward 2 tx":     {1: {Kernel: KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{a, b}}},
-		"merge no rx":      {1: {Kernel: KernelMerge, Tx: []*Endpoint{b}}},
-		"mirror 1 tx":      {1: {Kernel: KernelMirror, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
-		"classifier table": {1: {Kernel: KernelClassifier, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
-		"nil endpoint":     {1: {Kernel: KernelForward, Rx: []*Endpoint{nil}, Tx: []*Endpoint{b}}},
+		"forward 2 tx":     {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{a, b}}},
+		"merge no rx":      {1: {Kernel: component.KernelMerge, Tx: []*Endpoint{b}}},
+		"mirror 1 tx":      {1: {Kernel: component.KernelMirror, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
+		"classifier table": {1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
+		"nil endpoint":     {1: {Kernel: component.KernelForward, Rx: []*Endpoint{nil}, Tx: []*Endpoint{b}}},
 		"bad kernel":       {1: {Kernel: 42, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
-		"one bad of two":   {1: {Kernel: KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 2: {Kernel: KernelMirror}},
-		"one bad lcore":    {1: {Kernel: KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 0: nil},
+		"one bad of two":   {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 2: {Kernel: component.KernelMirror}},
+		"one bad lcore":    {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 0: nil},
 	} {
 		if err := Switch(ch); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -675,7 +679,7 @@ func TestSwitchUnderTraffic(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
-				if n := len(RecvFrames(e, 256)); n > 0 {
+				if n := len(dpdktest.RecvFrames(e, 256)); n > 0 {
 					got[i].Add(int64(n))
 				} else {
 					time.Sleep(50 * time.Microsecond)
@@ -684,7 +688,7 @@ func TestSwitchUnderTraffic(t *testing.T) {
 		}()
 	}
 	fwd := func(tx *Endpoint) *Config {
-		return &Config{Kernel: KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{tx}}
+		return &Config{Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{tx}}
 	}
 	sent := make(chan struct{})
 	go func() {
@@ -698,7 +702,7 @@ func TestSwitchUnderTraffic(t *testing.T) {
 				time.Sleep(10 * time.Microsecond)
 				continue
 			}
-			n += SendFrames(a, p, frame(macA), min(64, total-n))
+			n += dpdktest.SendFrames(a, p, frame(macA), min(64, total-n))
 		}
 	}()
 	steps := []map[int]*Config{
@@ -786,10 +790,10 @@ func TestPerfNull(t *testing.T) {
 		name string
 		cfg  *Config
 	}{
-		{"forward", &Config{Kernel: KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}},
-		{"classifier 2 MACs", &Config{Kernel: KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}},
-		{"classifier 65536 MACs", &Config{Kernel: KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: big}},
-		{"mirror shallow", &Config{Kernel: KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{out, out}}},
+		{"forward", &Config{Kernel: component.KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}},
+		{"classifier 2 MACs", &Config{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}},
+		{"classifier 65536 MACs", &Config{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: big}},
+		{"mirror shallow", &Config{Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{out, out}}},
 	} {
 		mustSwitch(t, map[int]*Config{1: c.cfg})
 		cpu0, t0 := workerCPUTime(t), time.Now()
@@ -818,7 +822,7 @@ func TestHotplug(t *testing.T) {
 	}
 	e := EthEndpoint(id)
 	defer e.Free()
-	if got := len(RecvFrames(e, 32)); got != 32 {
+	if got := len(dpdktest.RecvFrames(e, 32)); got != 32 {
 		t.Fatalf("net_null rx gave %d frames, want 32", got)
 	}
 	// DPDK lets a primary probe an existing device again (so that

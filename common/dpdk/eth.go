@@ -50,9 +50,6 @@ func EthSetup(id uint16, pool *Mempool, nrxd, ntxd uint16) error {
 	return rteErr(fmt.Sprintf("setup port %d (%s)", id, EthName(id)), rc)
 }
 
-// EthStop stops a port.
-func EthStop(id uint16) { C.rte_eth_dev_stop(C.uint16_t(id)) }
-
 // EthClose stops and closes a port of this process's own (the primary's
 // --vdev ports). A hotplugged port goes with HotplugRemove instead.
 func EthClose(id uint16) {

@@ -17,12 +17,4 @@ void spp_ring_drain(struct rte_ring *r); /* free every mbuf in r */
 void spp_flush_caches(struct rte_mempool *mp, const unsigned *lcores, int n);
 unsigned spp_cache_len(struct rte_mempool *mp, unsigned lcore);
 
-/* Out-of-band packet helpers for tests and tools (not counted on the
- * endpoint): send n copies of a frame, receive and free up to n frames,
- * copying the first one into buf. */
-int spp_send_frames(struct spp_endpoint *e, struct rte_mempool *mp,
-		    const void *frame, uint16_t len, int n);
-int spp_recv_frames(struct spp_endpoint *e, int n, void *buf, uint16_t *len,
-		    uint64_t *macs, int nmacs);
-
 #endif

@@ -30,6 +30,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 )
@@ -121,7 +122,7 @@ func (e *Engine) validate() ([]string, error) {
 	gone := e.staged.prune()
 	for _, id := range e.staged.sortedCores() {
 		c := e.staged.cores[id]
-		t, _ := lookupType(e.opt.ProcessType, c.Type)
+		t, _ := component.Lookup(e.opt.ProcessType, c.Type)
 		if len(c.Rx) < t.RxMin {
 			return nil, proto.ErrOccur(fmt.Sprintf("%s on core %d: %s", c.Name, id, countDetail(t, false, len(c.Rx))))
 		}
@@ -194,7 +195,7 @@ func describe(c *Component) string {
 		return "idle"
 	}
 	s := fmt.Sprintf("%s (%s) rx %s tx %s", c.Name, c.Type, portList(c.Rx), portList(c.Tx))
-	if c.Kernel == KernelClassifier {
+	if c.Kernel == component.KernelClassifier {
 		s += fmt.Sprintf(", %d MAC(s)", len(c.MACs))
 		if c.Default != nil {
 			s += ", default " + c.Default.String()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 )
@@ -226,11 +227,11 @@ func TestSeed000StartStop(t *testing.T) {
 	}
 	ring0 := port.Port{Kind: port.Ring, N: 0}
 	checkApply(t, h.dp.applies[0], map[int]*Component{
-		2: {Name: "classifier2", Type: "classifier", Kernel: KernelClassifier, Rx: pp("nic0"), Tx: pp("ring0"),
+		2: {Name: "classifier2", Type: "classifier", Kernel: component.KernelClassifier, Rx: pp("nic0"), Tx: pp("ring0"),
 			MACs: map[uint64]port.Port{0x001122334455: ring0}},
-		3: {Name: "merge3", Type: "merge", Kernel: KernelMerge, Rx: pp("ring1"), Tx: pp("nic0")},
-		4: {Name: "forward4", Type: "forward", Kernel: KernelForward, Rx: pp("ring0"), Tx: pp("vhost0")},
-		5: {Name: "forward5", Type: "forward", Kernel: KernelForward, Rx: pp("vhost0"), Tx: pp("ring1")},
+		3: {Name: "merge3", Type: "merge", Kernel: component.KernelMerge, Rx: pp("ring1"), Tx: pp("nic0")},
+		4: {Name: "forward4", Type: "forward", Kernel: component.KernelForward, Rx: pp("ring0"), Tx: pp("vhost0")},
+		5: {Name: "forward5", Type: "forward", Kernel: component.KernelForward, Rx: pp("vhost0"), Tx: pp("ring1")},
 	})
 
 	h.dp.calls = nil
@@ -455,13 +456,13 @@ func TestTextBuild(t *testing.T) {
 		"classifier_table add default ring:1", "flush"} {
 		h.okText(l)
 	}
-	checkApply(t, h.dp.applies[0], map[int]*Component{2: {Name: "cls", Type: "classifier", Kernel: KernelClassifier,
+	checkApply(t, h.dp.applies[0], map[int]*Component{2: {Name: "cls", Type: "classifier", Kernel: component.KernelClassifier,
 		Rx: pp("nic0"), Tx: pp("ring0", "ring1"),
 		MACs: map[uint64]port.Port{0x525400000001: pp("ring0")[0]}, Default: &pp("ring1")[0]}})
 	for _, l := range []string{"classifier_table del mac 52:54:00:00:00:01 ring:0", "port del ring:0 tx cls", "flush"} {
 		h.okText(l)
 	}
-	checkApply(t, h.dp.applies[1], map[int]*Component{2: {Name: "cls", Type: "classifier", Kernel: KernelClassifier,
+	checkApply(t, h.dp.applies[1], map[int]*Component{2: {Name: "cls", Type: "classifier", Kernel: component.KernelClassifier,
 		Rx: pp("nic0"), Tx: pp("ring1"), Default: &pp("ring1")[0]}})
 	h.okText("component stop cls")
 	h.okText("flush")
@@ -476,7 +477,7 @@ func TestTextBuild(t *testing.T) {
 func TestComponentReplaces(t *testing.T) {
 	h := base(t)
 	h.ok(mkBatch(comp("4", "merge", `"ring2","ring3"`, `"nic1"`), flush))
-	checkApply(t, h.dp.applies[1], map[int]*Component{4: {Name: "merge4", Type: "merge", Kernel: KernelMerge,
+	checkApply(t, h.dp.applies[1], map[int]*Component{4: {Name: "merge4", Type: "merge", Kernel: component.KernelMerge,
 		Rx: pp("ring2", "ring3"), Tx: pp("nic1")}})
 	// The old forwarder's ports are free again: vhost1 was never opened.
 	for _, c := range h.dp.calls {
@@ -504,7 +505,7 @@ func TestOrphanedEntries(t *testing.T) {
 	h.log = nil
 	h.ok(mkBatch(comp("2", "classifier", `"nic0"`, `"ring0"`), flush))
 	last := h.dp.applies[len(h.dp.applies)-1]
-	checkApply(t, last, map[int]*Component{2: {Name: "classifier2", Type: "classifier", Kernel: KernelClassifier,
+	checkApply(t, last, map[int]*Component{2: {Name: "classifier2", Type: "classifier", Kernel: component.KernelClassifier,
 		Rx: pp("nic0"), Tx: pp("ring0"), MACs: map[uint64]port.Port{0x525400000001: pp("ring0")[0]}}})
 	logged := strings.Join(h.log, "\n")
 	for _, w := range []string{"52:54:00:00:00:02 -> ring2", "default -> ring2"} {
@@ -551,7 +552,7 @@ func TestCancel(t *testing.T) {
 	}
 	h.ok(mkBatch(comp("5", "forward", `"ring4"`, `"ring5"`), flush, comp("6", "forward", `"ring6"`, `"ring7"`), `{"command":"cancel"}`))
 	checkApply(t, h.dp.applies[len(h.dp.applies)-1], map[int]*Component{
-		5: {Name: "forward5", Type: "forward", Kernel: KernelForward, Rx: pp("ring4"), Tx: pp("ring5")}})
+		5: {Name: "forward5", Type: "forward", Kernel: component.KernelForward, Rx: pp("ring4"), Tx: pp("ring5")}})
 	if st := h.do(mkBatch(`{"command":"status"}`)); !strings.Contains(st, `"staged":false`) {
 		t.Errorf("staged after flush then cancel: %s", st)
 	}

@@ -3,7 +3,9 @@ package engine
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 )
@@ -28,11 +30,11 @@ func (e *Engine) checkCore(field string, core int) error {
 }
 
 // checkType finds a component type this daemon runs.
-func (e *Engine) checkType(field, name string) (*Type, error) {
-	t, ok := lookupType(e.opt.ProcessType, name)
+func (e *Engine) checkType(field, name string) (*component.Type, error) {
+	t, ok := component.Lookup(e.opt.ProcessType, name)
 	if !ok {
 		return nil, proto.ErrBadValue(field, fmt.Sprintf("%q is not a component type of spp_%s (%s)",
-			name, e.opt.ProcessType, typeNames(e.opt.ProcessType)))
+			name, e.opt.ProcessType, strings.Join(component.Names(e.opt.ProcessType), ", ")))
 	}
 	return t, nil
 }
@@ -84,7 +86,7 @@ func dirName(tx bool) string {
 }
 
 // countDetail says how many ports of one direction a type takes.
-func countDetail(t *Type, tx bool, got int) string {
+func countDetail(t *component.Type, tx bool, got int) string {
 	lo, hi := t.RxMin, t.RxMax
 	if tx {
 		lo, hi = t.TxMin, t.TxMax
@@ -103,7 +105,7 @@ func (e *Engine) stageComponent(core int, typ, name string, rx, tx []port.Port) 
 	if err := e.checkCore("core_id", core); err != nil {
 		return err
 	}
-	if typ == TypeNone {
+	if typ == component.None {
 		delete(e.staged.cores, core)
 		return nil
 	}
@@ -157,7 +159,7 @@ func (e *Engine) startComponent(name string, core int, typ string) error {
 	if err := e.checkCore("core_id", core); err != nil {
 		return err
 	}
-	if typ == TypeNone {
+	if typ == component.None {
 		return proto.ErrBadValue("type", "component start needs a type that runs; use component stop to clear a core")
 	}
 	t, err := e.checkType("type", typ)
@@ -210,7 +212,7 @@ func (e *Engine) portOp(action, dir, name string, p port.Port) error {
 				return proto.ErrBadValue("port", fmt.Sprintf("%s is already a %s port of %s", p, dir, name))
 			}
 		}
-		t, _ := lookupType(e.opt.ProcessType, comp.Type)
+		t, _ := component.Lookup(e.opt.ProcessType, comp.Type)
 		hi := t.RxMax
 		if tx {
 			hi = t.TxMax

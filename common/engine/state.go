@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 )
@@ -103,7 +104,7 @@ func (c *config) byName(name string) (int, *Component) {
 // classifierTx reports whether p is a tx port of a classifier.
 func (c *config) classifierTx(p port.Port) bool {
 	core, comp := c.user(p, true, -1)
-	return core >= 0 && comp.Kernel == KernelClassifier
+	return core >= 0 && comp.Kernel == component.KernelClassifier
 }
 
 // prune removes the classifier entries whose port is no longer a tx port of
@@ -135,7 +136,7 @@ func (c *config) components() map[int]*Component {
 	out := make(map[int]*Component, len(c.cores))
 	for id, comp := range c.cores {
 		n := comp.clone()
-		if n.Kernel == KernelClassifier {
+		if n.Kernel == component.KernelClassifier {
 			mine := map[port.Port]bool{}
 			for _, p := range n.Tx {
 				mine[p] = true

@@ -34,6 +34,15 @@
 // Classifier, PortOp, ComponentStart, ComponentStop) check the fields a
 // command needs and return a *Error naming the field at fault.
 //
+// # Building requests
+//
+// commands.go names every command (CmdFlush, ...), holds the protocol's
+// limits (MaxCommands, MaxRequestBytes, MaxClientID and ValidClientID,
+// MaxPorts) and has one builder per command (Flush, Component,
+// ClassifierTable, ...); EncodeBatch joins built commands into a request.
+// Every client builds its batches there. The package client
+// (common/proto/client) sends them and pairs the replies.
+//
 // # Text commands
 //
 // text.go translates each 2017 text command into the equivalent JSON

@@ -32,9 +32,9 @@ import (
 
 // textOnly are the commands that exist only as translations of text commands.
 var textOnly = map[string]bool{
-	"component_start": true,
-	"component_stop":  true,
-	"port":            true,
+	CmdComponentStart: true,
+	CmdComponentStop:  true,
+	CmdPort:           true,
 }
 
 // TextOnly reports whether a command name exists only as the translation of
@@ -64,13 +64,13 @@ func translate(w []string) Command {
 		if len(w) != 1 {
 			return usage(getClientID)
 		}
-		return textCmd("command", "process")
-	case "status", "flush", "exit", "cancel", "process", "clear":
+		return fromText(Process())
+	case CmdStatus, CmdFlush, CmdExit, CmdCancel, CmdProcess, CmdClear:
 		if len(w) != 1 {
 			return usage(w[0])
 		}
-		return textCmd("command", w[0])
-	case "classifier_table":
+		return fromText(bare(w[0]))
+	case CmdClassifierTable:
 		const u = "classifier_table add|del mac MAC|default PORT"
 		var action, typ, value, port string
 		switch {
@@ -84,43 +84,46 @@ func translate(w []string) Command {
 			return usage(u)
 		}
 		if action == "add" {
-			return textCmd("command", "classifier_table", "type", typ, "value", value, "port", port)
+			action = "" // the default: left out
 		}
-		return textCmd("command", "classifier_table", "action", action, "type", typ, "value", value, "port", port)
-	case "component":
+		return fromText(ClassifierTable(ClassifierArgs{Action: action, Type: typ, Value: value, Port: port}))
+	case "component": // the text word: component start|stop
 		switch {
 		case len(w) == 5 && w[1] == "start":
-			return textCmd("command", "component_start", "name", w[2], "core_id", w[3], "type", w[4])
+			return textCmd("command", CmdComponentStart, "name", w[2], "core_id", w[3], "type", w[4])
 		case len(w) == 3 && w[1] == "stop":
-			return textCmd("command", "component_stop", "name", w[2])
+			return textCmd("command", CmdComponentStop, "name", w[2])
 		case len(w) >= 2 && w[1] != "start" && w[1] != "stop":
 			return textErr(w[0], ErrBadValue("action", "component start|stop"))
 		default:
 			return usage("component start NAME CORE TYPE | component stop NAME")
 		}
-	case "port":
+	case CmdPort:
 		if len(w) != 5 {
 			return usage("port add|del PORT rx|tx NAME")
 		}
-		return textCmd("command", "port", "action", w[1], "port", w[2], "dir", w[3], "name", w[4])
+		return textCmd("command", CmdPort, "action", w[1], "port", w[2], "dir", w[3], "name", w[4])
 	}
 	return textErr(w[0], ErrBadValue("command", "unknown command "+quote(w[0])))
 }
 
-// textCmd builds a translated command from key, value pairs, keys in order.
+// textCmd builds a translated command from key, value pairs, keys in
+// order: the text-only commands (built nowhere else) and the failing ones.
 func textCmd(kv ...string) Command {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	var o object
 	for i := 0; i+1 < len(kv); i += 2 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(quote(kv[i]))
-		b.WriteByte(':')
-		b.WriteString(quote(kv[i+1]))
+		o.str(kv[i], kv[i+1])
 	}
-	b.WriteByte('}')
-	return Command{Name: kv[1], Raw: b.Bytes(), FromText: true}
+	return fromText(o.command(kv[1]))
+}
+
+// fromText marks a translation. Its Raw escapes <, > and & as json.Marshal
+// does, as translations always have (Raw is what a daemon logs).
+func fromText(c Command) Command {
+	var b bytes.Buffer
+	json.HTMLEscape(&b, c.Raw)
+	c.Raw, c.FromText = b.Bytes(), true
+	return c
 }
 
 // textErr is a text command that fails with err when run. Its Name is ""

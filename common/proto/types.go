@@ -5,12 +5,6 @@ import (
 	"strconv"
 )
 
-// Limits of a request (protocol.md section 2).
-const (
-	MaxRequestBytes = 1 << 20
-	MaxCommands     = 256
-)
-
 // Process types, as "process_type" says them.
 const (
 	TypePrimary = "primary"

@@ -1,11 +1,13 @@
 package secondary
 
 import (
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 // FileConfig is the --config file (TOML; see etc/spp_vf.toml):
@@ -35,17 +37,36 @@ type FileConfig struct {
 
 // FileComponent is one [[component]] of the config file.
 type FileComponent struct {
-	CoreID  int      `toml:"core_id" json:"core_id"`
-	Type    string   `toml:"type" json:"type"`
-	Name    string   `toml:"name" json:"name,omitempty"`
-	RxPorts []string `toml:"rx_ports" json:"rx_ports,omitempty"`
-	TxPorts []string `toml:"tx_ports" json:"tx_ports,omitempty"`
+	CoreID  int      `toml:"core_id"`
+	Type    string   `toml:"type"`
+	Name    string   `toml:"name"`
+	RxPorts []string `toml:"rx_ports"`
+	TxPorts []string `toml:"tx_ports"`
+}
+
+// command is the entry as a "component" command. An empty or missing port
+// list is left out, as the file left it.
+func (c FileComponent) command() proto.Command {
+	return proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(c.CoreID), Type: c.Type, Name: c.Name,
+		Rx: nilIfEmpty(c.RxPorts), Tx: nilIfEmpty(c.TxPorts)})
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // FileMACEntry is one [[classifier_table]] entry of the config file.
 type FileMACEntry struct {
-	Value string `toml:"value" json:"value"`
-	Port  string `toml:"port" json:"port"`
+	Value string `toml:"value"`
+	Port  string `toml:"port"`
+}
+
+// command is the entry as a "classifier_table" command.
+func (e FileMACEntry) command() proto.Command {
+	return proto.ClassifierTable(proto.ClassifierArgs{Value: e.Value, Port: e.Port})
 }
 
 // loadConfig reads and checks the shape of a config file. The entries
@@ -78,23 +99,17 @@ func (c *FileConfig) batch() ([]byte, []string) {
 	if len(c.Component) == 0 && len(c.ClassifierTable) == 0 {
 		return nil, nil
 	}
-	type cmd map[string]any
-	var cmds []cmd
+	var cmds []proto.Command
 	var from []string
 	for i, comp := range c.Component {
-		b, _ := json.Marshal(comp) // plain strings and ints always marshal
-		var m cmd
-		_ = json.Unmarshal(b, &m)
-		m["command"] = "component"
-		cmds = append(cmds, m)
+		cmds = append(cmds, comp.command())
 		from = append(from, fmt.Sprintf("[[component]] #%d (core_id %d)", i+1, comp.CoreID))
 	}
 	for i, e := range c.ClassifierTable {
-		cmds = append(cmds, cmd{"command": "classifier_table", "type": "mac", "value": e.Value, "port": e.Port})
+		cmds = append(cmds, e.command())
 		from = append(from, fmt.Sprintf("[[classifier_table]] #%d (%s)", i+1, e.Value))
 	}
-	cmds = append(cmds, cmd{"command": "flush"})
+	cmds = append(cmds, proto.Flush())
 	from = append(from, "the flush of the initial configuration")
-	b, _ := json.Marshal(map[string]any{"commands": cmds})
-	return b, from
+	return proto.EncodeBatch(cmds...), from
 }

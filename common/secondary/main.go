@@ -97,7 +97,7 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code 
 		logf("no spp_primary runs with this --file-prefix (EAL started as a primary)")
 		return exitFailure, hangUp
 	}
-	pool, err := dpdk.LookupMbufPool(mbufPoolName)
+	pool, err := dpdk.LookupMbufPool(dpdk.MbufPoolName)
 	if err != nil {
 		logf("%v: is spp_primary running?", err)
 		return exitFailure, hangUp
@@ -112,7 +112,7 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code 
 		logf: logf, ports: map[port.Port]*openPort{}, tables: map[int]*dpdk.MACTable{},
 	}
 	if ptype == proto.TypeMirror {
-		name := fmt.Sprintf("spp_mirror_pool_%d", a.ClientID)
+		name := dpdk.MirrorPoolName(a.ClientID)
 		if dp.clonePool, err = dpdk.CreateMbufPool(name, clonePoolSize); err != nil {
 			// Left by a killed spp_mirror of the same client id: reuse it.
 			if dp.clonePool, err = dpdk.LookupMbufPool(name); err != nil {

@@ -6,11 +6,8 @@
 package testenv
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,122 +120,6 @@ func freeHugepages() int {
 	}
 	return 0
 }
-
-// Controller is the controller's end for tests: it listens on
-// 127.0.0.1:<free port> and accepts daemons.
-type Controller struct {
-	ln net.Listener
-}
-
-// NewController listens; it is closed when the test ends.
-func NewController(t testing.TB) *Controller {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Controller{ln: ln}
-	t.Cleanup(c.Close)
-	return c
-}
-
-// Addr is host:port, as a daemon's -s wants it.
-func (c *Controller) Addr() string { return c.ln.Addr().String() }
-
-// Accept waits up to timeout for a daemon to connect.
-func (c *Controller) Accept(timeout time.Duration) (*Peer, error) {
-	tl := c.ln.(*net.TCPListener)
-	tl.SetDeadline(time.Now().Add(timeout))
-	conn, err := tl.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &Peer{conn: conn, r: bufio.NewReader(conn)}, nil
-}
-
-// Close stops listening.
-func (c *Controller) Close() { c.ln.Close() }
-
-// Peer is one daemon connection.
-type Peer struct {
-	conn    net.Conn
-	r       *bufio.Reader
-	partial []byte // a reply line cut by a read deadline
-}
-
-// SendTimeout bounds one request and its reply.
-const SendTimeout = 5 * time.Second
-
-// Send writes a request as it is (a "\n" is added when missing) and returns
-// the raw reply, one JSON object. The write runs beside the read, so a
-// daemon that answers a request before reading all of it (one too large)
-// is still heard.
-func (p *Peer) Send(request string) ([]byte, error) {
-	if !strings.HasSuffix(request, "\n") {
-		request += "\n"
-	}
-	return p.exchange([]byte(request))
-}
-
-// Write sends raw bytes, with nothing added (a request split in pieces).
-func (p *Peer) Write(b []byte) error {
-	p.conn.SetWriteDeadline(time.Now().Add(SendTimeout))
-	_, err := p.conn.Write(b)
-	return err
-}
-
-// Recv waits for one reply (after Write): one line, which must be one JSON
-// value. It is returned without its "\n".
-func (p *Peer) Recv() ([]byte, error) {
-	return p.recv(SendTimeout)
-}
-
-func (p *Peer) recv(timeout time.Duration) ([]byte, error) {
-	p.conn.SetReadDeadline(time.Now().Add(timeout))
-	line, err := p.r.ReadBytes('\n')
-	p.partial = append(p.partial, line...)
-	if err != nil {
-		return nil, err
-	}
-	reply := p.partial[:len(p.partial)-1]
-	p.partial = nil
-	if !json.Valid(reply) {
-		return reply, fmt.Errorf("reply is not one JSON value: %q", reply)
-	}
-	return reply, nil
-}
-
-func (p *Peer) exchange(req []byte) ([]byte, error) {
-	werr := make(chan error, 1)
-	go func() { werr <- p.Write(req) }()
-	reply, err := p.Recv()
-	if err != nil {
-		select {
-		case we := <-werr:
-			if we != nil {
-				return nil, fmt.Errorf("write: %v; read: %v", we, err)
-			}
-		default:
-		}
-		return nil, err
-	}
-	return reply, nil
-}
-
-// Closed reports whether the daemon closed the connection: a read within
-// timeout sees the end of the stream. A reply read meanwhile is discarded.
-func (p *Peer) Closed(timeout time.Duration) bool {
-	_, err := p.recv(timeout)
-	return err != nil && !isTimeout(err)
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// Close drops the connection.
-func (p *Peer) Close() { p.conn.Close() }
 
 // Proc is a child process of a test.
 type Proc struct {

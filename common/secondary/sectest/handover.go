@@ -6,8 +6,8 @@ package sectest
 // connect to whatever listens there next, within a second (their retry
 // interval): the spp shell's integration test runs bin/spp on them.
 func (n *Node) HandOver(ds ...*Daemon) (priAddr, secAddr string) {
-	priAddr, secAddr = n.ctlPri.addr(), n.ctlSec.addr()
-	n.ctlPri.ln.Close()
+	priAddr, secAddr = n.ctlPri.Addr(), n.ctlSec.Addr()
+	n.ctlPri.Close()
 	n.Primary.Peer.Close()
 	n.KillController(ds...)
 	return priAddr, secAddr

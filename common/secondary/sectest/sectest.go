@@ -5,7 +5,6 @@
 package sectest
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
 	"github.com/spp-go/spp/common/testenv"
 )
 
@@ -25,8 +25,8 @@ type Node struct {
 	T       *testing.T
 	Prefix  string
 	Primary *Daemon
-	ctlPri  *controller
-	ctlSec  *controller
+	ctlPri  *testenv.Controller
+	ctlSec  *testenv.Controller
 }
 
 // PrimaryOpts describe spp_primary.
@@ -46,7 +46,7 @@ const (
 func Start(t *testing.T, o PrimaryOpts) *Node {
 	t.Helper()
 	testenv.RequireRoot(t)
-	n := &Node{T: t, Prefix: testenv.Prefix(t), ctlPri: listen(t, "127.0.0.1:0"), ctlSec: listen(t, "127.0.0.1:0")}
+	n := &Node{T: t, Prefix: testenv.Prefix(t), ctlPri: testenv.NewController(t), ctlSec: testenv.NewController(t)}
 	if o.PortMask == "" {
 		o.PortMask = "0x0"
 	}
@@ -57,7 +57,7 @@ func Start(t *testing.T, o PrimaryOpts) *Node {
 	for _, v := range o.Vdevs {
 		args = append(args, "--vdev", v)
 	}
-	args = append(args, "--", "-p", o.PortMask, "-n", strconv.Itoa(o.Rings), "-s", n.ctlPri.addr())
+	args = append(args, "--", "-p", o.PortMask, "-n", strconv.Itoa(o.Rings), "-s", n.ctlPri.Addr())
 	p := testenv.Start(t, testenv.Bin(t, "spp_primary"), args...)
 	n.Primary = n.accept(n.ctlPri, p, "spp_primary")
 	return n
@@ -67,13 +67,13 @@ func Start(t *testing.T, o PrimaryOpts) *Node {
 type Daemon struct {
 	n    *Node
 	Proc *testenv.Proc
-	Peer *Peer
+	Peer *testenv.Peer
 	Name string
 }
 
-func (n *Node) accept(c *controller, p *testenv.Proc, name string) *Daemon {
+func (n *Node) accept(c *testenv.Controller, p *testenv.Proc, name string) *Daemon {
 	n.T.Helper()
-	peer, err := c.accept(ConnectTimeout)
+	peer, err := c.Accept(ConnectTimeout)
 	if err != nil {
 		n.T.Fatalf("%s did not connect: %v\n%s", name, err, p.Log())
 	}
@@ -85,7 +85,7 @@ func (n *Node) accept(c *controller, p *testenv.Proc, name string) *Daemon {
 func (n *Node) SecondaryArgs(lcores string, clientID int, extra ...string) []string {
 	a := []string{"--lcores", lcores, "--file-prefix", n.Prefix, "--no-pci",
 		"--log-level", "lib.eal:error", "--log-level", "lib.vhost.config:error",
-		"--", "--client-id", strconv.Itoa(clientID), "-s", n.ctlSec.addr()}
+		"--", "--client-id", strconv.Itoa(clientID), "-s", n.ctlSec.Addr()}
 	return append(a, extra...)
 }
 
@@ -100,7 +100,7 @@ func (n *Node) StartSecondary(bin, lcores string, clientID int, extra ...string)
 // KillController closes the secondaries' controller and every connection
 // to it, as a controller that dies does.
 func (n *Node) KillController(ds ...*Daemon) {
-	n.ctlSec.ln.Close()
+	n.ctlSec.Close()
 	for _, d := range ds {
 		d.Peer.Close()
 	}
@@ -110,9 +110,9 @@ func (n *Node) KillController(ds ...*Daemon) {
 // and waits for each of ds to connect again.
 func (n *Node) RestartController(ds ...*Daemon) {
 	n.T.Helper()
-	addr := n.ctlSec.addr()
+	addr := n.ctlSec.Addr()
 	for i := 0; ; i++ { // the old socket may linger a moment
-		c, err := tryListen(n.T, addr)
+		c, err := testenv.ListenController(n.T, addr)
 		if err == nil {
 			n.ctlSec = c
 			break
@@ -133,94 +133,28 @@ func (n *Node) Reaccept(d *Daemon) {
 	d.Peer = n.accept(n.ctlSec, d.Proc, d.Name).Peer
 }
 
-// controller is the controller's end: a TCP listener daemons connect to.
-type controller struct{ ln net.Listener }
-
-func listen(t *testing.T, addr string) *controller {
-	t.Helper()
-	c, err := tryListen(t, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func tryListen(t *testing.T, addr string) (*controller, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { ln.Close() })
-	return &controller{ln}, nil
-}
-
-func (c *controller) addr() string { return c.ln.Addr().String() }
-
-func (c *controller) accept(timeout time.Duration) (*Peer, error) {
-	c.ln.(*net.TCPListener).SetDeadline(time.Now().Add(timeout))
-	conn, err := c.ln.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &Peer{c: conn, r: bufio.NewReader(conn)}, nil
-}
-
 // RequestTimeout bounds one request and its reply. A flush that hotplugs
 // ports and switches lcores on a loaded 2-CPU machine can take seconds.
 const RequestTimeout = 60 * time.Second
 
-// Peer is one control connection: one request, one reply line.
-type Peer struct {
-	c net.Conn
-	r *bufio.Reader
-}
-
-// Send writes a request (with "\n") and returns the reply line.
-func (p *Peer) Send(request string) ([]byte, error) {
-	p.c.SetDeadline(time.Now().Add(RequestTimeout))
-	if _, err := p.c.Write([]byte(request + "\n")); err != nil {
-		return nil, err
-	}
-	line, err := p.r.ReadBytes('\n')
-	if err != nil {
-		return nil, err
-	}
-	return line[:len(line)-1], nil
-}
-
-// Close drops the connection.
-func (p *Peer) Close() { p.c.Close() }
-
-// Reply is a parsed reply.
+// Reply is a parsed reply, and the reply as it came (Raw).
 type Reply struct {
-	Results []proto.Result  `json:"results"`
-	Info    json.RawMessage `json:"info"`
-	Raw     string          `json:"-"`
-}
-
-// OK tells whether every command succeeded.
-func (r Reply) OK() bool {
-	for _, x := range r.Results {
-		if x.Result != proto.Success {
-			return false
-		}
-	}
-	return true
+	client.Reply
+	Raw string
 }
 
 // Send sends one request as it is and returns the reply.
 func (d *Daemon) Send(request string) Reply {
 	d.n.T.Helper()
-	b, err := d.Peer.Send(request)
+	b, err := d.Peer.SendWithin(request, RequestTimeout)
 	if err != nil {
 		d.n.T.Fatalf("%s: %s: %v\n%s", d.Name, request, err, d.Proc.Log())
 	}
-	var r Reply
-	if err := json.Unmarshal(b, &r); err != nil {
-		d.n.T.Fatalf("%s: reply %s: %v", d.Name, b, err)
+	r, err := client.Parse(b)
+	if err != nil {
+		d.n.T.Fatalf("%s: %v", d.Name, err)
 	}
-	r.Raw = string(b)
-	return r
+	return Reply{Reply: *r, Raw: string(b)}
 }
 
 // Do sends commands (JSON objects) as one batch, which must succeed.
@@ -234,47 +168,53 @@ func (d *Daemon) Do(cmds ...string) Reply {
 }
 
 // Batch joins commands into {"commands":[...]}.
-func Batch(cmds ...string) string { return `{"commands":[` + strings.Join(cmds, ",") + `]}` }
+func Batch(cmds ...string) string {
+	cs := make([]proto.Command, len(cmds))
+	for i, c := range cmds {
+		cs[i].Raw = json.RawMessage(c)
+	}
+	return string(proto.EncodeBatch(cs...))
+}
 
 // Component is a "component" command; ports are comma-separated names.
 func Component(core int, typ, rx, tx string) string {
-	q := func(s string) string {
+	list := func(s string) []string {
 		if s == "" {
-			return ""
+			return []string{}
 		}
-		return `"` + strings.ReplaceAll(s, ",", `","`) + `"`
+		return strings.Split(s, ",")
 	}
-	return fmt.Sprintf(`{"command":"component","core_id":%d,"type":%q,"rx_ports":[%s],"tx_ports":[%s]}`, core, typ, q(rx), q(tx))
+	return string(proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(core), Type: typ, Rx: list(rx), Tx: list(tx)}).Raw)
 }
 
 // MAC is a "classifier_table" command.
 func MAC(value, port string) string {
-	return fmt.Sprintf(`{"command":"classifier_table","type":"mac","value":%q,"port":%q}`, value, port)
+	return string(proto.ClassifierTable(proto.ClassifierArgs{Value: value, Port: port}).Raw)
 }
 
 // Flush is the flush command.
-const Flush = `{"command":"flush"}`
+var Flush = string(proto.Flush().Raw)
 
 // Status is the info of a secondary.
 func (d *Daemon) Status() *proto.SecondaryInfo {
 	d.n.T.Helper()
-	r := d.Do(`{"command":"status"}`)
-	var in proto.SecondaryInfo
-	if err := json.Unmarshal(r.Info, &in); err != nil {
+	r := d.Do(string(proto.Status().Raw))
+	in, err := r.SecondaryInfo()
+	if err != nil {
 		d.n.T.Fatalf("%s: status %s: %v", d.Name, r.Raw, err)
 	}
-	return &in
+	return in
 }
 
 // PrimaryStatus is the info of spp_primary.
 func (n *Node) PrimaryStatus() *proto.PrimaryInfo {
 	n.T.Helper()
-	r := n.Primary.Do(`{"command":"status"}`)
-	var in proto.PrimaryInfo
-	if err := json.Unmarshal(r.Info, &in); err != nil {
+	r := n.Primary.Do(string(proto.Status().Raw))
+	in, err := r.PrimaryInfo()
+	if err != nil {
 		n.T.Fatalf("primary status %s: %v", r.Raw, err)
 	}
-	return &in
+	return in
 }
 
 // Port finds a port's row in a status, zero when it is not there.
@@ -300,7 +240,7 @@ func Core(in *proto.SecondaryInfo, id int) proto.CoreStatus {
 // Exit sends exit and waits for the process to end with status 0.
 func (d *Daemon) Exit() {
 	d.n.T.Helper()
-	d.Do(`{"command":"exit"}`)
+	d.Do(string(proto.Exit().Raw))
 	code, err := d.Proc.Wait(ConnectTimeout)
 	if err != nil || code != 0 {
 		d.n.T.Fatalf("%s: exit: status %d, %v\n%s", d.Name, code, err, d.Proc.Log())

@@ -1,4 +1,4 @@
-package dpdk
+package dpdktest
 
 /*
 #include <stdlib.h>
@@ -24,6 +24,8 @@ import (
 	"unsafe"
 
 	"github.com/yerden/go-dpdk/eal"
+
+	"github.com/spp-go/spp/common/dpdk"
 )
 
 // GenFrameLen is the length of the generator's frames.
@@ -48,7 +50,7 @@ type Generator struct {
 // now, and later only sets destination MACs: the pool must not be in use
 // yet, and whatever consumes the packets must not rewrite mbuf headers or
 // frames (rings, forward, classifier and net_null's tx do not).
-func NewGenerator(pool *Mempool, r *Ring, frame []byte, dsts []uint64) (*Generator, error) {
+func NewGenerator(pool *dpdk.Mempool, r *dpdk.Ring, frame []byte, dsts []uint64) (*Generator, error) {
 	if len(frame) > GenFrameLen {
 		return nil, fmt.Errorf("template frame of %d bytes, at most %d", len(frame), GenFrameLen)
 	}
@@ -56,7 +58,7 @@ func NewGenerator(pool *Mempool, r *Ring, frame []byte, dsts []uint64) (*Generat
 	// loads mempool drivers. Processes that loaded them in different
 	// orders (testpmd links one directly) disagree on the index, and the
 	// generator would then run another driver's code on the pool.
-	if ops := C.GoString(C.spp_gen_ops_name(pool.c())); ops != "ring_mp_mc" {
+	if ops := C.GoString(C.spp_gen_ops_name(mempool(pool))); ops != "ring_mp_mc" {
 		return nil, fmt.Errorf("pool %s has mempool ops %q in this process, want ring_mp_mc: its mempool drivers were registered in another order than the pool creator's", pool.Name(), ops)
 	}
 	if len(dsts) == 0 || len(dsts)&(len(dsts)-1) != 0 {
@@ -75,8 +77,8 @@ func NewGenerator(pool *Mempool, r *Ring, frame []byte, dsts []uint64) (*Generat
 		C.free(dst)
 		return nil, errors.New("no memory for a generator")
 	}
-	c.ring = r.c()
-	c.pool = pool.c()
+	c.ring = (*C.struct_rte_ring)(dpdk.RingPtr(r))
+	c.pool = mempool(pool)
 	c.dst = (*C.uint64_t)(dst)
 	c.dst_mask = C.uint64_t(len(dsts) - 1)
 	for i, b := range frame {
@@ -142,12 +144,12 @@ type Sink struct {
 }
 
 // StartSink enters a sink loop on r on worker lcore id.
-func StartSink(r *Ring, id int) (*Sink, error) {
+func StartSink(r *dpdk.Ring, id int) (*Sink, error) {
 	c := (*C.struct_spp_sink)(C.spp_calloc_aligned(C.sizeof_struct_spp_sink))
 	if c == nil {
 		return nil, errors.New("no memory for a sink")
 	}
-	c.ring = r.c()
+	c.ring = (*C.struct_rte_ring)(dpdk.RingPtr(r))
 	s := &Sink{c: c, done: make(chan error, 1)}
 	eal.ExecOnLcoreAsync(uint(id), s.done, func(*eal.LcoreCtx) { C.spp_sink_loop(s.c) })
 	if err := waitRunning((*int32)(unsafe.Pointer(&c.running)), s.done, id); err != nil {

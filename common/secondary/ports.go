@@ -1,7 +1,9 @@
 package secondary
 
+// The ports of a secondary: nicN and ringN looked up from the primary,
+// vhostN, pcapN and nullN hotplugged and removed here.
+
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -10,28 +12,17 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/yerden/go-dpdk/memzone"
-
 	"github.com/spp-go/spp/common/dpdk"
-	"github.com/spp-go/spp/common/engine"
+	"github.com/spp-go/spp/common/pcapfile"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
-)
-
-// Shared names (docs/architecture.md).
-const (
-	mbufPoolName = "spp_mbuf_pool"
-	ringPrefix   = "spp_ring"
-	// nicZone is the memzone where spp_primary lists the ethdev ids of
-	// nic0, nic1, ... (its -p mask, in order): a little-endian uint16
-	// count, then that many little-endian uint16 port ids.
-	nicZone = "spp_nic_ports"
 )
 
 // Descriptors of the ports a secondary sets up (vhost, pcap, null).
 const nbDesc = 1024
 
-// dataplane implements engine.Dataplane over common/dpdk.
+// dataplane implements engine.Dataplane over common/dpdk: the ports here,
+// the components in components.go.
 type dataplane struct {
 	pool        *dpdk.Mempool // the primary's spp_mbuf_pool: rx buffers
 	clonePool   *dpdk.Mempool // spp_mirror: copies come from here
@@ -77,7 +68,7 @@ func (d *dataplane) OpenPort(p port.Port) error {
 		op = &openPort{ep: dpdk.EthEndpoint(d.nics[p.N]), eth: int(d.nics[p.N])}
 	case port.Ring:
 		var r *dpdk.Ring
-		if r, err = dpdk.LookupRing(fmt.Sprintf("%s%d", ringPrefix, p.N)); err != nil {
+		if r, err = dpdk.LookupRing(dpdk.RingName(p.N)); err != nil {
 			return err
 		}
 		op = &openPort{ep: dpdk.RingEndpoint(r), eth: -1}
@@ -151,13 +142,6 @@ func (d *dataplane) openVhost(n int) (*openPort, error) {
 	return op, nil
 }
 
-// pcapHeader is an empty capture file: the global header of a little-endian
-// pcap, version 2.4, snaplen 65535, Ethernet.
-var pcapHeader = []byte{
-	0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0xff, 0xff, 0, 0, 1, 0, 0, 0,
-}
-
 // pcapArgsMax is the longest argument string of a pcap port a secondary
 // can use: net_pcap keeps a copy of its arguments in a 64-byte field that
 // the secondaries parse again, so the paths in longer ones arrive cut.
@@ -174,7 +158,7 @@ func (d *dataplane) openPcap(n int) (*openPort, error) {
 		return nil, fmt.Errorf("--pcap-dir %q: ',' and '=' cannot be passed to the pcap driver", d.pcapDir)
 	}
 	if _, err := os.Stat(rx); errors.Is(err, os.ErrNotExist) {
-		if err := os.WriteFile(rx, pcapHeader, 0o644); err != nil {
+		if err := pcapfile.Write(rx, nil); err != nil { // an empty capture
 			return nil, err
 		}
 	}
@@ -232,119 +216,6 @@ func (d *dataplane) ClosePort(p port.Port) error {
 	return err
 }
 
-// Apply builds a dpdk.Config per changed lcore and switches them.
-func (d *dataplane) Apply(changes map[int]*engine.Component) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	cfgs := make(map[int]*dpdk.Config, len(changes))
-	newTables := map[int]*dpdk.MACTable{}
-	freeNew := func() {
-		for _, t := range newTables {
-			t.Free()
-		}
-	}
-	for id, c := range changes {
-		cfg, table, err := d.config(c)
-		if err != nil {
-			freeNew()
-			return fmt.Errorf("lcore %d: %v", id, err)
-		}
-		cfgs[id] = cfg
-		if table != nil {
-			newTables[id] = table
-		}
-	}
-	if err := dpdk.Switch(cfgs); err != nil {
-		// Some lcores may use their new table already: free none of
-		// them before every lcore is idle (close).
-		for _, t := range newTables {
-			d.stale = append(d.stale, t)
-		}
-		return err
-	}
-	// The old tables of the switched lcores are out of use now.
-	for id := range changes {
-		if t := d.tables[id]; t != nil {
-			t.Free()
-			delete(d.tables, id)
-		}
-		if t := newTables[id]; t != nil {
-			d.tables[id] = t
-		}
-	}
-	return nil
-}
-
-var kernels = map[engine.Kernel]dpdk.Kernel{
-	engine.KernelForward:    dpdk.KernelForward,
-	engine.KernelMerge:      dpdk.KernelMerge,
-	engine.KernelClassifier: dpdk.KernelClassifier,
-	engine.KernelMirror:     dpdk.KernelMirror,
-}
-
-// config turns a component into what the C loop runs (nil: idle).
-func (d *dataplane) config(c *engine.Component) (*dpdk.Config, *dpdk.MACTable, error) {
-	if c == nil {
-		return nil, nil, nil
-	}
-	k, ok := kernels[c.Kernel]
-	if !ok {
-		return nil, nil, fmt.Errorf("no kernel %q", c.Kernel)
-	}
-	cfg := &dpdk.Config{Kernel: k}
-	for _, list := range []struct {
-		ps  []port.Port
-		eps *[]*dpdk.Endpoint
-	}{{c.Rx, &cfg.Rx}, {c.Tx, &cfg.Tx}} {
-		for _, p := range list.ps {
-			op := d.ports[p]
-			if op == nil {
-				return nil, nil, fmt.Errorf("%s is not open", p)
-			}
-			*list.eps = append(*list.eps, op.ep)
-		}
-	}
-	switch c.Kernel {
-	case engine.KernelClassifier:
-		t, err := d.table(c)
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg.Table = t
-		return cfg, t, nil
-	case engine.KernelMirror:
-		cfg.ClonePool, cfg.DeepCopy = d.clonePool, d.deep
-	}
-	return cfg, nil, nil
-}
-
-// table builds a classifier's MAC table: tx indexes are indexes of c.Tx.
-func (d *dataplane) table(c *engine.Component) (*dpdk.MACTable, error) {
-	index := map[port.Port]int{}
-	for i, p := range c.Tx {
-		index[p] = i
-	}
-	t, err := dpdk.NewMACTable(len(c.MACs))
-	if err != nil {
-		return nil, err
-	}
-	for mac, p := range c.MACs {
-		if err := t.Add(mac, index[p]); err != nil {
-			t.Free()
-			return nil, err
-		}
-	}
-	def := -1
-	if c.Default != nil {
-		def = index[*c.Default]
-	}
-	if err := t.SetDefault(def); err != nil {
-		t.Free()
-		return nil, err
-	}
-	return t, nil
-}
-
 // PortStatus: packets this process's components received from and sent to
 // the port; for an ethdev also what the port itself dropped on receive, and
 // its link.
@@ -369,38 +240,12 @@ func (d *dataplane) PortStatus(p port.Port) proto.PortStatus {
 	return st
 }
 
-func (d *dataplane) CoreCounters(lcore int) (uint64, uint64) { return dpdk.LcoreCounters(lcore) }
-
-// close releases every table still in use; the lcores must be idle.
-func (d *dataplane) close() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for id, t := range d.tables {
-		t.Free()
-		delete(d.tables, id)
-	}
-	for _, t := range d.stale {
-		t.Free()
-	}
-	d.stale = nil
-}
-
 // nicPorts finds the ethdevs behind nic0, nic1, ...: the list spp_primary
-// publishes in the memzone spp_nic_ports, or, when there is none, every
-// ethdev that is not a vdev a secondary hotplugged, in port id order.
+// publishes (dpdk.PublishNICs), or, when there is none, every ethdev that
+// is not a vdev a secondary hotplugged, in port id order.
 func nicPorts() ([]uint16, string) {
-	if mz, err := memzone.Lookup(nicZone); err == nil {
-		b := mz.Bytes()
-		if len(b) >= 2 {
-			n := int(binary.LittleEndian.Uint16(b))
-			if 2+2*n <= len(b) {
-				ids := make([]uint16, n)
-				for i := range ids {
-					ids[i] = binary.LittleEndian.Uint16(b[2+2*i:])
-				}
-				return ids, "memzone " + nicZone
-			}
-		}
+	if ids, ok := dpdk.LookupNICs(); ok {
+		return ids, "memzone " + dpdk.NICZoneName
 	}
 	var ids []uint16
 	for _, id := range dpdk.EthPorts() {
@@ -413,11 +258,11 @@ func nicPorts() ([]uint16, string) {
 	return ids, "ethdevs of the primary"
 }
 
-// countRings counts the primary's rings spp_ring0, spp_ring1, ...
+// countRings counts the primary's rings ring0, ring1, ...
 func countRings() int {
 	n := 0
 	for n <= port.MaxIndex {
-		if _, err := dpdk.LookupRing(fmt.Sprintf("%s%d", ringPrefix, n)); err != nil {
+		if _, err := dpdk.LookupRing(dpdk.RingName(n)); err != nil {
 			break
 		}
 		n++

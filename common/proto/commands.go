@@ -1,0 +1,181 @@
+package proto
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// The commands of protocol.md section 3: their names, the limits of a
+// request, and one builder per command. Every batch a client sends (the
+// shell, node and daemon config files, the bench, the test kits) is built
+// here, so that a command's wire form is written in one place. The typed
+// readers of fields.go are the other direction.
+
+// Command names, as the "command" field says them.
+const (
+	CmdProcess         = "process"          // every daemon: client_id and process_type
+	CmdStatus          = "status"           // every daemon: info
+	CmdExit            = "exit"             // every daemon
+	CmdClear           = "clear"            // spp_primary: zero the counters
+	CmdComponent       = "component"        // spp_vf, spp_mirror
+	CmdClassifierTable = "classifier_table" // spp_vf
+	CmdFlush           = "flush"            // spp_vf, spp_mirror: commit what is staged
+	CmdCancel          = "cancel"           // spp_vf, spp_mirror: drop what is staged
+
+	// Commands that exist only as translations of 2017 text commands
+	// (TextOnly): a JSON batch naming one gets bad value(command).
+	CmdComponentStart = "component_start"
+	CmdComponentStop  = "component_stop"
+	CmdPort           = "port"
+)
+
+// Limits of the protocol (sections 1 and 2).
+const (
+	MaxRequestBytes = 1 << 20 // a larger request is bad message format
+	MaxCommands     = 256     // commands in one batch
+	MaxClientID     = 127     // client ids are 0..MaxClientID
+	// MaxPorts bounds the rx and tx lists of one component (merge rx,
+	// classifier tx). The data plane sizes its per-component arrays with it.
+	MaxPorts = 64
+)
+
+// ValidClientID says whether id is a client id (0..MaxClientID). Callers
+// word their own error: a flag, a config key, a reply each name it their way.
+func ValidClientID(id int) bool { return id >= 0 && id <= MaxClientID }
+
+// Process asks a daemon who it is: the reply adds client_id and process_type.
+func Process() Command { return bare(CmdProcess) }
+
+// Status asks for a daemon's status: the reply adds info.
+func Status() Command { return bare(CmdStatus) }
+
+// Exit stops a daemon cleanly, after its reply.
+func Exit() Command { return bare(CmdExit) }
+
+// Clear zeroes spp_primary's port and ring counters.
+func Clear() Command { return bare(CmdClear) }
+
+// Flush commits what a secondary has staged.
+func Flush() Command { return bare(CmdFlush) }
+
+// Cancel throws away what a secondary staged since its last flush.
+func Cancel() Command { return bare(CmdCancel) }
+
+func bare(name string) Command {
+	var o object
+	o.str("command", name)
+	return o.command(name)
+}
+
+// ComponentArgs are the fields of a "component" command, as strings: values
+// are the daemon's to judge (one authority, one error message), so a shell
+// sends what was typed.
+type ComponentArgs struct {
+	CoreID string   // "2": sent as a JSON string, as seed 000 writes it
+	Type   string   // forward, merge, classifier, mirror, none
+	Name   string   // left out when ""
+	Rx, Tx []string // rx_ports, tx_ports; left out when nil (type none needs neither), [] when empty
+}
+
+// Component builds {"command":"component","core_id":..,"type":..,["name":..,]
+// "rx_ports":[..],"tx_ports":[..]}. Command.Component reads it back.
+func Component(a ComponentArgs) Command {
+	var o object
+	o.str("command", CmdComponent)
+	o.str("core_id", a.CoreID)
+	o.str("type", a.Type)
+	if a.Name != "" {
+		o.str("name", a.Name)
+	}
+	if a.Rx != nil {
+		o.list("rx_ports", a.Rx)
+	}
+	if a.Tx != nil {
+		o.list("tx_ports", a.Tx)
+	}
+	return o.command(CmdComponent)
+}
+
+// ClassifierArgs are the fields of a "classifier_table" command.
+type ClassifierArgs struct {
+	Action string // "del", or "" for add (the field is then left out)
+	Type   string // "" for "mac"
+	Value  string // a MAC or "default"
+	Port   string // a port or "unuse"
+}
+
+// ClassifierTable builds {"command":"classifier_table",["action":..,]
+// "type":"mac","value":..,"port":..}. Command.Classifier reads it back.
+func ClassifierTable(a ClassifierArgs) Command {
+	if a.Type == "" {
+		a.Type = "mac"
+	}
+	var o object
+	o.str("command", CmdClassifierTable)
+	if a.Action != "" {
+		o.str("action", a.Action)
+	}
+	o.str("type", a.Type)
+	o.str("value", a.Value)
+	o.str("port", a.Port)
+	return o.command(CmdClassifierTable)
+}
+
+// EncodeBatch joins commands into one request, {"commands":[c1,c2]}, with
+// each command's bytes as they are and no "\n" (the sender adds it).
+func EncodeBatch(cmds ...Command) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"commands":[`)
+	for i, c := range cmds {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(c.Raw)
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
+
+// object writes a command object: keys in the order written, strings as
+// JSON without HTML escaping (what was typed is sent).
+type object struct{ b bytes.Buffer }
+
+func (o *object) key(k string) {
+	if o.b.Len() == 0 {
+		o.b.WriteByte('{')
+	} else {
+		o.b.WriteByte(',')
+	}
+	o.value(k)
+	o.b.WriteByte(':')
+}
+
+func (o *object) str(k, v string) {
+	o.key(k)
+	o.value(v)
+}
+
+func (o *object) list(k string, vs []string) {
+	o.key(k)
+	o.b.WriteByte('[')
+	for i, v := range vs {
+		if i > 0 {
+			o.b.WriteByte(',')
+		}
+		o.value(v)
+	}
+	o.b.WriteByte(']')
+}
+
+// value writes one JSON string.
+func (o *object) value(s string) {
+	enc := json.NewEncoder(&o.b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)           // a string always encodes
+	o.b.Truncate(o.b.Len() - 1) // Encode's "\n"
+}
+
+func (o *object) command(name string) Command {
+	o.b.WriteByte('}')
+	return Command{Name: name, Raw: o.b.Bytes()}
+}
