@@ -36,7 +36,7 @@ const (
 	eraseDown = "\x1b[J" // to the end of the screen
 	newline   = "\r\n"   // CR: the terminal may be raw (no output processing)
 	barWidth  = 30       // '#' of the busiest port
-	labelMax  = 10       // the label column: the widest port name, up to this
+	labelMax  = 16       // the label column: the widest port name, up to this ("sec 1 vhost0")
 	defWidth  = 80       // a terminal that does not say its size
 	defHeight = 24
 	minHeight = 4 // title, one line of body, a blank line, footer

@@ -204,7 +204,8 @@ type Tracker struct {
 
 // Observe records s as the latest snapshot of the process key ("pri",
 // "sec 1") and returns the rates since the previous one; false when there
-// is none, or it is not older than s.
+// is none. A snapshot not newer than the kept one (two statuses read at
+// once, recorded out of order) gives no rates and is not kept.
 func (t *Tracker) Observe(key string, s Snapshot) (Rates, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -212,6 +213,9 @@ func (t *Tracker) Observe(key string, s Snapshot) (Rates, bool) {
 		t.last = map[string]Snapshot{}
 	}
 	prev, ok := t.last[key]
+	if ok && !s.At.After(prev.At) {
+		return Rates{}, false
+	}
 	t.last[key] = s
 	if !ok {
 		return Rates{}, false

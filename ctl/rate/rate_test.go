@@ -171,13 +171,22 @@ func TestTracker(t *testing.T) {
 	if !ok || r.Ports[0].RxPPS != 100 {
 		t.Fatalf("second snapshot: %+v, %v", r, ok)
 	}
+	// An older snapshot recorded late is not kept: the next rates are
+	// still from the newest one.
+	if _, ok := tr.Observe("sec 1", Secondary(t0.Add(2*time.Second), si)); ok {
+		t.Fatal("rates from an older snapshot")
+	}
+	si3 := &proto.SecondaryInfo{Ports: []proto.PortStatus{port("ring0", 600, 100, 0, 0)}}
+	if r, ok := tr.Observe("sec 1", Secondary(t0.Add(5*time.Second), si3)); !ok || r.Ports[0].RxPPS != 100 || r.Seconds != 2 {
+		t.Fatalf("after an older snapshot: %+v, %v", r, ok)
+	}
 	// The primary is tracked apart.
 	pi := &proto.PrimaryInfo{Ports: []proto.PortStatus{port("nic0", 5, 5, 0, 0)}}
 	if _, ok := tr.Observe("pri", Primary(t0, pi)); ok {
 		t.Fatal("pri: rates from a first snapshot")
 	}
 	tr.Forget("sec 1")
-	if _, ok := tr.Observe("sec 1", Secondary(t0.Add(4*time.Second), si)); ok {
+	if _, ok := tr.Observe("sec 1", Secondary(t0.Add(6*time.Second), si)); ok {
 		t.Fatal("rates across Forget")
 	}
 }
