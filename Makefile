@@ -8,7 +8,7 @@ export GONOSUMDB := github.com/yerden/go-dpdk
 export GOFLAGS   := -buildvcs=false
 
 # Packages that must build without cgo: protocol, ports, shell, config.
-PURE := ./common/component/... ./common/port/... ./common/proto/... ./common/daemon/... ./common/engine/... ./common/pcapfile/... ./common/testenv/... ./common/secondary/sectest/... ./ctl/...
+PURE := ./common/component/... ./common/port/... ./common/proto/... ./common/proc/... ./common/daemon/... ./common/engine/... ./common/pcapfile/... ./common/testenv/... ./common/secondary/sectest/... ./ctl/...
 
 .PHONY: all deps build test unit fuzz bench demo clean
 

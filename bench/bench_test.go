@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 // A `show port stats all` answer as testpmd 22.11 prints it (two ports).
@@ -77,7 +79,7 @@ func TestTableBatchesRespectTheProtocolLimit(t *testing.T) {
 			t.Errorf("batch %d has %d commands (limit 256)", i, len(batch))
 		}
 		for _, c := range batch {
-			if c.Name == "classifier_table" {
+			if c.Name == proto.CmdClassifierTable {
 				entries++
 			}
 		}
@@ -85,7 +87,7 @@ func TestTableBatchesRespectTheProtocolLimit(t *testing.T) {
 	if entries != tableSize {
 		t.Errorf("%d classifier_table commands, want %d", entries, tableSize)
 	}
-	if first, err := b[0][0].Component(); err != nil || first.Type != "classifier" || b[len(b)-1][0].Name != "flush" {
+	if first, err := b[0][0].Component(); err != nil || first.Type != "classifier" || b[len(b)-1][0].Name != proto.CmdFlush {
 		t.Errorf("want the classifier first and flush last, got %s ... %s", b[0][0].Raw, b[len(b)-1][0].Raw)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/common/proto/client"
 )
@@ -29,7 +30,7 @@ func (s *server) addr() string { return s.ln.Addr().String() }
 func (s *server) close() { s.ln.Close() }
 
 // accept waits up to d for a daemon to connect.
-func (s *server) accept(d time.Duration, who *child) (*conn, error) {
+func (s *server) accept(d time.Duration, who *proc.Child) (*conn, error) {
 	type res struct {
 		c   net.Conn
 		err error
@@ -46,13 +47,13 @@ func (s *server) accept(d time.Duration, who *child) (*conn, error) {
 			if r.err != nil {
 				return nil, r.err
 			}
-			return &conn{client.New(r.c, client.Options{Name: who.name})}, nil
+			return &conn{client.New(r.c, client.Options{Name: who.Name})}, nil
 		case <-timeout:
 			s.ln.Close() // ends the Accept above
-			return nil, fmt.Errorf("%s did not connect within %v; see %s/%s.log", who.name, d, logDir, who.name)
-		case <-who.done:
+			return nil, fmt.Errorf("%s did not connect within %v; see %s/%s.log", who.Name, d, logDir, who.Name)
+		case <-who.Done():
 			s.ln.Close()
-			return nil, fmt.Errorf("%s exited before it connected (%v); see %s/%s.log", who.name, who.err, logDir, who.name)
+			return nil, fmt.Errorf("%s exited before it connected (%v); see %s/%s.log", who.Name, who.Err(), logDir, who.Name)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
 )
 
@@ -29,7 +30,7 @@ const (
 type ours struct {
 	prefix     string
 	srvP, srvS *server
-	prim, sec  *child
+	prim, sec  *proc.Child
 	pc, sc     *conn
 	gen        *genProc
 	idleInUse  uint64 // the pool's in_use before any traffic
@@ -57,7 +58,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 		argv = append(argv, "--vdev="+v)
 	}
 	argv = append(argv, "--", "-p", fmt.Sprintf("%#x", 1<<len(sc.nics)-1), "-n", "1", "-s", o.srvP.addr())
-	if o.prim, err = startChild("spp_primary", argv, nil, nil); err != nil {
+	if o.prim, err = startChild("spp_primary", argv, false); err != nil {
 		return o, err
 	}
 	if o.pc, err = o.srvP.accept(20*time.Second, o.prim); err != nil {
@@ -92,7 +93,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	if sc.daemon == "spp_mirror" {
 		argv = append(argv, "--copy", "shallow")
 	}
-	if o.sec, err = startChild(sc.daemon, argv, nil, nil); err != nil {
+	if o.sec, err = startChild(sc.daemon, argv, false); err != nil {
 		return o, err
 	}
 	if o.sc, err = o.srvS.accept(20*time.Second, o.sec); err != nil {
@@ -113,7 +114,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 
 // thread finds the worker thread under test and boosts it.
 func (o *ours) thread() (int, error) {
-	tid, err := threadByName(o.sec.pid(), fmt.Sprintf("rte-worker-%d", secWorkerCore))
+	tid, err := threadByName(o.sec.Pid(), fmt.Sprintf("rte-worker-%d", secWorkerCore))
 	if err != nil {
 		return 0, err
 	}
@@ -137,7 +138,7 @@ func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 		}
 	}
 	var pst *proto.PrimaryInfo
-	s.at, s.cpu, err = timed(o.sec.pid(), tid, func() (err error) {
+	s.at, s.cpu, err = timed(o.sec.Pid(), tid, func() (err error) {
 		pst, err = o.pc.primaryStatus()
 		return err
 	})
@@ -205,7 +206,7 @@ func (o *ours) close() {
 		o.sc.close()
 	}
 	if o.sec != nil {
-		o.sec.wait(10 * time.Second)
+		waitOrKill(o.sec, 10*time.Second)
 	}
 	if o.gen != nil {
 		o.gen.stop()
@@ -215,7 +216,7 @@ func (o *ours) close() {
 		o.pc.close()
 	}
 	if o.prim != nil {
-		o.prim.wait(10 * time.Second)
+		waitOrKill(o.prim, 10*time.Second)
 	}
 	if o.srvP != nil {
 		o.srvP.close()
@@ -223,5 +224,5 @@ func (o *ours) close() {
 	if o.srvS != nil {
 		o.srvS.close()
 	}
-	cleanPrefix(o.prefix)
+	removePrefix(o.prefix)
 }

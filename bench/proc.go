@@ -7,104 +7,46 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
-// child is a process the bench started. Its output goes to a log file.
-type child struct {
-	name string
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
-}
-
-// startChild starts argv with stdout and stderr in logDir/name.log. If
-// stdin or stdout are wanted as pipes, pass non-nil pointers.
-func startChild(name string, argv []string, stdin *io.WriteCloser, stdout *io.Reader) (*child, error) {
-	logf, err := os.OpenFile(filepath.Join(logDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+// startChild starts argv as name, with stdout and stderr in
+// logDir/name.log; with pipes, its Stdin and Stdout are pipes (what it
+// prints is copied to the log too). Each child has its own session: a
+// process group, so that a stuck child is killed with everything it
+// started, and its own scheduler autogroup (see boost).
+func startChild(name string, argv []string, pipes bool) (*proc.Child, error) {
+	c, err := proc.Start(proc.Spec{Name: name, Argv: argv, Log: filepath.Join(logDir, name+".log"),
+		Header: true, Session: true, Stdin: pipes, Stdout: pipes})
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(logf, "\n=== %s %s\n", time.Now().Format(time.RFC3339Nano), strings.Join(argv, " "))
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stderr = logf
-	// Its own session: a process group, so that a stuck child can be
-	// killed with everything it started, and its own scheduler autogroup
-	// (see boost).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if stdin != nil {
-		if *stdin, err = cmd.StdinPipe(); err != nil {
-			return nil, err
-		}
-	}
-	if stdout != nil {
-		r, err := cmd.StdoutPipe()
-		if err != nil {
-			return nil, err
-		}
-		// Copy what the harness reads into the log as well.
-		*stdout = io.TeeReader(r, logf)
-	} else {
-		cmd.Stdout = logf
-	}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("start %s: %v", name, err)
-	}
-	c := &child{name: name, cmd: cmd, done: make(chan struct{})}
 	if niceness != 0 {
 		// The autogroup's nice value: its weight against other
 		// sessions' groups (the kernel shares a CPU between autogroups
 		// first, and a thread's own nice only counts within its group).
-		if err := os.WriteFile(fmt.Sprintf("/proc/%d/autogroup", cmd.Process.Pid), []byte(strconv.Itoa(niceness)), 0); err != nil {
-			fmt.Fprintf(logf, "bench: autogroup nice: %v\n", err)
+		if err := os.WriteFile(fmt.Sprintf("/proc/%d/autogroup", c.Pid()), []byte(strconv.Itoa(niceness)), 0); err != nil {
+			c.Logf("bench: autogroup nice: %v", err)
 		}
 	}
-	go func() {
-		c.err = cmd.Wait()
-		logf.Close()
-		close(c.done)
-	}()
 	return c, nil
 }
 
-func (c *child) pid() int { return c.cmd.Process.Pid }
-
-func (c *child) exited() bool {
-	select {
-	case <-c.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// wait waits for the child to exit, up to d; then it is killed (its whole
-// process group) and wait reports it.
-func (c *child) wait(d time.Duration) error {
-	select {
-	case <-c.done:
+// waitOrKill waits up to d for the child to exit; then it is killed (its
+// whole process group) and waitOrKill reports it.
+func waitOrKill(c *proc.Child, d time.Duration) error {
+	if c.Wait(d) {
 		return nil
-	case <-time.After(d):
 	}
-	c.kill()
-	return fmt.Errorf("%s did not exit within %v; killed", c.name, d)
-}
-
-// kill ends the child's process group (SIGKILL) and waits for it.
-func (c *child) kill() {
-	if c.exited() {
-		return
-	}
-	syscall.Kill(-c.pid(), syscall.SIGKILL)
-	<-c.done
+	c.Kill()
+	return fmt.Errorf("%s did not exit within %v; killed", c.Name, d)
 }
 
 // threadByName finds the thread of pid whose name (comm) is name, waiting
@@ -147,15 +89,9 @@ func schedstat(pid, tid int) (cpuTimes, error) {
 	return cpuTimes{time.Duration(run), time.Duration(wait)}, nil
 }
 
-// cleanPrefix removes what DPDK leaves behind for a file prefix. Only call
-// it when no process of that prefix is alive.
-func cleanPrefix(prefix string) {
-	os.RemoveAll("/var/run/dpdk/" + prefix)
-	files, _ := filepath.Glob("/dev/hugepages/" + prefix + "map_*")
-	for _, f := range files {
-		os.Remove(f)
-	}
-}
+// removePrefix removes what DPDK leaves behind for a file prefix. Only
+// call it when no process of that prefix is alive.
+func removePrefix(prefix string) { proc.RemovePrefix(proc.HugeDir, prefix) }
 
 // lineReader reads lines from a child's stdout with a timeout.
 type lineReader struct{ lines chan string }

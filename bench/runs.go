@@ -125,12 +125,12 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 
 func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("tp")
-	defer cleanPrefix(prefix)
+	defer removePrefix(prefix)
 	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology, mbufs: sz.mbufs})
 	if err != nil {
 		return runResult{}, err
 	}
-	defer tp.c.kill()
+	defer tp.c.Kill()
 	var gen *genProc
 	if sc.dst != "" {
 		// testpmd's own names: its pool for socket 0 and the ring
@@ -143,7 +143,7 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 		if err != nil {
 			return runResult{}, err
 		}
-		defer gen.c.kill()
+		defer gen.c.Kill()
 	}
 	if _, err := tp.do("start"); err != nil {
 		return runResult{}, err
@@ -156,7 +156,7 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 		var s sample
 		var ports map[int]tpPort
 		var err error
-		s.at, s.cpu, err = timed(tp.c.pid(), tid, func() (err error) {
+		s.at, s.cpu, err = timed(tp.c.Pid(), tid, func() (err error) {
 			ports, err = tp.stats()
 			return err
 		})
@@ -200,13 +200,13 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 // would), with a pool and a ring like spp_primary's.
 func runCapacity(dst string, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("gen")
-	defer cleanPrefix(prefix)
+	defer removePrefix(prefix)
 	gen, err := startGen(genSetup{prefix: prefix, pool: "bench_pool", ring: "bench_ring", dst: dst,
 		create: true, poolSize: sz.mbufs, ringSize: sz.ring, sink: true})
 	if err != nil {
 		return runResult{}, err
 	}
-	defer gen.c.kill()
+	defer gen.c.Kill()
 	read := func() (sample, error) {
 		var s sample
 		g, err := gen.stats()

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // Lcores of the generator process: its main lcore and the generator loop
@@ -22,7 +24,7 @@ const (
 )
 
 type genProc struct {
-	c   *child
+	c   *proc.Child
 	in  io.WriteCloser
 	out *lineReader
 	tid int // the generator loop's thread
@@ -70,32 +72,31 @@ func startGen(s genSetup) (*genProc, error) {
 		argv = append([]string{"env", "LD_PRELOAD=" + strings.Join(s.preload, " ")}, argv...)
 	}
 	g := &genProc{}
-	var out io.Reader
-	if g.c, err = startChild("gen", argv, &g.in, &out); err != nil {
+	if g.c, err = startChild("gen", argv, true); err != nil {
 		return nil, err
 	}
-	g.out = newLineReader(out)
+	g.in, g.out = g.c.Stdin, newLineReader(g.c.Stdout)
 	for {
 		l, err := g.out.next(10 * time.Second)
 		if err != nil {
-			g.c.kill()
+			g.c.Kill()
 			return nil, fmt.Errorf("generator did not start (%v); see %s/gen.log", err, logDir)
 		}
 		if l == "ready" {
 			break
 		}
 	}
-	if g.tid, err = threadByName(g.c.pid(), fmt.Sprintf("rte-worker-%d", genLcore)); err == nil {
+	if g.tid, err = threadByName(g.c.Pid(), fmt.Sprintf("rte-worker-%d", genLcore)); err == nil {
 		err = boost(g.tid)
 	}
 	if err == nil && s.sink {
 		var tid int
-		if tid, err = threadByName(g.c.pid(), fmt.Sprintf("rte-worker-%d", genSinkLcore)); err == nil {
+		if tid, err = threadByName(g.c.Pid(), fmt.Sprintf("rte-worker-%d", genSinkLcore)); err == nil {
 			err = boost(tid)
 		}
 	}
 	if err != nil {
-		g.c.kill()
+		g.c.Kill()
 		return nil, err
 	}
 	return g, nil
@@ -105,7 +106,7 @@ func startGen(s genSetup) (*genProc, error) {
 func (g *genProc) stats() (genStats, error) {
 	var s genStats
 	var err error
-	at, cpu, err := timed(g.c.pid(), g.tid, func() (err error) {
+	at, cpu, err := timed(g.c.Pid(), g.tid, func() (err error) {
 		s, err = g.counters()
 		return err
 	})
@@ -133,7 +134,7 @@ func (g *genProc) counters() (genStats, error) {
 func (g *genProc) stop() error {
 	io.WriteString(g.in, "stop\n")
 	g.in.Close()
-	return g.c.wait(10 * time.Second)
+	return waitOrKill(g.c, 10*time.Second)
 }
 
 // testpmdMempoolDrivers lists the mempool drivers testpmd links directly

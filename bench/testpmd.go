@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // Lcores of testpmd: main on CPU 0, the one forwarding lcore on CPU 1.
@@ -20,7 +22,7 @@ const (
 const tpPrompt = "testpmd> "
 
 type testpmd struct {
-	c   *child
+	c   *proc.Child
 	in  io.WriteCloser
 	out chan string
 }
@@ -47,11 +49,12 @@ func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
 		"--rxq=1", "--txq=1", fmt.Sprintf("--total-num-mbufs=%d", s.mbufs),
 		fmt.Sprintf("--mbcache=%d", poolCache), "--port-topology="+s.topology)
 	t := &testpmd{out: make(chan string, 256)}
-	var out io.Reader
 	var err error
-	if t.c, err = startChild("testpmd", argv, &t.in, &out); err != nil {
+	if t.c, err = startChild("testpmd", argv, true); err != nil {
 		return nil, err
 	}
+	t.in = t.c.Stdin
+	out := t.c.Stdout
 	go func() {
 		buf := make([]byte, 1<<16)
 		for {
@@ -66,7 +69,7 @@ func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
 		}
 	}()
 	if _, err := t.until(tpPrompt, 30*time.Second); err != nil {
-		t.c.kill()
+		t.c.Kill()
 		return nil, fmt.Errorf("testpmd did not start (%v); see %s/testpmd.log", err, logDir)
 	}
 	return t, nil
@@ -150,12 +153,12 @@ func (t *testpmd) quit() error {
 	io.WriteString(t.in, "stop\n")
 	io.WriteString(t.in, "quit\n")
 	t.in.Close()
-	return t.c.wait(20 * time.Second)
+	return waitOrKill(t.c, 20*time.Second)
 }
 
 // thread finds the forwarding thread and boosts it.
 func (t *testpmd) thread() (int, error) {
-	tid, err := threadByName(t.c.pid(), fmt.Sprintf("rte-worker-%d", tpFwdLcore))
+	tid, err := threadByName(t.c.Pid(), fmt.Sprintf("rte-worker-%d", tpFwdLcore))
 	if err != nil {
 		return 0, err
 	}

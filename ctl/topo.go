@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
 	"github.com/spp-go/spp/ctl/shell"
 )
@@ -63,7 +64,7 @@ func topoMain(args []string, stdout, stderr io.Writer) int {
 	case len(words) == 0:
 	case len(words) == 2 && words[0] == "sec":
 		id, err := strconv.Atoi(words[1])
-		if err != nil || id < 0 || id >= 128 || strconv.Itoa(id) != words[1] {
+		if err != nil || !proto.ValidClientID(id) || strconv.Itoa(id) != words[1] {
 			fmt.Fprintf(stderr, "spp topo: bad client id %q (0..127)\n", words[1])
 			return 2
 		}

@@ -25,6 +25,9 @@ type Config struct {
 	DeepCopy  bool
 }
 
+// check refuses what the C loop cannot run: a kernel without a catalogue
+// row or a C value, port counts outside the row's ranges, a classifier
+// whose table is missing or points past its tx ports, a nil endpoint.
 func (c *Config) check() error {
 	if c == nil || c.Kernel == component.KernelIdle {
 		return nil

@@ -9,15 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // Bin is the path of a built binary: $SPP_BIN/name, else <repo>/bin/name.
@@ -73,16 +71,7 @@ func Prefix(t testing.TB) string {
 // RemovePrefix removes what DPDK processes of prefix p leave behind:
 // /var/run/dpdk/<p> and /dev/hugepages/<p>map_*. Only when none of them
 // runs any more.
-func RemovePrefix(p string) {
-	if p == "" || strings.ContainsAny(p, "/*?[") {
-		return
-	}
-	os.RemoveAll(filepath.Join("/var/run/dpdk", p))
-	files, _ := filepath.Glob(filepath.Join("/dev/hugepages", p+"map_*"))
-	for _, f := range files {
-		os.Remove(f)
-	}
-}
+func RemovePrefix(p string) { proc.RemovePrefix(proc.HugeDir, p) }
 
 // RequireRoot stops a test that needs root and hugepages when they are
 // missing: a failure when CI=true (CI must run every integration test), a
@@ -119,97 +108,4 @@ func freeHugepages() int {
 		}
 	}
 	return 0
-}
-
-// Proc is a child process of a test.
-type Proc struct {
-	t       testing.TB
-	cmd     *exec.Cmd
-	logPath string
-	done    chan struct{}
-	state   *os.ProcessState
-	mu      sync.Mutex
-}
-
-// Start runs bin with args. Its stdout and stderr go to a log file in
-// t.TempDir(), printed when the test fails. When the test ends it is killed
-// if still running.
-func Start(t testing.TB, bin string, args ...string) *Proc {
-	t.Helper()
-	logPath := filepath.Join(t.TempDir(), filepath.Base(bin)+".log")
-	f, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = f, f
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		f.Close()
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	p := &Proc{t: t, cmd: cmd, logPath: logPath, done: make(chan struct{})}
-	go func() {
-		cmd.Wait()
-		f.Close()
-		p.mu.Lock()
-		p.state = cmd.ProcessState
-		p.mu.Unlock()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		p.Kill()
-		if t.Failed() {
-			t.Logf("--- output of %s %s ---\n%s", filepath.Base(bin), strings.Join(args, " "), p.Log())
-		}
-	})
-	return p
-}
-
-// Pid of the process.
-func (p *Proc) Pid() int { return p.cmd.Process.Pid }
-
-// Log is what the process wrote so far.
-func (p *Proc) Log() string {
-	b, _ := os.ReadFile(p.logPath)
-	return string(b)
-}
-
-// Wait waits up to timeout for the process to exit and returns its exit
-// code (-1 when a signal ended it); an error when it is still running.
-func (p *Proc) Wait(timeout time.Duration) (int, error) {
-	select {
-	case <-p.done:
-	case <-time.After(timeout):
-		return 0, fmt.Errorf("%s still running after %v", filepath.Base(p.cmd.Path), timeout)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state.ExitCode(), nil
-}
-
-// Running tells whether the process has not exited yet.
-func (p *Proc) Running() bool {
-	select {
-	case <-p.done:
-		return false
-	default:
-		return true
-	}
-}
-
-// Signal sends sig to the process.
-func (p *Proc) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
-
-// Kill kills the process if it runs and waits for it to be gone.
-func (p *Proc) Kill() {
-	if !p.Running() {
-		return
-	}
-	p.cmd.Process.Kill()
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		p.t.Errorf("%s (pid %d) did not die", filepath.Base(p.cmd.Path), p.Pid())
-	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+
+	"github.com/spp-go/spp/common/proto"
 )
 
 // The checks of a node file: what the processes would otherwise fail on
@@ -135,14 +137,14 @@ func (k *checker) secondaries() error {
 		if s.Type == "" {
 			return missing(key + ".type")
 		}
-		if s.Type != "vf" && s.Type != "mirror" {
+		if s.Type != proto.TypeVF && s.Type != proto.TypeMirror {
 			return bad(key+".type", "%q is not vf or mirror", s.Type)
 		}
 		if s.ClientID == nil {
 			return missing(key + ".client_id")
 		}
-		if *s.ClientID < 0 || *s.ClientID >= 128 {
-			return bad(key+".client_id", "%d is not in 0..127", *s.ClientID)
+		if !proto.ValidClientID(*s.ClientID) {
+			return bad(key+".client_id", "%d is not in 0..%d", *s.ClientID, proto.MaxClientID)
 		}
 		if k.clientIDs[*s.ClientID] {
 			return bad(key+".client_id", "client id %d is used twice", *s.ClientID)
@@ -157,7 +159,7 @@ func (k *checker) secondaries() error {
 		if err := k.useName(key+".name", s.Name); err != nil {
 			return err
 		}
-		if s.Copy != "" && (s.Type != "mirror" || (s.Copy != "shallow" && s.Copy != "deep")) {
+		if s.Copy != "" && (s.Type != proto.TypeMirror || (s.Copy != "shallow" && s.Copy != "deep")) {
 			return bad(key+".copy", "%q: only a mirror takes copy, shallow or deep", s.Copy)
 		}
 	}

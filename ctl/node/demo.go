@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/proto"
 )
 
@@ -201,7 +202,7 @@ func classifierOf(si *proto.SecondaryInfo) (proto.CoreStatus, bool) {
 		return proto.CoreStatus{}, false
 	}
 	for _, c := range si.Core {
-		if c.Type == "classifier" || c.Type == "classifier_mac" {
+		if t, ok := component.Lookup(proto.TypeVF, c.Type); ok && t.Kernel == component.KernelClassifier {
 			return c, true
 		}
 	}

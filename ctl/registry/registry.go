@@ -1,8 +1,8 @@
 // Package registry is the controller's side of protocol.md section 1: it
 // listens for spp_primary and the secondaries, asks each new connection
 // `process`, and keeps the connected processes by client id. Each
-// registered Process carries its connection's ordered request/reply
-// pipeline (Send).
+// registered Process talks to its daemon through a protocol client
+// (common/proto/client: the ordered request/reply pipeline).
 //
 // It knows nothing of a shell: whoever owns a Registry (the interactive
 // shell, a service, an agent) learns what happens through Events and asks
@@ -41,7 +41,7 @@ type Registry struct {
 	changed chan struct{} // closed and replaced whenever the registry changes
 	conns   map[*Process]bool
 	closed  bool
-	wg      sync.WaitGroup // every goroutine of the registry: Close waits for them
+	wg      sync.WaitGroup // accept and handshake goroutines: Close waits for them, and for the clients
 }
 
 // Listen opens the primary and the secondary port on bind. Port 0 picks a
@@ -82,7 +82,12 @@ func (r *Registry) Close() {
 	for p := range conns {
 		p.conn.Close()
 	}
-	r.wg.Wait()
+	r.wg.Wait() // no handshake runs: every client has started, or never will
+	for p := range conns {
+		if p.client != nil {
+			<-p.client.Done()
+		}
+	}
 }
 
 func (r *Registry) emit(e Event) {

@@ -77,7 +77,7 @@ func TestHandshakeRejects(t *testing.T) {
 			t.Fatal(err)
 		}
 		rd := bufio.NewReader(conn)
-		if req, err := rd.ReadString('\n'); err != nil || req != processBatch+"\n" {
+		if req, err := rd.ReadString('\n'); err != nil || req != string(processBatch)+"\n" {
 			t.Fatalf("handshake %q %v", req, err)
 		}
 		if c.reply != "" {

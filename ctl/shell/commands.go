@@ -12,6 +12,8 @@ import (
 
 	"github.com/c-bata/go-prompt"
 
+	"github.com/spp-go/spp/common/component"
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -37,7 +39,7 @@ type command struct {
 
 	// Process commands.
 	forPri, forSec bool
-	build          func(a []string) ([]byte, error) // the JSON command
+	build          func(a []string) (proto.Command, error) // the JSON command
 }
 
 // arg is one word position after a command's name.
@@ -137,46 +139,59 @@ func init() {
 			run:   (*Shell).cmdHelp},
 
 		// Process commands (protocol.md section 3).
-		{name: "component", scope: procScope, forSec: true,
+		{name: proto.CmdComponent, scope: procScope, forSec: true,
 			usage: "CORE TYPE [RX[,RX..]] [TX[,TX..]] | component CORE none",
 			brief: "put a component on a worker lcore (staged until flush); none clears the lcore",
-			help: "TYPE: forward (1 rx, 1 tx), merge (rx list, 1 tx), classifier (1 rx, tx list;\n" +
-				"classifier_mac too), mirror (spp_mirror: 1 rx, 2 tx), none.\n" +
+			help: "TYPE:\n" + typesHelp() +
 				"Ports: nicN, ringN, vhostN, pcapN, nullN (also phy:N, ring:N, vhost:N, pcap:N, nullpmd:N).\n" +
 				"Ports of one side are separated by commas:\n" +
 				"  component 2 classifier nic0 ring0,ring2\n" +
 				"sends {\"command\":\"component\",\"core_id\":\"2\",\"type\":\"classifier\",\"rx_ports\":[\"nic0\"],\"tx_ports\":[\"ring0\",\"ring2\"]}",
 			args: []arg{{values: coreIDs}, {values: componentTypes, next: func(w string) []arg {
-				if w == "none" {
+				if w == component.None {
 					return nil
 				}
 				return []arg{{values: ports}, {values: ports}} // comma lists: "," ends a word too
 			}}},
 			build: buildComponent},
-		{name: "classifier_table", scope: procScope, forSec: true,
+		{name: proto.CmdClassifierTable, scope: procScope, forSec: true,
 			usage: "mac MAC|default PORT|unuse",
 			brief: "map a destination MAC (or default) to a classifier tx port; unuse removes the MAC",
 			help:  "MACs are compared case-insensitively by the daemon; what you type is sent as it is.",
 			args:  []arg{{values: words("mac", "")}, {values: macs}, {values: portsOrUnuse}},
 			build: buildClassifierTable},
-		{name: "flush", scope: procScope, forSec: true,
-			brief: "commit everything staged", build: buildBare("flush")},
-		{name: "cancel", scope: procScope, forSec: true,
-			brief: "throw away everything staged since the last flush", build: buildBare("cancel")},
-		{name: "status", scope: procScope, forPri: true, forSec: true,
+		{name: proto.CmdFlush, scope: procScope, forSec: true,
+			brief: "commit everything staged", build: buildBare(proto.Flush)},
+		{name: proto.CmdCancel, scope: procScope, forSec: true,
+			brief: "throw away everything staged since the last flush", build: buildBare(proto.Cancel)},
+		{name: proto.CmdStatus, scope: procScope, forPri: true, forSec: true,
 			brief: "the process's status: cores, ports, classifier table (primary: ports, rings, mempool)",
 			help: "PPS (per component) and RX_PPS, TX_PPS (per port) are packets per second since the\n" +
 				"previous status of that process; when the shell has none, it asks for one itself\n" +
 				"a second before (the line above the tables says over what time). --json adds\n" +
 				"them to the reply as \"rates\".",
-			build: buildBare("status")},
-		{name: "process", scope: procScope, forPri: true, forSec: true,
-			brief: "the process's type and client id", build: buildBare("process")},
-		{name: "exit", scope: procScope, forPri: true, forSec: true,
-			brief: "stop the process cleanly", build: buildBare("exit")},
-		{name: "clear", scope: procScope, forPri: true,
-			brief: "zero the primary's port and ring counters", build: buildBare("clear")},
+			build: buildBare(proto.Status)},
+		{name: proto.CmdProcess, scope: procScope, forPri: true, forSec: true,
+			brief: "the process's type and client id", build: buildBare(proto.Process)},
+		{name: proto.CmdExit, scope: procScope, forPri: true, forSec: true,
+			brief: "stop the process cleanly", build: buildBare(proto.Exit)},
+		{name: proto.CmdClear, scope: procScope, forPri: true,
+			brief: "zero the primary's port and ring counters", build: buildBare(proto.Clear)},
 	}
+}
+
+// typesHelp lists the component types of the catalogue, a line each.
+func typesHelp() string {
+	var b strings.Builder
+	for _, t := range component.Types {
+		h := t.Help
+		if len(t.Aliases) > 0 {
+			h += " (also " + strings.Join(t.Aliases, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "  %-11s %s\n", t.Name, h)
+	}
+	fmt.Fprintf(&b, "  %-11s %s\n", component.None, component.NoneHelp)
+	return b.String()
 }
 
 // rawHelp describes the one process "command" that is not a word.

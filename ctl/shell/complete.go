@@ -9,6 +9,7 @@ import (
 
 	"github.com/c-bata/go-prompt"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -148,24 +149,16 @@ func coreIDs(c *compCtx) []prompt.Suggest {
 	return s
 }
 
+// componentTypes: the catalogue's types, those of the process's daemon
+// when it is connected, and none.
 func componentTypes(c *compCtx) []prompt.Suggest {
-	all := []prompt.Suggest{
-		{Text: "forward", Description: "1 rx, 1 tx"},
-		{Text: "merge", Description: "rx list, 1 tx"},
-		{Text: "classifier", Description: "1 rx, tx list, by destination MAC"},
-		{Text: "mirror", Description: "1 rx, 2 tx (spp_mirror)"},
-		{Text: "none", Description: "clear the lcore"},
-	}
-	if c.p == nil {
-		return all
-	}
 	var s []prompt.Suggest
-	for _, t := range all {
-		if t.Text == "none" || (t.Text == "mirror") == (c.p.Type == "mirror") {
-			s = append(s, t)
+	for _, t := range component.Types {
+		if c.p == nil || t.Daemon == c.p.Type {
+			s = append(s, prompt.Suggest{Text: t.Name, Description: t.Help})
 		}
 	}
-	return s
+	return append(s, prompt.Suggest{Text: component.None, Description: component.NoneHelp})
 }
 
 // ports: every port name the processes reported in their last status (the

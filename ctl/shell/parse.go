@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -17,7 +18,7 @@ type line struct {
 	proc       bool            // sent to a process
 	tgt        registry.Target // its process
 	viaEntered bool            // the target came from sec N / pri, not from the line
-	obj        []byte          // a process command: its JSON
+	obj        proto.Command   // a process command
 	raw        []byte          // a raw batch, sent as it is
 	nraw       int             // commands in the raw batch
 	rawFl      bool            // the raw batch has a flush
@@ -81,8 +82,8 @@ func parseTarget(head string) (t registry.Target, ok bool, err error) {
 // parseID reads a client id, 0..127 (protocol.md section 1).
 func parseID(s string) (int, error) {
 	id, err := strconv.Atoi(s)
-	if err != nil || id < 0 || id >= 128 || strings.TrimLeft(s, "0123456789") != "" {
-		return 0, fmt.Errorf("bad client id %q (0..127)", s)
+	if err != nil || !proto.ValidClientID(id) || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, fmt.Errorf("bad client id %q (0..%d)", s, proto.MaxClientID)
 	}
 	return id, nil
 }

@@ -10,13 +10,15 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
 	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
 // statusBatch is the shell's own status request (rates, completion, topo,
 // monitor).
-var statusBatch = []byte(`{"commands":[{"command":"status"}]}`)
+var statusBatch = proto.EncodeBatch(proto.Status())
 
 // forgetRates drops the last status of a process that connected, was
 // replaced or left: the next one's counters are another process's.
@@ -35,7 +37,7 @@ func (sh *Shell) fetchStatus(p *registry.Process, what string) (*rate.Rates, err
 	if err != nil {
 		return nil, err
 	}
-	var r registry.Reply
+	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("unreadable reply from %s: %v", p.Label(), err)
 	}
@@ -86,24 +88,24 @@ func (sh *Shell) measureFirst(p *registry.Process, g *group) {
 
 // asksStatus says whether a batch has a status command.
 func asksStatus(g *group) bool {
-	cmds := g.cmds
 	if g.raw != nil {
 		var b struct {
-			Commands []json.RawMessage `json:"commands"`
+			Commands []struct {
+				Command string `json:"command"`
+			} `json:"commands"`
 		}
 		if json.Unmarshal(g.raw, &b) != nil {
 			return false
 		}
-		cmds = nil
 		for _, c := range b.Commands {
-			cmds = append(cmds, c)
+			if c.Command == proto.CmdStatus {
+				return true
+			}
 		}
+		return false
 	}
-	for _, c := range cmds {
-		var cmd struct {
-			Command string `json:"command"`
-		}
-		if json.Unmarshal(c, &cmd) == nil && cmd.Command == "status" {
+	for _, c := range g.cmds {
+		if c.Name == proto.CmdStatus {
 			return true
 		}
 	}

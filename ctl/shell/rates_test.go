@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
@@ -163,8 +164,8 @@ func TestAsksStatus(t *testing.T) {
 			t.Errorf("%s: %v", raw, got)
 		}
 	}
-	if !asksStatus(&group{cmds: [][]byte{[]byte(`{"command":"component"}`), []byte(`{"command":"status"}`)}}) {
-		t.Error("cmds with a status")
+	if !asksStatus(&group{cmds: []proto.Command{proto.Flush(), proto.Status()}}) || asksStatus(&group{cmds: []proto.Command{proto.Flush()}}) {
+		t.Error("cmds with and without a status")
 	}
 }
 

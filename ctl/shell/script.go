@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -98,7 +99,7 @@ func (sh *Shell) RunScript(r io.Reader, name string) bool {
 	return ok
 }
 
-func isFlush(l *line) bool { return l.cmd != nil && l.cmd.name == "flush" }
+func isFlush(l *line) bool { return l.cmd != nil && l.cmd.name == proto.CmdFlush }
 
 // Source is one -f FILE or -c CMD, in command-line order.
 type Source struct {

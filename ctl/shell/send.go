@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
 	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
 )
@@ -16,7 +17,7 @@ import (
 // group is one batch on its way to a process.
 type group struct {
 	tgt    registry.Target
-	cmds   [][]byte
+	cmds   []proto.Command
 	labels []string // error prefix of each command
 	raw    []byte   // a raw batch instead of cmds
 	nraw   int
@@ -63,7 +64,7 @@ func (sh *Shell) send(g *group) bool {
 	}
 	batch := g.raw
 	if batch == nil {
-		batch = batchOf(g.cmds)
+		batch = proto.EncodeBatch(g.cmds...)
 	}
 	wait := registry.ReplyTimeout
 	if g.flush {
@@ -78,7 +79,7 @@ func (sh *Shell) send(g *group) bool {
 		sh.fail(g.labels[0], err)
 		return false
 	}
-	var r registry.Reply
+	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
 		if sh.json {
 			fmt.Fprintf(sh.out, "%s\n", raw)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -192,13 +193,13 @@ func (sh *Shell) cmdBye(a []string) error {
 		return nil
 	}
 	ok := true
-	exit := []byte(`{"command":"exit"}`)
+	exit := proto.Exit()
 	var exiting []*registry.Process
 	for _, p := range sh.reg.Processes() {
 		if p.Primary {
 			continue
 		}
-		if sh.send(&group{tgt: p.Target(), cmds: [][]byte{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
+		if sh.send(&group{tgt: p.Target(), cmds: []proto.Command{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
 			exiting = append(exiting, p)
 		} else {
 			ok = false
@@ -216,7 +217,7 @@ func (sh *Shell) cmdBye(a []string) error {
 		// The primary hangs up last too: waiting for it means that when
 		// spp returns, the node is gone (its runtime directory removed).
 		pri := sh.reg.Lookup(registry.Target{Primary: true})
-		if !sh.send(&group{tgt: registry.Target{Primary: true}, cmds: [][]byte{exit}, labels: []string{"bye: pri;exit"}}) {
+		if !sh.send(&group{tgt: registry.Target{Primary: true}, cmds: []proto.Command{exit}, labels: []string{"bye: pri;exit"}}) {
 			ok = false
 		} else if pri != nil && len(sh.reg.WaitGone([]*registry.Process{pri}, byeWait)) > 0 {
 			sh.fail("bye: pri", fmt.Errorf("still connected %v after its exit reply", byeWait))

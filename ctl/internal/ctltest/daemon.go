@@ -207,15 +207,15 @@ func (d *Daemon) answer(req string) []byte {
 			continue
 		}
 		switch c["command"] {
-		case "process":
+		case proto.CmdProcess:
 			id := d.ID
 			r.ClientID, r.ProcessType = &id, d.Type
-		case "status":
+		case proto.CmdStatus:
 			d.mu.Lock()
 			grow := d.step * d.statuses
 			d.statuses++
 			d.mu.Unlock()
-			if d.Type == "primary" {
+			if d.Type == proto.TypePrimary {
 				pi := SamplePri
 				pi.Ports = grown(pi.Ports, grow)
 				r.Info = &pi
