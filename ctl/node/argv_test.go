@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/pcapfile"
+	"github.com/spp-go/spp/common/proc"
 )
 
 func loadDefault(t *testing.T) *Config {
@@ -98,7 +99,7 @@ func TestStateTeardown(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	st, _ := procStart(cmd.Process.Pid)
+	st, _ := proc.StartTime(cmd.Process.Pid)
 	p := ProcessRecord{Name: "sleeper", Role: RoleVM, Pid: cmd.Process.Pid, Start: st}
 	if !p.Alive() {
 		t.Fatal("a running process is not Alive")
@@ -151,7 +152,7 @@ func TestStateTeardown(t *testing.T) {
 	if s, err := ReadState(filepath.Join(dir, "none.json")); s != nil || err != nil {
 		t.Errorf("missing state file: %v %v", s, err)
 	}
-	if err := RemovePrefix(hugeDir, "*"); err == nil {
+	if err := proc.RemovePrefix(hugeDir, "*"); err == nil {
 		t.Error("RemovePrefix accepted a glob")
 	}
 }

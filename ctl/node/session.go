@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // upSession is one `spp up`: the node's children, its state file and its shell.
@@ -31,9 +33,10 @@ type upSession struct {
 	stopping    bool
 	interactive bool      // the operator's shell holds the controller ports
 	shellCmd    *exec.Cmd // that shell
-	primary     *child
-	secs        []*child // as c.Secondary
-	vms         []*child // as c.VM
+	primary     *proc.Child
+	secs        []*proc.Child                 // as c.Secondary
+	vms         []*proc.Child                 // as c.VM
+	records     map[*proc.Child]ProcessRecord // each child's line in the state file
 	restarts    []time.Time
 	down        chan struct{} // closed when teardown is over
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // start brings the node up: primary, secondaries, VMs and the command file,
@@ -28,7 +30,7 @@ func (u *upSession) start() error {
 		_ = os.Remove(logPathOf(u.logDir, n))
 	}
 
-	st, _ := procStart(os.Getpid())
+	st, _ := proc.StartTime(os.Getpid())
 	u.state = State{
 		Config:     u.c.path,
 		Supervisor: ProcessRecord{Name: "spp up", Role: RoleSupervisor, Pid: os.Getpid(), Start: st},
@@ -45,11 +47,11 @@ func (u *upSession) start() error {
 			filepath.Join(filepath.Dir(p), fmt.Sprintf("spp-tx%d.pcap", u.c.Traffic.Pcap)))
 	}
 	// The group's prefix may hold files of an earlier run killed hard.
-	if err := RemovePrefix(u.c.EAL.HugeDir, u.c.EAL.FilePrefix); err != nil {
+	if err := proc.RemovePrefix(u.c.EAL.HugeDir, u.c.EAL.FilePrefix); err != nil {
 		return err
 	}
 	for _, v := range u.c.VM {
-		if err := RemovePrefix(u.c.EAL.HugeDir, v.FilePrefix); err != nil {
+		if err := proc.RemovePrefix(u.c.EAL.HugeDir, v.FilePrefix); err != nil {
 			return err
 		}
 	}
@@ -70,7 +72,7 @@ func (u *upSession) start() error {
 	// VMs in server mode own their socket: they must listen before the
 	// command file's flush makes the secondaries (vhost clients) connect.
 	// VMs in client mode connect to a socket the flush creates.
-	u.vms = make([]*child, len(u.c.VM))
+	u.vms = make([]*proc.Child, len(u.c.VM))
 	for i, v := range u.c.VM {
 		if v.Server {
 			if err := u.startVM(i); err != nil {
@@ -114,43 +116,51 @@ func (u *upSession) saveState() error {
 }
 
 // spawn starts a child and records it in the state file, unless the node is
-// being stopped.
-func (u *upSession) spawn(name, role string, argv []string, withStdin bool) (*child, error) {
+// being stopped. The child gets its own process group, so that Ctrl-C in
+// the terminal reaches the shell and `spp up`, which stop the daemons in
+// order, and not the daemons themselves. withStdin: its command line (VMs).
+func (u *upSession) spawn(name, role string, argv []string, withStdin bool) (*proc.Child, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.stopping {
 		return nil, errors.New("the node is stopping")
 	}
-	ch, err := startChild(name, role, argv, logPathOf(u.logDir, name), withStdin)
+	ch, err := proc.Start(proc.Spec{Name: name, Argv: argv, Log: logPathOf(u.logDir, name), Header: true, Group: true, Stdin: withStdin})
 	if err != nil {
 		return nil, err
 	}
-	u.state.Processes = append(u.state.Processes, ch.record)
+	st, _ := proc.StartTime(ch.Pid())
+	rec := ProcessRecord{Name: name, Role: role, Pid: ch.Pid(), Start: st}
+	if u.records == nil {
+		u.records = map[*proc.Child]ProcessRecord{}
+	}
+	u.records[ch] = rec
+	u.state.Processes = append(u.state.Processes, rec)
 	if err := u.saveState(); err != nil {
 		u.say("writing %s: %v", u.statePath, err)
 	}
-	u.say("started %s (pid %d), log %s", name, ch.record.Pid, ch.logPath)
+	u.say("started %s (pid %d), log %s", name, ch.Pid(), ch.LogPath)
 	go func() {
-		<-ch.done
+		<-ch.Done()
 		u.mu.Lock()
 		stopping := u.stopping
 		u.mu.Unlock()
 		if !stopping && role != RolePrimary { // the supervisor reports the primary
-			u.say("%s %s (see %s)", name, ch.describeExit(), ch.logPath)
+			u.say("%s %s (see %s)", name, ch.DescribeExit(), ch.LogPath)
 		}
 	}()
 	return ch, nil
 }
 
 // forget drops exited children from the state file.
-func (u *upSession) forget(chs ...*child) {
+func (u *upSession) forget(chs ...*proc.Child) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	keep := u.state.Processes[:0]
 	for _, p := range u.state.Processes {
 		gone := false
 		for _, ch := range chs {
-			if ch != nil && ch.record == p && ch.exited() {
+			if ch != nil && u.records[ch] == p && ch.Exited() {
 				gone = true
 			}
 		}
@@ -159,6 +169,11 @@ func (u *upSession) forget(chs ...*child) {
 		}
 	}
 	u.state.Processes = keep
+	for _, ch := range chs {
+		if ch != nil && ch.Exited() {
+			delete(u.records, ch)
+		}
+	}
 	_ = u.saveState()
 }
 
@@ -181,7 +196,7 @@ func (u *upSession) startGroup(viaShell bool) error {
 	} else if err := waitFile(filepath.Join("/var/run/dpdk", u.c.EAL.FilePrefix, "mp_socket"), pri, waitDaemon); err != nil {
 		return err
 	}
-	secsCh := make([]*child, len(u.c.Secondary))
+	secsCh := make([]*proc.Child, len(u.c.Secondary))
 	for i, s := range u.c.Secondary {
 		ch, err := u.spawn(s.Name, RoleSecondary, u.c.SecondaryArgv(s, u.binDir), false)
 		if err != nil {
@@ -199,8 +214,8 @@ func (u *upSession) startGroup(viaShell bool) error {
 			}
 		} else {
 			time.Sleep(time.Second)
-			if secsCh[i].exited() {
-				return fmt.Errorf("%s %s:\n%s", s.Name, secsCh[i].describeExit(), tail(secsCh[i].logPath, 8))
+			if secsCh[i].Exited() {
+				return fmt.Errorf("%s %s:\n%s", s.Name, secsCh[i].DescribeExit(), secsCh[i].Tail(8))
 			}
 		}
 	}
@@ -211,32 +226,32 @@ func secs(d time.Duration) string { return strconv.Itoa(int(d / time.Second)) }
 
 // waitDaemon runs `spp -c "wait ..."`, and gives up at once if the daemon
 // dies meanwhile.
-func (u *upSession) waitDaemon(ch *child, wait string) error {
+func (u *upSession) waitDaemon(ch *proc.Child, wait string) error {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	go func() {
 		select {
-		case <-ch.done:
-			cancel(fmt.Errorf("%s %s", ch.name, ch.describeExit()))
+		case <-ch.Done():
+			cancel(fmt.Errorf("%s %s", ch.Name, ch.DescribeExit()))
 		case <-ctx.Done():
 		}
 	}()
 	err := u.sh.runCtx(ctx, waitDaemon+5*time.Second, nil, "-c", wait)
 	if err != nil {
-		if ch.exited() {
-			return fmt.Errorf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 8))
+		if ch.Exited() {
+			return fmt.Errorf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(8))
 		}
-		return fmt.Errorf("%s did not connect to the controller: %v", ch.name, err)
+		return fmt.Errorf("%s did not connect to the controller: %v", ch.Name, err)
 	}
 	return nil
 }
 
 // waitFile waits until path exists, or ch dies.
-func waitFile(path string, ch *child, d time.Duration) error {
+func waitFile(path string, ch *proc.Child, d time.Duration) error {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
-		if ch.exited() {
-			return fmt.Errorf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 8))
+		if ch.Exited() {
+			return fmt.Errorf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(8))
 		}
 		if _, err := os.Stat(path); err == nil {
 			time.Sleep(time.Second) // the file comes early in its start
@@ -244,7 +259,7 @@ func waitFile(path string, ch *child, d time.Duration) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return fmt.Errorf("%s: no %s after %v", ch.name, path, d)
+	return fmt.Errorf("%s: no %s after %v", ch.Name, path, d)
 }
 
 func (u *upSession) applyCommandFile() error {

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // The state file (log/spp-node.json) records everything `spp up` started or
@@ -80,32 +80,13 @@ func (s *State) Write(path string) error {
 	return os.Rename(tmp, path)
 }
 
-// procStart reads a process's start time from /proc/PID/stat (field 22).
-func procStart(pid int) (uint64, bool) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, false
-	}
-	// The command name (field 2) is in parentheses and may hold spaces.
-	i := strings.LastIndexByte(string(data), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 20 || f[0] == "Z" { // a zombie has exited already
-		return 0, false
-	}
-	v, err := strconv.ParseUint(f[19], 10, 64)
-	return v, err == nil
-}
-
 // Alive says whether the recorded process still runs (the same one, not a
 // new process that reused its pid).
 func (p ProcessRecord) Alive() bool {
 	if p.Pid <= 0 {
 		return false
 	}
-	st, ok := procStart(p.Pid)
+	st, ok := proc.StartTime(p.Pid)
 	return ok && st == p.Start
 }
 
@@ -143,26 +124,6 @@ func waitGone(p ProcessRecord, d time.Duration) bool {
 	return !p.Alive()
 }
 
-// RemovePrefix removes what DPDK leaves behind for a file prefix: its
-// runtime directory and its hugepage files. It must only run when no
-// process of that prefix lives.
-func RemovePrefix(hugeDir, prefix string) error {
-	if prefix == "" || strings.ContainsAny(prefix, "/*?[") {
-		return fmt.Errorf("refusing to clean prefix %q", prefix)
-	}
-	var errs []error
-	if err := os.RemoveAll(filepath.Join("/var/run/dpdk", prefix)); err != nil {
-		errs = append(errs, err)
-	}
-	files, _ := filepath.Glob(filepath.Join(hugeDir, prefix+"map_*"))
-	for _, f := range files {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // Teardown stops every recorded process in reverse start order (VMs, then
 // secondaries, then the primary) and removes the node's files. It returns
 // the names of processes it could not stop.
@@ -185,7 +146,7 @@ func (s *State) Teardown(grace time.Duration, logf func(string, ...any)) []strin
 // RemoveFiles removes prefixes, sockets and capture files of the node.
 func (s *State) RemoveFiles(logf func(string, ...any)) {
 	for _, p := range s.Prefixes {
-		if err := RemovePrefix(s.HugeDir, p); err != nil {
+		if err := proc.RemovePrefix(s.HugeDir, p); err != nil {
 			logf("cleaning prefix %s: %v", p, err)
 		}
 	}

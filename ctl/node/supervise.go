@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // Supervision: a dead primary takes its group down and the group starts
@@ -18,7 +20,7 @@ func (u *upSession) supervise() {
 		u.mu.Lock()
 		pri := u.primary
 		u.mu.Unlock()
-		<-pri.done
+		<-pri.Done()
 		u.mu.Lock()
 		if u.stopping {
 			u.mu.Unlock()
@@ -37,24 +39,24 @@ func (u *upSession) supervise() {
 		interactive := u.interactive
 		u.mu.Unlock()
 
-		if pri.err == nil {
+		if pri.Err() == nil {
 			// exit 0: an operator's `pri;exit` or `bye all`, not a crash.
 			u.say("primary exited (status 0): not restarting it")
 			return
 		}
-		u.say("primary %s; stopping its secondaries and starting the group again", pri.describeExit())
+		u.say("primary %s; stopping its secondaries and starting the group again", pri.DescribeExit())
 		if tooMany {
-			u.say("the primary died 4 times within a minute: giving up (see %s)", pri.logPath)
+			u.say("the primary died 4 times within a minute: giving up (see %s)", pri.LogPath)
 			u.teardown()
 			os.Exit(1)
 		}
 		for _, ch := range secsCh {
-			if err := ch.stop(stopGrace); err != nil {
+			if err := ch.Stop(stopGrace); err != nil {
 				u.say("%v", err)
 			}
 		}
-		u.forget(append([]*child{pri}, secsCh...)...)
-		if err := RemovePrefix(u.c.EAL.HugeDir, u.c.EAL.FilePrefix); err != nil {
+		u.forget(append([]*proc.Child{pri}, secsCh...)...)
+		if err := proc.RemovePrefix(u.c.EAL.HugeDir, u.c.EAL.FilePrefix); err != nil {
 			u.say("%v", err)
 		}
 		if err := u.startGroup(!interactive); err != nil {
@@ -76,11 +78,11 @@ func (u *upSession) supervise() {
 // its log, or returns "".
 func (u *upSession) deadDaemon() string {
 	u.mu.Lock()
-	chs := append([]*child{u.primary}, u.secs...)
+	chs := append([]*proc.Child{u.primary}, u.secs...)
 	u.mu.Unlock()
 	for _, ch := range chs {
-		if ch != nil && ch.exited() {
-			return fmt.Sprintf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 6))
+		if ch != nil && ch.Exited() {
+			return fmt.Sprintf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(6))
 		}
 	}
 	return ""
@@ -90,17 +92,17 @@ func (u *upSession) deadDaemon() string {
 // provided the primary lives.
 func (u *upSession) restartDeadSecondaries() error {
 	u.mu.Lock()
-	pri, secsCh := u.primary, append([]*child{}, u.secs...)
+	pri, secsCh := u.primary, append([]*proc.Child{}, u.secs...)
 	u.mu.Unlock()
-	if pri == nil || pri.exited() {
+	if pri == nil || pri.Exited() {
 		return errors.New("the primary is gone")
 	}
 	for i, ch := range secsCh {
-		if ch == nil || !ch.exited() {
+		if ch == nil || !ch.Exited() {
 			continue
 		}
 		s := u.c.Secondary[i]
-		u.say("%s %s: starting it again", s.Name, ch.describeExit())
+		u.say("%s %s: starting it again", s.Name, ch.DescribeExit())
 		u.forget(ch)
 		nch, err := u.spawn(s.Name, RoleSecondary, u.c.SecondaryArgv(s, u.binDir), false)
 		if err != nil {

@@ -35,9 +35,9 @@ func (u *upSession) teardown() bool {
 
 	ok := true
 	for i := len(vms) - 1; i >= 0; i-- {
-		if vms[i] != nil && !vms[i].exited() {
-			u.say("stopping %s", vms[i].name)
-			if err := vms[i].stop(stopGrace); err != nil {
+		if vms[i] != nil && !vms[i].Exited() {
+			u.say("stopping %s", vms[i].Name)
+			if err := stopVM(vms[i], stopGrace); err != nil {
 				u.say("%v", err)
 				ok = false
 			}
@@ -47,7 +47,7 @@ func (u *upSession) teardown() bool {
 	// secondaries before the primary; signals are the fallback.
 	var live []string
 	for i, s := range u.c.Secondary {
-		if i < len(secsCh) && secsCh[i] != nil && !secsCh[i].exited() {
+		if i < len(secsCh) && secsCh[i] != nil && !secsCh[i].Exited() {
 			live = append(live, "-c", fmt.Sprintf("wait sec %d 3", *s.ClientID), "-c", fmt.Sprintf("sec %d;exit", *s.ClientID))
 		}
 	}
@@ -57,18 +57,18 @@ func (u *upSession) teardown() bool {
 	}
 	for _, ch := range secsCh {
 		if ch != nil {
-			if err := ch.stop(stopGrace); err != nil {
+			if err := ch.Stop(stopGrace); err != nil {
 				u.say("%v", err)
 				ok = false
 			}
 		}
 	}
-	if pri != nil && !pri.exited() {
+	if pri != nil && !pri.Exited() {
 		u.say("stopping the primary (exit)")
 		if !u.shellBusy() {
 			_ = sh.run(15*time.Second, nil, "-c", "wait pri 3", "-c", "pri;exit")
 		}
-		if err := pri.stop(stopGrace); err != nil {
+		if err := pri.Stop(stopGrace); err != nil {
 			u.say("%v", err)
 			ok = false
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
 )
 
@@ -42,21 +43,21 @@ func (u *upSession) waitVM(i int) error {
 	ch := u.vms[i]
 	deadline := time.Now().Add(waitVM)
 	for time.Now().Before(deadline) {
-		data, _ := os.ReadFile(ch.logPath)
+		data, _ := os.ReadFile(ch.LogPath)
 		for _, f := range vmFailed {
 			if bytes.Contains(data, []byte(f)) {
-				return fmt.Errorf("%s did not start (%q):\n%s", ch.name, f, tail(ch.logPath, 8))
+				return fmt.Errorf("%s did not start (%q):\n%s", ch.Name, f, ch.Tail(8))
 			}
 		}
 		if bytes.Contains(data, []byte(vmReady)) {
 			return nil
 		}
-		if ch.exited() {
-			return fmt.Errorf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 8))
+		if ch.Exited() {
+			return fmt.Errorf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(8))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return fmt.Errorf("%s is not forwarding after %v (see %s)", ch.name, waitVM, ch.logPath)
+	return fmt.Errorf("%s is not forwarding after %v (see %s)", ch.Name, waitVM, ch.LogPath)
 }
 
 // VMStats are a VM's port counters, as testpmd shows them.
@@ -99,21 +100,21 @@ func ParseVMStats(text string) (VMStats, bool) {
 // vmStats asks VM i for its port counters.
 func (u *upSession) vmStats(i int) (VMStats, error) {
 	ch := u.vms[i]
-	if ch == nil || ch.exited() {
+	if ch == nil || ch.Exited() {
 		return VMStats{}, fmt.Errorf("%s is not running", u.c.VM[i].Name)
 	}
-	fi, err := os.Stat(ch.logPath)
+	fi, err := os.Stat(ch.LogPath)
 	if err != nil {
 		return VMStats{}, err
 	}
 	from := fi.Size()
-	if _, err := io.WriteString(ch.stdin, "show port stats all\n"); err != nil {
+	if _, err := io.WriteString(ch.Stdin, "show port stats all\n"); err != nil {
 		return VMStats{}, err
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
-		f, err := os.Open(ch.logPath)
+		f, err := os.Open(ch.LogPath)
 		if err != nil {
 			return VMStats{}, err
 		}
@@ -124,7 +125,7 @@ func (u *upSession) vmStats(i int) (VMStats, error) {
 			return s, nil
 		}
 	}
-	return VMStats{}, fmt.Errorf("%s did not answer show port stats all (see %s)", ch.name, ch.logPath)
+	return VMStats{}, fmt.Errorf("%s did not answer show port stats all (see %s)", ch.Name, ch.LogPath)
 }
 
 // statuses asks every secondary for its status, as JSON.
@@ -217,4 +218,17 @@ func (u *upSession) waitVhostLinks() error {
 		time.Sleep(500 * time.Millisecond)
 	}
 	return fmt.Errorf("vhost links still down after %v: %s (is a forward using each vhost port in the command file?)", waitVM, strings.Join(down, ", "))
+}
+
+// stopVM ends a VM: "quit" on testpmd's command line first, then, after
+// grace, as any child.
+func stopVM(ch *proc.Child, grace time.Duration) error {
+	if ch.Exited() {
+		return nil
+	}
+	_, _ = io.WriteString(ch.Stdin, "quit\n")
+	if ch.Wait(grace) {
+		return nil
+	}
+	return ch.Stop(grace)
 }
