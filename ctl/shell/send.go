@@ -10,6 +10,7 @@ import (
 
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/common/proto/client"
+	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -69,6 +70,7 @@ func (sh *Shell) send(g *group) bool {
 	if g.flush {
 		wait = registry.FlushTimeout
 	}
+	sh.measureFirst(p, g)
 	raw, err := p.Send(batch, strings.Join(g.labels, "; "), wait)
 	if err != nil {
 		if n > 1 {
@@ -77,13 +79,23 @@ func (sh *Shell) send(g *group) bool {
 		sh.fail(g.labels[0], err)
 		return false
 	}
-	if sh.json {
-		fmt.Fprintf(sh.out, "%s\n", raw)
-	}
 	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
+		if sh.json {
+			fmt.Fprintf(sh.out, "%s\n", raw)
+		}
 		sh.fail(g.labels[0], fmt.Errorf("unreadable reply from %s: %v", g.tgt, err))
 		return false
+	}
+	var rt *rate.Rates // of a status reply
+	var infoErr error
+	if r.Info != nil {
+		if infoErr = p.SetInfo(r.Info); infoErr == nil {
+			rt = sh.observe(p)
+		}
+	}
+	if sh.json {
+		fmt.Fprintf(sh.out, "%s\n", withRates(raw, rt))
 	}
 	ok := true
 	if len(r.Results) != n {
@@ -106,17 +118,17 @@ func (sh *Shell) send(g *group) bool {
 		ok = false
 	}
 	if r.Info != nil {
-		if err := p.SetInfo(r.Info); err != nil {
-			sh.fail(g.labels[0], fmt.Errorf("unreadable status from %s: %v", g.tgt, err))
+		if infoErr != nil {
+			sh.fail(g.labels[0], fmt.Errorf("unreadable status from %s: %v", g.tgt, infoErr))
 			return false
 		}
 		if !sh.json {
 			var b bytes.Buffer // one write: no announcement inside a table
 			si, pi := p.Info()
 			if pi != nil {
-				renderPrimary(&b, pi)
+				renderPrimary(&b, pi, rt)
 			} else {
-				renderSecondary(&b, g.tgt.String(), si)
+				renderSecondary(&b, g.tgt.String(), si, rt)
 			}
 			sh.out.Write(b.Bytes())
 		}

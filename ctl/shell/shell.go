@@ -6,7 +6,6 @@
 package shell
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spp-go/spp/common/proto"
-	"github.com/spp-go/spp/common/proto/client"
+	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -35,6 +33,9 @@ type Shell struct {
 	history  []string
 	quit     bool
 	depth    int // playback nesting
+
+	rates      rate.Tracker  // the last status of each process, for the pps columns
+	rateWindow time.Duration // with no earlier status, rates are measured over this; 0: not measured
 }
 
 // Options are how a Shell talks to the operator.
@@ -49,7 +50,8 @@ type Options struct {
 
 // New makes a shell. It has no registry until Use.
 func New(o Options) *Shell {
-	sh := &Shell{json: o.JSON, interactive: o.Interactive, color: o.Color, histPath: o.HistoryPath}
+	sh := &Shell{json: o.JSON, interactive: o.Interactive, color: o.Color, histPath: o.HistoryPath,
+		rateWindow: time.Second}
 	sh.con = &console{w: o.Err}
 	// Each write under the console's lock: the shell's output and
 	// announcements never mix within a line.
@@ -65,9 +67,11 @@ func (sh *Shell) Use(reg *registry.Registry) { sh.reg = reg }
 func (sh *Shell) Announce(msg string) { sh.con.announce(msg) }
 
 // OnEvent is the shell's registry.Listen callback: it announces the event,
-// and, in the interactive shell, asks a process that joined for its status,
-// for completion.
+// forgets the last status of a process that came or went (rates), and, in
+// the interactive shell, asks a process that joined for its status, for
+// completion (and as the base of the next status's rates).
 func (sh *Shell) OnEvent(e registry.Event) {
+	sh.forgetRates(e)
 	sh.Announce(e.String())
 	if sh.interactive && (e.Kind == registry.Joined || e.Kind == registry.Replaced) {
 		go sh.learnStatus(e.Process)
@@ -76,14 +80,7 @@ func (sh *Shell) OnEvent(e registry.Event) {
 
 // learnStatus asks a process for its status, quietly, for completion.
 func (sh *Shell) learnStatus(p *registry.Process) {
-	raw, err := p.Send(proto.EncodeBatch(proto.Status()), "status (for completion)", registry.ReplyTimeout)
-	if err != nil {
-		return
-	}
-	var r client.Reply
-	if json.Unmarshal(raw, &r) == nil && r.Info != nil {
-		p.SetInfo(r.Info)
-	}
+	sh.fetchStatus(p, "status (for completion)")
 }
 
 // Close ends the session: the record file is closed.
