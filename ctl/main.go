@@ -4,6 +4,7 @@
 //
 //	spp [-p 5555] [-s 6666] [--bind 127.0.0.1] [-f FILE] [-c "CMD"]... [--json]
 //	spp up FILE ... | spp down ...   (node start and stop, package ctl/node)
+//	spp topo [sec N] [--svg FILE]    (the shell's topo, once: topo.go)
 package main
 
 import (
@@ -43,6 +44,7 @@ func (s sources) Set(v string) error {
 const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "CMD"]... [--json]
        spp up FILE [--demo]   start the node FILE describes (spp up -h)
        spp down [FILE]        stop it
+       spp topo [sec N] [--svg FILE]   the wiring as DOT, or SVG (spp topo -h)
 
 With neither -f nor -c, spp is an interactive shell (or, when stdin is not a
 terminal, reads commands from it). In the shell, help lists its commands and
@@ -66,6 +68,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}()
 	if len(args) > 0 && (args[0] == "up" || args[0] == "down") {
 		return node.Main(args)
+	}
+	if len(args) > 0 && args[0] == "topo" {
+		return topoMain(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ func (u *upSession) runDemo() error {
 		d = &Demo{Seconds: 3}
 	}
 	status := u.c.demoStatus()
+	u.writeTopology()
 	fmt.Fprintf(u.out, "\n==== traffic: %d frames from %s into pcap%d of sec %d\n",
 		countFrames(u.c), u.c.PcapPath(), t.Pcap, *t.ClientID)
 	if err := u.changeCommands(t.Start); err != nil {
@@ -61,6 +63,28 @@ func (u *upSession) runDemo() error {
 		return fmt.Errorf("the counters do not show each VM receiving only its own traffic")
 	}
 	return nil
+}
+
+// TopologyFile is the picture of the wiring the demo draws, in the log
+// directory.
+const TopologyFile = "topology.svg"
+
+// writeTopology draws the node's wiring, as applied, into
+// log/topology.svg (the shell's topo svg). The demo goes on without it
+// when it cannot (no dot): the picture is for the operator, the verdict
+// does not need it.
+func (u *upSession) writeTopology() {
+	path := filepath.Join(u.logDir, TopologyFile)
+	var args []string
+	for _, s := range u.c.Secondary {
+		args = append(args, "-c", fmt.Sprintf("wait sec %d 5", *s.ClientID))
+	}
+	args = append(args, "-c", "topo svg "+path)
+	if err := u.sh.run(30*time.Second, nil, args...); err != nil {
+		u.say("no topology picture: %v", err)
+		return
+	}
+	u.say("topology of the wiring: %s", path)
 }
 
 // demoStatus is what a status print shows: [demo] status, or the primary's

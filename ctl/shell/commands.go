@@ -58,6 +58,36 @@ func init() {
 		{name: "status", scope: shellScope, recorded: true,
 			brief: "table of connected processes: type, client id, peer address, connected since",
 			run:   (*Shell).cmdStatus},
+		{name: "monitor", scope: shellScope, usage: "[pri|sec N] [INTERVAL]",
+			brief: "status tables with pps, redrawn every INTERVAL (default 1s) until a key is pressed",
+			help: "Like top: the status tables of that process (default: the one entered with sec N or\n" +
+				"pri, else every connected process), pps since the previous frame, and bars for\n" +
+				"the busiest ports. Any key returns to the prompt, the screen and terminal as they\n" +
+				"were. INTERVAL is seconds (2, 0.5) or a duration (500ms); at least 100ms.\n" +
+				"Interactive shell only.",
+			args: []arg{{values: words("pri", "the primary", "sec", "a secondary"), next: func(w string) []arg {
+				if w == "sec" {
+					return []arg{{values: secIDs}, {}}
+				}
+				return []arg{{}}
+			}}},
+			run: (*Shell).cmdMonitor},
+		{name: "topo", scope: shellScope, usage: "[sec N] [svg FILE]", recorded: true,
+			brief: "the wiring of the secondaries as Graphviz DOT; svg FILE: drawn with dot into FILE",
+			help: "Ports are ellipses, components boxes (type and lcore), an edge from each rx port\n" +
+				"to its component and from it to each tx port; a classifier's edges carry the\n" +
+				"MACs it sends there. Without sec N: the secondary entered with sec N, else every\n" +
+				"connected secondary (a port they share, such as a ring, is one node).\n" +
+				"Each secondary is asked for its status first. svg needs dot (graphviz, make deps).\n" +
+				"From outside the shell: spp topo [sec N] [--svg FILE].",
+			args: []arg{{values: words("sec", "one secondary", "svg", "write an SVG file"), next: func(w string) []arg {
+				svg := arg{values: words("svg", "write an SVG file"), next: func(string) []arg { return []arg{{values: files}} }}
+				if w == "sec" {
+					return []arg{{values: secIDs}, svg}
+				}
+				return []arg{{values: files}}
+			}}},
+			run: (*Shell).cmdTopo},
 		{name: "pri", scope: shellScope, usage: ";CMD | pri",
 			brief: "send CMD (status, clear, exit, process) to the primary; alone: enter the primary",
 			help:  "pri;status shows the primary's ports, rings and mempool. `pri` alone enters the\nprimary like sec N does; `end` leaves.",
@@ -136,6 +166,10 @@ func init() {
 			brief: "throw away everything staged since the last flush", build: buildBare(proto.Cancel)},
 		{name: proto.CmdStatus, scope: procScope, forPri: true, forSec: true,
 			brief: "the process's status: cores, ports, classifier table (primary: ports, rings, mempool)",
+			help: "PPS (per component) and RX_PPS, TX_PPS (per port) are packets per second since the\n" +
+				"previous status of that process; when the shell has none, it asks for one itself\n" +
+				"a second before (the line above the tables says over what time). --json adds\n" +
+				"them to the reply as \"rates\".",
 			build: buildBare(proto.Status)},
 		{name: proto.CmdProcess, scope: procScope, forPri: true, forSec: true,
 			brief: "the process's type and client id", build: buildBare(proto.Process)},
@@ -234,7 +268,7 @@ func helpText() string {
 	b.WriteString("\nProcess commands (sec N;CMD, pri;CMD, or bare after sec N):\n")
 	list(procScope)
 	b.WriteString("  " + rawHelp + "\n")
-	b.WriteString("\nhelp CMD says more. Tab completes commands, client ids, lcores, types, ports and MACs.\n")
+	b.WriteString("\nhelp CMD says more. Tab completes commands, client ids, lcores, types, ports and MACs.\nA pasted line runs; a pasted block runs line by line, in order.\n")
 	return b.String()
 }
 

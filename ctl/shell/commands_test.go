@@ -135,6 +135,15 @@ func TestCompletion(t *testing.T) {
 		{"sec 1;classifier_table mac default u", []string{"unuse"}},
 		{"sec 1;flush ", nil},
 		{"sec 9;component ", nil}, // not connected: no lcores known
+		{"mon", []string{"monitor"}},
+		{"monitor ", []string{"pri", "sec"}},
+		{"monitor sec ", []string{"1", "4"}},
+		{"monitor pri ", nil},
+		{"topo ", []string{"sec", "svg"}},
+		{"topo sec ", []string{"1", "4"}},
+		{"topo sec 1 ", []string{"svg"}},
+		{"topo svg " + dir + "/v", []string{dir + "/vm1.txt", dir + "/vms/"}},
+		{"topo sec 1 svg " + dir + "/v", []string{dir + "/vm1.txt", dir + "/vms/"}},
 		{"bogus ", nil},
 	}
 	for _, c := range cases {

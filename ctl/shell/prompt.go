@@ -7,6 +7,8 @@ import (
 	"syscall"
 
 	"github.com/c-bata/go-prompt"
+
+	keys "github.com/spp-go/spp/ctl/console" // the terminal's keys (console is the shell's output)
 )
 
 // Interact runs the interactive shell on the terminal stdin (and the
@@ -35,7 +37,9 @@ func (sh *Shell) promptText() string {
 // window size when each line starts: a resize shows from the next line.
 func (sh *Shell) repl(tty *terminal) {
 	sh.loadHistory()
-	in := &noteParser{ConsoleParser: prompt.NewStandardInputParser(), con: sh.con}
+	// The console parser splits what one read returns into keys: a pasted
+	// line runs, a pasted block runs line by line (package console).
+	in := &noteParser{ConsoleParser: keys.NewStandard(), con: sh.con}
 	p := prompt.New(
 		func(string) {}, // Input returns the line instead
 		sh.complete,

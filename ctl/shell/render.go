@@ -12,6 +12,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/rate"
 )
 
 // newTable makes an ASCII table (it survives logs, copies and any terminal)
@@ -38,29 +39,31 @@ func newTable(w io.Writer, header []string, right ...int) *tablewriter.Table {
 func u64(n uint64) string { return strconv.FormatUint(n, 10) }
 
 // renderSecondary prints sec N;status: a line on staged changes, then
-// cores, ports and the classifier table.
-func renderSecondary(w io.Writer, name string, si *proto.SecondaryInfo) {
+// cores, ports and the classifier table. rt, when known, fills the pps
+// columns (else "-") and gets a line saying over what time.
+func renderSecondary(w io.Writer, name string, si *proto.SecondaryInfo, rt *rate.Rates) {
 	staged := "no changes staged"
 	if si.Staged {
 		staged = "changes staged, not flushed yet (flush applies them, cancel drops them)"
 	}
 	fmt.Fprintf(w, "%s: %s, client_id %d, main lcore %d: %s\n", name, si.ProcessType, si.ClientID, si.MainLcore, staged)
+	rateLine(w, rt)
 
-	t := newTable(w, []string{"CORE", "TYPE", "RX", "TX", "PACKETS", "DROPS"}, 0, 4, 5)
+	t := newTable(w, []string{"CORE", "TYPE", "RX", "TX", "PACKETS", "DROPS", "PPS"}, 0, 4, 5, 6)
 	for _, c := range si.Core {
 		if c.Type == proto.CoreUnuse || c.Type == "" {
-			t.Append([]string{strconv.Itoa(c.Core), proto.CoreUnuse, "", "", "", ""})
+			t.Append([]string{strconv.Itoa(c.Core), proto.CoreUnuse, "", "", "", "", ""})
 			continue
 		}
 		typ := c.Type
 		if c.Name != "" && c.Name != c.Type+strconv.Itoa(c.Core) {
 			typ += " (" + c.Name + ")" // a name other than the default
 		}
-		t.Append([]string{strconv.Itoa(c.Core), typ, strings.Join(c.RxPort, ","), strings.Join(c.TxPort, ","), u64(c.Packets), u64(c.Drops)})
+		t.Append([]string{strconv.Itoa(c.Core), typ, strings.Join(c.RxPort, ","), strings.Join(c.TxPort, ","), u64(c.Packets), u64(c.Drops), componentPPS(rt, c)})
 	}
 	t.Render()
 
-	renderPorts(w, si.Ports)
+	renderPorts(w, si.Ports, rt)
 
 	if si.ProcessType != proto.TypeMirror {
 		t = newTable(w, []string{"MAC", "PORT"})
@@ -71,18 +74,44 @@ func renderSecondary(w io.Writer, name string, si *proto.SecondaryInfo) {
 	}
 }
 
-func renderPorts(w io.Writer, ports []proto.PortStatus) {
-	t := newTable(w, []string{"PORT", "RX", "TX", "RX_DROP", "TX_DROP", "LINK"}, 1, 2, 3, 4)
+// renderPorts prints the ports table; rt fills RX_PPS and TX_PPS. There is
+// no Mbit/s column: the status has packet counters only (no bytes).
+func renderPorts(w io.Writer, ports []proto.PortStatus, rt *rate.Rates) {
+	t := newTable(w, []string{"PORT", "RX", "TX", "RX_DROP", "TX_DROP", "LINK", "RX_PPS", "TX_PPS"}, 1, 2, 3, 4, 6, 7)
 	for _, p := range ports {
-		t.Append([]string{p.Port, u64(p.Rx), u64(p.Tx), u64(p.RxDrop), u64(p.TxDrop), p.Link})
+		rx, tx := "-", "-"
+		if rt != nil {
+			if pr, ok := rt.Port(p.Port); ok {
+				rx, tx = rate.Human(pr.RxPPS), rate.Human(pr.TxPPS)
+			}
+		}
+		t.Append([]string{p.Port, u64(p.Rx), u64(p.Tx), u64(p.RxDrop), u64(p.TxDrop), p.Link, rx, tx})
 	}
 	t.Render()
 }
 
+// componentPPS is a component's packets per second, "-" when unknown.
+func componentPPS(rt *rate.Rates, c proto.CoreStatus) string {
+	if rt != nil {
+		if cr, ok := rt.Component(c); ok {
+			return rate.Human(cr.PPS)
+		}
+	}
+	return "-"
+}
+
+// rateLine says over what time the pps columns were measured.
+func rateLine(w io.Writer, rt *rate.Rates) {
+	if rt != nil {
+		fmt.Fprintf(w, "pps over the last %s\n", time.Duration(rt.Seconds*float64(time.Second)).Round(100*time.Millisecond))
+	}
+}
+
 // renderPrimary prints pri;status: ports, rings, and the mempool line.
-func renderPrimary(w io.Writer, pi *proto.PrimaryInfo) {
+func renderPrimary(w io.Writer, pi *proto.PrimaryInfo, rt *rate.Rates) {
 	fmt.Fprintf(w, "pri: main lcore %d\n", pi.MainLcore)
-	renderPorts(w, pi.Ports)
+	rateLine(w, rt)
+	renderPorts(w, pi.Ports, rt)
 	t := newTable(w, []string{"RING", "COUNT", "CAPACITY"}, 1, 2)
 	for _, r := range pi.Rings {
 		t.Append([]string{r.Ring, u64(r.Count), u64(r.Capacity)})

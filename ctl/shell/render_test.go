@@ -12,26 +12,27 @@ import (
 )
 
 // sec N;status: the staged line, then cores (an idle one as unuse, a name
-// shown only when it is not the default), ports, classifier table.
+// shown only when it is not the default), ports, classifier table. With no
+// rates known, the pps columns say "-".
 func TestRenderSecondary(t *testing.T) {
 	var b bytes.Buffer
 	si := ctltest.SampleSec
-	renderSecondary(&b, "sec 1", &si)
+	renderSecondary(&b, "sec 1", &si, nil)
 	want := `sec 1: vf, client_id 1, main lcore 1: changes staged, not flushed yet (flush applies them, cancel drops them)
-+------+---------------+-------+-------------+---------+-------+
-| CORE | TYPE          | RX    | TX          | PACKETS | DROPS |
-+------+---------------+-------+-------------+---------+-------+
-|    2 | classifier    | nic0  | ring0,ring2 |     120 |     0 |
-|    3 | unuse         |       |             |         |       |
-|    4 | forward (fw1) | ring0 | vhost0      |      60 |     2 |
-+------+---------------+-------+-------------+---------+-------+
-+--------+-----+----+---------+---------+------+
-| PORT   | RX  | TX | RX_DROP | TX_DROP | LINK |
-+--------+-----+----+---------+---------+------+
-| nic0   | 120 | 98 |       0 |       0 |      |
-| ring0  |  60 | 60 |       0 |       0 |      |
-| vhost0 |  40 | 60 |       0 |       3 | up   |
-+--------+-----+----+---------+---------+------+
++------+---------------+-------+-------------+---------+-------+-----+
+| CORE | TYPE          | RX    | TX          | PACKETS | DROPS | PPS |
++------+---------------+-------+-------------+---------+-------+-----+
+|    2 | classifier    | nic0  | ring0,ring2 |     120 |     0 |   - |
+|    3 | unuse         |       |             |         |       |     |
+|    4 | forward (fw1) | ring0 | vhost0      |      60 |     2 |   - |
++------+---------------+-------+-------------+---------+-------+-----+
++--------+-----+----+---------+---------+------+--------+--------+
+| PORT   | RX  | TX | RX_DROP | TX_DROP | LINK | RX_PPS | TX_PPS |
++--------+-----+----+---------+---------+------+--------+--------+
+| nic0   | 120 | 98 |       0 |       0 |      |      - |      - |
+| ring0  |  60 | 60 |       0 |       0 |      |      - |      - |
+| vhost0 |  40 | 60 |       0 |       3 | up   |      - |      - |
++--------+-----+----+---------+---------+------+--------+--------+
 +-------------------+-------+
 | MAC               | PORT  |
 +-------------------+-------+
@@ -48,7 +49,7 @@ func TestRenderSecondary(t *testing.T) {
 func TestRenderMirror(t *testing.T) {
 	var b bytes.Buffer
 	renderSecondary(&b, "sec 2", &proto.SecondaryInfo{ClientID: 2, ProcessType: "mirror", MainLcore: 5,
-		Core: []proto.CoreStatus{{Core: 6, Name: "mirror6", Type: "mirror", RxPort: []string{"ring0"}, TxPort: []string{"ring1", "ring2"}, Packets: 7}}})
+		Core: []proto.CoreStatus{{Core: 6, Name: "mirror6", Type: "mirror", RxPort: []string{"ring0"}, TxPort: []string{"ring1", "ring2"}, Packets: 7}}}, nil)
 	out := b.String()
 	if !strings.HasPrefix(out, "sec 2: mirror, client_id 2, main lcore 5: no changes staged\n") ||
 		!strings.Contains(out, "|    6 | mirror | ring0 | ring1,ring2 |       7 |     0 |") || strings.Contains(out, "MAC") {
@@ -60,14 +61,14 @@ func TestRenderMirror(t *testing.T) {
 func TestRenderPrimary(t *testing.T) {
 	var b bytes.Buffer
 	pi := ctltest.SamplePri
-	renderPrimary(&b, &pi)
+	renderPrimary(&b, &pi, nil)
 	want := `pri: main lcore 0
-+------+----+----+---------+---------+------+
-| PORT | RX | TX | RX_DROP | TX_DROP | LINK |
-+------+----+----+---------+---------+------+
-| nic0 |  5 |  6 |       1 |       0 |      |
-| nic1 |  0 |  0 |       0 |       0 |      |
-+------+----+----+---------+---------+------+
++------+----+----+---------+---------+------+--------+--------+
+| PORT | RX | TX | RX_DROP | TX_DROP | LINK | RX_PPS | TX_PPS |
++------+----+----+---------+---------+------+--------+--------+
+| nic0 |  5 |  6 |       1 |       0 |      |      - |      - |
+| nic1 |  0 |  0 |       0 |       0 |      |      - |      - |
++------+----+----+---------+---------+------+--------+--------+
 +-------+-------+----------+
 | RING  | COUNT | CAPACITY |
 +-------+-------+----------+

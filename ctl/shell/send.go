@@ -10,6 +10,7 @@ import (
 
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/common/proto/client"
+	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -64,6 +65,7 @@ func (sh *Shell) send(g *group) bool {
 	if g.flush {
 		wait = registry.FlushTimeout
 	}
+	sh.measureFirst(g.tgt, g)
 	raw, err := sh.be.Send(g.tgt, batch, strings.Join(g.labels, "; "), wait)
 	if errors.Is(err, ErrNotConnected) {
 		sh.fail(g.labels[0], fmt.Errorf("%s is not connected%s", g.tgt, notApplied))
@@ -76,13 +78,23 @@ func (sh *Shell) send(g *group) bool {
 		sh.fail(g.labels[0], err)
 		return false
 	}
-	if sh.json {
-		fmt.Fprintf(sh.out, "%s\n", raw)
-	}
 	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
+		if sh.json {
+			fmt.Fprintf(sh.out, "%s\n", raw)
+		}
 		sh.fail(g.labels[0], fmt.Errorf("unreadable reply from %s: %v", g.tgt, err))
 		return false
+	}
+	var rt *rate.Rates // of a status reply
+	var infoErr error
+	if r.Info != nil {
+		if infoErr = sh.infos.set(g.tgt, r.Info); infoErr == nil {
+			rt = sh.observe(g.tgt)
+		}
+	}
+	if sh.json {
+		fmt.Fprintf(sh.out, "%s\n", withRates(raw, rt))
 	}
 	ok := true
 	if len(r.Results) != n {
@@ -105,17 +117,17 @@ func (sh *Shell) send(g *group) bool {
 		ok = false
 	}
 	if r.Info != nil {
-		if err := sh.infos.set(g.tgt, r.Info); err != nil {
-			sh.fail(g.labels[0], fmt.Errorf("unreadable status from %s: %v", g.tgt, err))
+		if infoErr != nil {
+			sh.fail(g.labels[0], fmt.Errorf("unreadable status from %s: %v", g.tgt, infoErr))
 			return false
 		}
 		if !sh.json {
 			var b bytes.Buffer // one write: no announcement inside a table
 			si, pi := sh.infos.get(g.tgt)
 			if pi != nil {
-				renderPrimary(&b, pi)
+				renderPrimary(&b, pi, rt)
 			} else {
-				renderSecondary(&b, g.tgt.String(), si)
+				renderSecondary(&b, g.tgt.String(), si, rt)
 			}
 			sh.out.Write(b.Bytes())
 		}

@@ -7,7 +7,6 @@
 package shell
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spp-go/spp/common/proto"
-	"github.com/spp-go/spp/common/proto/client"
+	"github.com/spp-go/spp/ctl/rate"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -37,6 +35,9 @@ type Shell struct {
 	history  []string
 	quit     bool
 	depth    int // playback nesting
+
+	rates      rate.Tracker  // the last status of each process, for the pps columns
+	rateWindow time.Duration // with no earlier status, rates are measured over this; 0: not measured
 }
 
 // Options are how a Shell talks to the operator.
@@ -51,7 +52,8 @@ type Options struct {
 
 // New makes a shell. It has no backend until Use.
 func New(o Options) *Shell {
-	sh := &Shell{json: o.JSON, interactive: o.Interactive, color: o.Color, histPath: o.HistoryPath}
+	sh := &Shell{json: o.JSON, interactive: o.Interactive, color: o.Color, histPath: o.HistoryPath,
+		rateWindow: time.Second}
 	sh.con = &console{w: o.Err}
 	// Each write under the console's lock: the shell's output and
 	// announcements never mix within a line.
@@ -67,13 +69,15 @@ func (sh *Shell) Use(be Backend) { sh.be = be }
 func (sh *Shell) Announce(msg string) { sh.con.announce(msg) }
 
 // OnEvent is told of the backend's events: it announces each, forgets the
-// status of a process that left or was replaced, and, in the interactive
-// shell, asks a process that joined for its status, for completion.
+// last status of a process that came or went (completion, rates), and, in
+// the interactive shell, asks a process that joined for its status, for
+// completion (and as the base of the next status's rates).
 func (sh *Shell) OnEvent(e Event) {
 	sh.Announce(e.Message)
 	switch e.Kind {
 	case registry.Joined, registry.Replaced, registry.Left:
 		sh.infos.drop(e.Proc.Target)
+		sh.rates.Forget(e.Proc.Label())
 	}
 	if sh.interactive && (e.Kind == registry.Joined || e.Kind == registry.Replaced) {
 		go sh.learnStatus(e.Proc.Target)
@@ -82,14 +86,7 @@ func (sh *Shell) OnEvent(e Event) {
 
 // learnStatus asks a process for its status, quietly, for completion.
 func (sh *Shell) learnStatus(t registry.Target) {
-	raw, err := sh.be.Send(t, proto.EncodeBatch(proto.Status()), "status (for completion)", registry.ReplyTimeout)
-	if err != nil {
-		return
-	}
-	var r client.Reply
-	if json.Unmarshal(raw, &r) == nil && r.Info != nil {
-		sh.infos.set(t, r.Info)
-	}
+	sh.fetchStatus(t, "status (for completion)")
 }
 
 // lookup finds the connected process t names.

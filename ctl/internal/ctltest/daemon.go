@@ -89,8 +89,14 @@ type Daemon struct {
 	// linger is how long the connection stays open after the reply to exit,
 	// as a real daemon keeps it while it releases its ports.
 	linger time.Duration
+	// step, when set, is what every counter of the status grows by from
+	// one status reply to the next (traffic, for the rates).
+	step uint64
+	// secStatus, when set, is the status a secondary answers.
+	secStatus *proto.SecondaryInfo
 
 	mu       sync.Mutex
+	statuses uint64        // status replies sent
 	got      []string      // every request, as received
 	gotAt    []time.Time   // when each came
 	closedAt time.Time     // when the daemon hung up after exit
@@ -205,12 +211,27 @@ func (d *Daemon) answer(req string) []byte {
 			id := d.ID
 			r.ClientID, r.ProcessType = &id, d.Type
 		case proto.CmdStatus:
+			d.mu.Lock()
+			grow := d.step * d.statuses
+			d.statuses++
+			d.mu.Unlock()
 			if d.Type == proto.TypePrimary {
 				pi := SamplePri
+				pi.Ports = grown(pi.Ports, grow)
 				r.Info = &pi
 			} else {
 				si := SampleSec
+				if d.secStatus != nil {
+					si = *d.secStatus
+				}
 				si.ClientID, si.ProcessType = d.ID, d.Type
+				si.Ports = grown(si.Ports, grow)
+				si.Core = append([]proto.CoreStatus(nil), si.Core...)
+				for i := range si.Core {
+					if si.Core[i].Type != proto.CoreUnuse {
+						si.Core[i].Packets += grow
+					}
+				}
 				r.Info = &si
 			}
 		}
@@ -220,6 +241,35 @@ func (d *Daemon) answer(req string) []byte {
 		panic(fmt.Sprint("test daemon: ", err))
 	}
 	return out
+}
+
+// grown is a copy of ports with every counter grown by n.
+func grown(ports []proto.PortStatus, n uint64) []proto.PortStatus {
+	out := append([]proto.PortStatus(nil), ports...)
+	for i := range out {
+		out[i].Rx += n
+		out[i].Tx += n
+	}
+	return out
+}
+
+// Counting makes every rx, tx and packets counter of the status grow by
+// step from one status reply to the next.
+func Counting(step uint64) func(*Daemon) {
+	return func(d *Daemon) { d.step = step }
+}
+
+// WithStatus makes a secondary answer status with si (its client id and
+// type set to the daemon's).
+func WithStatus(si proto.SecondaryInfo) func(*Daemon) {
+	return func(d *Daemon) { d.secStatus = &si }
+}
+
+// Statuses is the number of status replies sent.
+func (d *Daemon) Statuses() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return int(d.statuses)
 }
 
 // WithDelay holds back the reply to request n by delay(n).
