@@ -18,6 +18,7 @@ import (
 
 	"github.com/spp-go/spp/ctl/node"
 	"github.com/spp-go/spp/ctl/registry"
+	"github.com/spp-go/spp/ctl/serve"
 	"github.com/spp-go/spp/ctl/shell"
 )
 
@@ -71,6 +72,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if len(args) > 0 && args[0] == "topo" {
 		return topoMain(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "serve" {
+		return serve.Main(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
