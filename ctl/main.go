@@ -44,8 +44,7 @@ func (s sources) Set(v string) error {
 	return nil
 }
 
-const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "CMD"]... [--json]
-       spp --api URL [--api-token-file FILE] [-f FILE] [-c "CMD"]... [--json]
+const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [--api URL [--api-token-file FILE]] [-f FILE] [-c "CMD"]... [--json]
        spp serve [--api ADDR] ...   the controller as a service (spp serve -h)
        spp up FILE [--demo]   start the node FILE describes (spp up -h)
        spp down [FILE]        stop it
@@ -60,8 +59,7 @@ listening itself: the same commands, tables and exit statuses.
 Exit status: 0 every command of -f, -c or stdin succeeded, or the
 interactive shell was left (bye, Ctrl-D, SIGTERM); 1 a command failed, or a
 daemon did not answer in time (5 s; 15 s for a batch with a flush); 2 bad
-usage, or a port cannot be listened on, or spp serve cannot be reached;
-3 an internal error.
+usage, a port cannot be listened on, or no spp serve at --api; 3 an internal error.
 
 `
 

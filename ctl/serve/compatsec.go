@@ -146,4 +146,3 @@ func (s *Server) componentStop(typ string) func(*http.Request) (any, error) {
 func (s *Server) componentPort(typ string) func(*http.Request) (any, error) {
 	return func(r *http.Request) (any, error) { return nil, needsV2 }
 }
-

@@ -137,4 +137,3 @@ func secInfo(rep *client.Reply, label string) (*proto.SecondaryInfo, error) {
 	}
 	return in, nil
 }
-

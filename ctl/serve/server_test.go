@@ -49,7 +49,10 @@ func newTestServer(t *testing.T, o Options) *testServer {
 	pa, sa := reg.Addrs()
 	ts.priAddr, ts.secAddr = pa.String(), sa.String()
 	hs := httptest.NewServer(ts.s.Handler())
-	t.Cleanup(hs.Close)
+	t.Cleanup(func() {
+		hs.CloseClientConnections() // the event streams
+		hs.Close()
+	})
 	ts.url = hs.URL
 	return ts
 }
