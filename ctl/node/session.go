@@ -31,8 +31,8 @@ type upSession struct {
 	mu          sync.Mutex // guards everything below
 	state       State
 	stopping    bool
-	interactive bool      // the operator's shell runs
-	shellCmd    *exec.Cmd // that shell
+	interactive bool        // the operator's shell runs
+	shellCmd    *exec.Cmd   // that shell
 	serve       *proc.Child // spp serve: the controller every shell attaches to
 	primary     *proc.Child
 	secs        []*proc.Child                 // as c.Secondary
