@@ -180,3 +180,22 @@ func TestAttachedUsage(t *testing.T) {
 		t.Errorf("SPP_API with -p: %d %q", code, errOut.String())
 	}
 }
+
+// spp topo --api asks a running service: seed 000's graph byte for byte,
+// as when it listens itself.
+func TestAttachedTopo(t *testing.T) {
+	si, want := seed000(t)
+	svc := startService(t)
+	ctltest.StartDaemon(t, svc.secAddr, 1, "vf", ctltest.WithStatus(si))
+	if svc.reg.Wait(registry.Target{ID: 1}, 5*time.Second) == nil {
+		t.Fatal("sec 1 did not join")
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"topo", "--api", svc.url}, strings.NewReader(""), &out, &errOut); code != 0 || out.String() != want {
+		t.Errorf("spp topo --api: %d\n%s\nwant\n%s\n%s", code, out.String(), want, errOut.String())
+	}
+	out.Reset()
+	if code := run([]string{"topo", "sec", "3", "--api", svc.url}, strings.NewReader(""), &out, &errOut); code != 1 {
+		t.Errorf("spp topo sec 3 --api (not connected): %d %s", code, errOut.String())
+	}
+}
