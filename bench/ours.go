@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spp-go/spp/common/dpdk"
 	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
 )
@@ -19,12 +20,6 @@ const (
 	primLcore     = 0
 	secMainLcore  = 1
 	secWorkerCore = 2
-)
-
-// Names spp_primary gives to what it shares (docs/architecture.md).
-const (
-	sppPool  = "spp_mbuf_pool"
-	sppRing0 = "spp_ring0"
 )
 
 type ours struct {
@@ -82,7 +77,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	}
 
 	if sc.dst != "" {
-		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: sppPool, ring: sppRing0, dst: sc.dst}); err != nil {
+		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: dpdk.MbufPoolName, ring: dpdk.RingName(0), dst: sc.dst}); err != nil {
 			return o, err
 		}
 	}

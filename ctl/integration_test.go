@@ -21,6 +21,7 @@ import (
 	"github.com/spp-go/spp/common/proto"
 	st "github.com/spp-go/spp/common/secondary/sectest"
 	"github.com/spp-go/spp/common/testenv"
+	"github.com/spp-go/spp/ctl/rate"
 )
 
 // sppRun is one run of bin/spp.
@@ -29,19 +30,28 @@ type sppRun struct {
 	out, errOut string
 }
 
+// port is the port of a host:port address.
+func port(t *testing.T, addr string) string {
+	t.Helper()
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // runBin runs bin/spp on the node's controller ports, bounded in time.
 func runBin(t *testing.T, pri, sec string, args ...string) sppRun {
 	t.Helper()
-	port := func(addr string) string {
-		_, p, err := net.SplitHostPort(addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	return runBinArgs(t, append([]string{"-p", port(t, pri), "-s", port(t, sec)}, args...)...)
+}
+
+// runBinArgs runs bin/spp with args, bounded in time.
+func runBinArgs(t *testing.T, args ...string) sppRun {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, testenv.Bin(t, "spp"), append([]string{"-p", port(pri), "-s", port(sec)}, args...)...)
+	cmd := exec.CommandContext(ctx, testenv.Bin(t, "spp"), args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -168,7 +178,9 @@ pri;status
 		{"4", "forward", "ring0", "vhost30"},
 		{"5", "forward", "vhost30", "ring1"},
 	} {
-		if got := row(ts["CORE"], want[0]); len(got) != 6 || !reflect.DeepEqual(got[:4], want) {
+		// 7 cells: the 6 of controller.md and PPS (over the second
+		// before, measured by the shell: no traffic here, 0).
+		if got := row(ts["CORE"], want[0]); len(got) != 7 || !reflect.DeepEqual(got[:4], want) || got[6] != "0" {
 			t.Errorf("core row %v, want %v", got, want)
 		}
 	}
@@ -176,7 +188,8 @@ pri;status
 		t.Errorf("cores table: %v", ts["CORE"])
 	}
 	for port, link := range map[string]string{"nic0": "up", "ring0": "", "ring1": "", "ring2": "", "vhost30": "down"} {
-		if got := row(ts["PORT"], port); len(got) != 6 || got[5] != link {
+		// 8 cells: the 6 of controller.md, RX_PPS and TX_PPS.
+		if got := row(ts["PORT"], port); len(got) != 8 || got[5] != link || got[6] != "0" || got[7] != "0" {
 			t.Errorf("port row %v, want %s with link %q", got, port, link)
 		}
 	}
@@ -224,6 +237,29 @@ sec 1;flush
 		t.Errorf("bad file: exit status %d, stderr:\n%s\nwant a line like %s", r.code, r.errOut, want)
 	}
 
+	// The wiring as a picture: the shell's topo svg, and spp topo --svg
+	// (which waits for the daemons to connect by itself).
+	for i, args := range [][]string{
+		{"-c", "wait sec 1", "-c", "topo svg " + filepath.Join(dir, "0.svg")},
+		{"topo", "--svg", filepath.Join(dir, "1.svg")},
+	} {
+		if args[0] == "topo" {
+			pp, sp := port(t, pri), port(t, sec)
+			r = runBinArgs(t, append(args, "-p", pp, "-s", sp)...)
+		} else {
+			r = runBin(t, pri, sec, args...)
+		}
+		svg, err := os.ReadFile(filepath.Join(dir, strconv.Itoa(i)+".svg"))
+		if r.code != 0 || err != nil {
+			t.Fatalf("%v: exit status %d, %v\n%s%s", args, r.code, err, r.out, r.errOut)
+		}
+		for _, w := range []string{"<svg", "sec 1 (vf)", "classifier", "vhost30", "00:11:22:33:44:55", "52:54:00:00:00:02", "link down"} {
+			if !strings.Contains(string(svg), w) {
+				t.Errorf("%v: the SVG lacks %q", args, w)
+			}
+		}
+	}
+
 	// The state, as JSON, in the next run; then bye all, at once: the shell
 	// stops the primary only after spp_vf has released its ports (vhost30
 	// is hot-unplugged through the primary) and hung up.
@@ -235,10 +271,14 @@ sec 1;flush
 		t.Fatalf("status and bye all: exit status %d\n%s%s", r.code, r.out, r.errOut)
 	}
 	var rep struct {
-		Info proto.SecondaryInfo `json:"info"`
+		Info  proto.SecondaryInfo `json:"info"`
+		Rates *rate.Rates         `json:"rates"`
 	}
 	if err := json.Unmarshal([]byte(lines[0]), &rep); err != nil {
 		t.Fatalf("status --json: %v: %s", err, lines[0])
+	}
+	if rep.Rates == nil || rep.Rates.Seconds < 0.9 || len(rep.Rates.Ports) != 5 || len(rep.Rates.Core) != 4 {
+		t.Errorf("status --json: rates %+v", rep.Rates)
 	}
 	in := rep.Info
 	if in.Staged {

@@ -4,10 +4,10 @@
 //
 //	spp [-p 5555] [-s 6666] [--bind 127.0.0.1] [-f FILE] [-c "CMD"]... [--json]
 //	spp up FILE ... | spp down ...   (node start and stop, package ctl/node)
+//	spp topo [sec N] [--svg FILE]    (the shell's topo, once: topo.go)
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +17,8 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/spp-go/spp/ctl/node"
+	"github.com/spp-go/spp/ctl/registry"
+	"github.com/spp-go/spp/ctl/shell"
 )
 
 func main() {
@@ -25,16 +27,16 @@ func main() {
 
 // sources collects -f and -c in command-line order.
 type sources struct {
-	list *[]source
+	list *[]shell.Source
 	file bool
 }
 
 func (s sources) String() string { return "" }
 func (s sources) Set(v string) error {
 	if s.file {
-		*s.list = append(*s.list, source{file: v})
+		*s.list = append(*s.list, shell.Source{File: v})
 	} else {
-		*s.list = append(*s.list, source{cmd: v})
+		*s.list = append(*s.list, shell.Source{Cmd: v})
 	}
 	return nil
 }
@@ -42,6 +44,7 @@ func (s sources) Set(v string) error {
 const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "CMD"]... [--json]
        spp up FILE [--demo]   start the node FILE describes (spp up -h)
        spp down [FILE]        stop it
+       spp topo [sec N] [--svg FILE]   the wiring as DOT, or SVG (spp topo -h)
 
 With neither -f nor -c, spp is an interactive shell (or, when stdin is not a
 terminal, reads commands from it). In the shell, help lists its commands and
@@ -66,9 +69,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && (args[0] == "up" || args[0] == "down") {
 		return node.Main(args)
 	}
+	if len(args) > 0 && args[0] == "topo" {
+		return topoMain(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var srcs []source
+	var srcs []shell.Source
 	priPort := fs.Int("p", 5555, "listen for spp_primary on TCP `PORT`")
 	secPort := fs.Int("s", 6666, "listen for the secondaries (spp_vf, spp_mirror) on TCP `PORT`")
 	bind := fs.String("bind", "127.0.0.1", "listen on `ADDR`")
@@ -92,60 +98,39 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 
 	// Interactive needs a terminal both ways; with stdout piped, lines typed
-	// are read like a file.
+	// are read like a file. The interactive shell prints errors and
+	// announcements on the terminal it prompts on.
 	interactive := len(srcs) == 0 && isTerminal(stdin) && isTerminal(stdout)
-	sh := &Shell{json: *jsonOut, interactive: interactive, out: stdout, errw: stderr}
-	sh.color = isTerminal(stderr)
-	sh.con = &console{w: stderr}
+	opts := shell.Options{Out: stdout, Err: stderr, JSON: *jsonOut, Interactive: interactive}
 	if interactive {
-		sh.errw, sh.color = stdout, isTerminal(stdout)
-		sh.con.w = stdout
-		sh.histPath = historyPath()
+		opts.Err, opts.HistoryPath = stdout, shell.HistoryPath()
 	}
-	sh.out, sh.errw = sh.con.writer(sh.out), sh.con.writer(sh.errw)
-	srv, err := Listen(*bind, *priPort, *secPort, sh.con.announce)
+	opts.Color = isTerminal(opts.Err)
+	sh := shell.New(opts)
+	defer sh.Close()
+	reg, err := registry.Listen(*bind, *priPort, *secPort, sh.OnEvent)
 	if err != nil {
 		fmt.Fprintf(stderr, "spp: %v\n", err)
 		return 2
 	}
-	defer srv.Close()
-	sh.srv = srv
-	pa, sa := srv.Addrs()
-	sh.con.announce(fmt.Sprintf("spp: listening on %s (primary) and %s (secondaries)", pa, sa))
+	defer reg.Close()
+	sh.Use(reg)
+	pa, sa := reg.Addrs()
+	sh.Announce(fmt.Sprintf("spp: listening on %s (primary) and %s (secondaries)", pa, sa))
 
-	if interactive {
-		// Completion needs each process's ports, lcores and MACs: ask for its
-		// status as soon as it connects, and after each flush.
-		srv.onJoin = sh.learnStatus
-		fmt.Fprintln(stdout, "Type help for the commands, Tab to complete, bye to leave.")
-		sh.repl(saveTerminal(stdin)) // before go-prompt makes it raw
-		if sh.rec != nil {
-			sh.rec.Close()
-		}
-		return 0
-	}
 	ok := true
-	if len(srcs) > 0 {
-		ok = sh.runSources(srcs)
-	} else {
-		ok = sh.runScript(stdin, "stdin")
+	switch {
+	case interactive:
+		sh.Interact(stdin.(*os.File))
+	case len(srcs) > 0:
+		ok = sh.RunSources(srcs)
+	default:
+		ok = sh.RunScript(stdin, "stdin")
 	}
 	if ok {
 		return 0
 	}
 	return 1
-}
-
-// learnStatus asks a process for its status, quietly, for completion.
-func (sh *Shell) learnStatus(p *Proc) {
-	raw, err := p.Send([]byte(`{"commands":[{"command":"status"}]}`), "status (for completion)", replyTimeout)
-	if err != nil {
-		return
-	}
-	var r reply
-	if json.Unmarshal(raw, &r) == nil && r.Info != nil {
-		p.setInfo(r.Info)
-	}
 }
 
 func isTerminal(f any) bool {

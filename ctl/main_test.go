@@ -10,17 +10,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
-// freePort returns a port nobody listens on (for spp's own -p/-s).
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// TestMain lets the pty test run this binary as spp itself.
+func TestMain(m *testing.M) {
+	if os.Getenv("SPP_CTL_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	os.Exit(m.Run())
 }
 
 type runResult struct {
@@ -30,15 +29,15 @@ type runResult struct {
 
 // runSpp runs spp with args and stdin while a vf with client id 1 (failing
 // on core 9) connects to it; it returns the exit status and the output.
-func runSpp(t *testing.T, stdin string, args ...string) (runResult, *fakeDaemon) {
+func runSpp(t *testing.T, stdin string, args ...string) (runResult, *ctltest.Daemon) {
 	t.Helper()
-	pp, sp := freePort(t), freePort(t)
+	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
 	var out, errOut bytes.Buffer
 	done := make(chan int)
 	go func() {
 		done <- run(append([]string{"-p", pp, "-s", sp}, args...), strings.NewReader(stdin), &out, &errOut)
 	}()
-	d := startDaemon(t, "127.0.0.1:"+sp, 1, "vf", failingCore("9"))
+	d := ctltest.StartDaemon(t, "127.0.0.1:"+sp, 1, "vf", ctltest.FailingCore("9"))
 	code := <-done
 	return runResult{code, out.String(), errOut.String()}, d
 }
@@ -52,8 +51,8 @@ func TestRunExitStatus(t *testing.T) {
 	os.WriteFile(bad, []byte("wait sec 1\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n"), 0o644)
 
 	r, d := runSpp(t, "", "-f", good)
-	if r.code != 0 || len(d.sent()) != 1 {
-		t.Errorf("-f good: %d %q sent %q", r.code, r.errOut, d.sent())
+	if r.code != 0 || len(d.Sent()) != 1 {
+		t.Errorf("-f good: %d %q sent %q", r.code, r.errOut, d.Sent())
 	}
 	if !strings.Contains(r.errOut, "spp: listening on 127.0.0.1:") {
 		t.Errorf("no listening line: %q", r.errOut)
@@ -64,8 +63,8 @@ func TestRunExitStatus(t *testing.T) {
 	}
 	// -c commands in a row batch like lines of a file.
 	r, d = runSpp(t, "", "-c", "wait sec 1", "-c", "sec 1;component 2 none", "-c", "sec 1;flush")
-	if r.code != 0 || len(d.sent()) != 1 || !strings.HasSuffix(d.sent()[0], `{"command":"flush"}]}`) {
-		t.Errorf("-c: %d %q sent %q", r.code, r.errOut, d.sent())
+	if r.code != 0 || len(d.Sent()) != 1 || !strings.HasSuffix(d.Sent()[0], `{"command":"flush"}]}`) {
+		t.Errorf("-c: %d %q sent %q", r.code, r.errOut, d.Sent())
 	}
 	r, _ = runSpp(t, "", "-c", "wait sec 1", "-c", "sec 1;component 9 none")
 	if r.code != 1 {
@@ -73,12 +72,14 @@ func TestRunExitStatus(t *testing.T) {
 	}
 	// -f and -c run in the order given.
 	r, d = runSpp(t, "", "-c", "wait sec 1", "-f", good, "-c", "sec 1;cancel")
-	if r.code != 0 || len(d.sent()) != 2 || d.sent()[1] != `{"commands":[{"command":"cancel"}]}` {
-		t.Errorf("-c -f -c: %d %q sent %q", r.code, r.errOut, d.sent())
+	if r.code != 0 || len(d.Sent()) != 2 || d.Sent()[1] != `{"commands":[{"command":"cancel"}]}` {
+		t.Errorf("-c -f -c: %d %q sent %q", r.code, r.errOut, d.Sent())
 	}
-	// stdin that is not a terminal is a command file.
+	// stdin that is not a terminal is a command file. (The first status
+	// of a process is preceded by the shell's own, the base of its rates:
+	// two status requests.)
 	r, d = runSpp(t, "wait sec 1\n# comment\nsec 1;status\n")
-	if r.code != 0 || !strings.Contains(r.out, "| CORE") || len(d.sent()) != 1 {
+	if r.code != 0 || !strings.Contains(r.out, "| CORE") || len(d.Sent()) != 2 || d.Sent()[1] != `{"commands":[{"command":"status"}]}` {
 		t.Errorf("stdin: %d %q %q", r.code, r.out, r.errOut)
 	}
 	r, _ = runSpp(t, "wait sec 1\nsec 1;status\nnonsense\n")
@@ -87,8 +88,8 @@ func TestRunExitStatus(t *testing.T) {
 	}
 	// bye ends the file there.
 	r, d = runSpp(t, "wait sec 1\nbye\nsec 1;status\n")
-	if r.code != 0 || len(d.sent()) != 0 {
-		t.Errorf("bye: %d sent %q", r.code, d.sent())
+	if r.code != 0 || len(d.Sent()) != 0 {
+		t.Errorf("bye: %d sent %q", r.code, d.Sent())
 	}
 	// A missing file.
 	r, _ = runSpp(t, "", "-c", "wait sec 1", "-f", filepath.Join(dir, "none.txt"))
@@ -169,19 +170,19 @@ func TestRunUsage(t *testing.T) {
 // after the secondary, which takes 300 ms to release its ports, hung up;
 // spp exits 0.
 func TestRunByeAll(t *testing.T) {
-	pp, sp := freePort(t), freePort(t)
+	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
 	var out, errOut bytes.Buffer
 	done := make(chan int)
 	go func() {
 		done <- run([]string{"-p", pp, "-s", sp, "-c", "wait pri", "-c", "wait sec 1", "-c", "bye all"}, strings.NewReader(""), &out, &errOut)
 	}()
-	sec := startDaemon(t, "127.0.0.1:"+sp, 1, "vf", lingering(300*time.Millisecond))
-	pri := startDaemon(t, "127.0.0.1:"+pp, 0, "primary")
+	sec := ctltest.StartDaemon(t, "127.0.0.1:"+sp, 1, "vf", ctltest.Lingering(300*time.Millisecond))
+	pri := ctltest.StartDaemon(t, "127.0.0.1:"+pp, 0, "primary")
 	if code := <-done; code != 0 {
 		t.Fatalf("exit status %d: %s", code, errOut.String())
 	}
-	_, secClosed := sec.exitTimes()
-	priGot, _ := pri.exitTimes()
+	_, secClosed := sec.ExitTimes()
+	priGot, _ := pri.ExitTimes()
 	if secClosed.IsZero() || priGot.IsZero() || !priGot.After(secClosed) {
 		t.Errorf("sec 1 hung up at %v, the primary got exit at %v", secClosed, priGot)
 	}

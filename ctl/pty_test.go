@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
 // tmuxSession runs a command on a terminal of its own (a tmux server on a
@@ -99,7 +101,7 @@ func TestInteractiveTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	pp, sp := freePort(t), freePort(t)
+	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
 	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
 	cmd := "env SPP_CTL_MAIN=1 SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe +
 		" -p " + pp + " -s " + sp + " 2>" + filepath.Join(dir, "stderr")
@@ -109,7 +111,7 @@ func TestInteractiveTerminal(t *testing.T) {
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
 	})
-	startDaemon(t, "127.0.0.1:"+sp, 1, "vf")
+	ctltest.StartDaemon(t, "127.0.0.1:"+sp, 1, "vf")
 	s.waitScreen("sec 1 connecting", func(scr string) bool {
 		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
 	})
@@ -126,7 +128,7 @@ func TestInteractiveTerminal(t *testing.T) {
 	// Half a line, then sec 2 connects: the notice goes above, the line stays.
 	s.keys("sec 1;sta")
 	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
-	startDaemon(t, "127.0.0.1:"+sp, 2, "vf")
+	ctltest.StartDaemon(t, "127.0.0.1:"+sp, 2, "vf")
 	scr := s.waitScreen("sec 2 connecting", func(scr string) bool { return strings.Contains(scr, "sec 2 (vf) connected from") })
 	i, lines := promptAt(scr)
 	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 2 (vf) connected from 127.0.0.1:") || lines[i] != "spp > sec 1;sta" {
@@ -157,7 +159,7 @@ func TestInteractiveTerminal(t *testing.T) {
 		return i >= 0 && i+1 < len(l) && l[i]+l[i+1] == "spp > "+long
 	}
 	s.waitScreen("the long line", wrapped)
-	startDaemon(t, "127.0.0.1:"+sp, 3, "vf")
+	ctltest.StartDaemon(t, "127.0.0.1:"+sp, 3, "vf")
 	scr = s.waitScreen("sec 3 connecting", func(scr string) bool { return strings.Contains(scr, "sec 3 (vf) connected from") })
 	i, lines = promptAt(scr)
 	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 3 (vf) connected from 127.0.0.1:") || !wrapped(scr) {

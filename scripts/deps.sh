@@ -4,8 +4,9 @@
 set -euo pipefail
 
 need=()
-# tmux: the shell's terminal tests; tcpdump: reads back the captures tests write.
-for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc tmux tcpdump; do
+# tmux: the shell's terminal tests; tcpdump: reads back the captures tests write;
+# graphviz: dot renders the shell's topo as SVG.
+for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc tmux tcpdump graphviz; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/pcapfile"
+	"github.com/spp-go/spp/common/proc"
 )
 
 func loadDefault(t *testing.T) *Config {
@@ -98,8 +99,8 @@ func TestStateTeardown(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	st, _ := procStart(cmd.Process.Pid)
-	p := Proc{Name: "sleeper", Role: RoleVM, Pid: cmd.Process.Pid, Start: st}
+	st, _ := proc.StartTime(cmd.Process.Pid)
+	p := ProcessRecord{Name: "sleeper", Role: RoleVM, Pid: cmd.Process.Pid, Start: st}
 	if !p.Alive() {
 		t.Fatal("a running process is not Alive")
 	}
@@ -124,13 +125,13 @@ func TestStateTeardown(t *testing.T) {
 	for _, f := range []string{"testprefmap_0", "testprefmap_1", "otherprefmap_0"} {
 		os.WriteFile(filepath.Join(hugeDir, f), nil, 0o644)
 	}
-	s := &State{Procs: []Proc{p}, Prefixes: []string{"testpref"}, HugeDir: hugeDir, Sockets: []string{sock}}
+	s := &State{Processes: []ProcessRecord{p}, Prefixes: []string{"testpref"}, HugeDir: hugeDir, Sockets: []string{sock}}
 	path := filepath.Join(dir, "log", StateFileName)
 	if err := s.Write(path); err != nil {
 		t.Fatal(err)
 	}
 	s2, err := ReadState(path)
-	if err != nil || s2 == nil || len(s2.Procs) != 1 || s2.Procs[0] != p {
+	if err != nil || s2 == nil || len(s2.Processes) != 1 || s2.Processes[0] != p {
 		t.Fatalf("state read back: %+v, %v", s2, err)
 	}
 	if stuck := s2.Teardown(2*time.Second, t.Logf); len(stuck) > 0 {
@@ -151,7 +152,7 @@ func TestStateTeardown(t *testing.T) {
 	if s, err := ReadState(filepath.Join(dir, "none.json")); s != nil || err != nil {
 		t.Errorf("missing state file: %v %v", s, err)
 	}
-	if err := RemovePrefix(hugeDir, "*"); err == nil {
+	if err := proc.RemovePrefix(hugeDir, "*"); err == nil {
 		t.Error("RemovePrefix accepted a glob")
 	}
 }

@@ -3,9 +3,11 @@ package node
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/proto"
 )
 
@@ -19,47 +21,70 @@ type snapshot struct {
 	vms  []VMStats
 }
 
-func (r *run) runDemo() error {
-	t, d := r.c.Traffic, r.c.Demo
+func (u *upSession) runDemo() error {
+	t, d := u.c.Traffic, u.c.Demo
 	if d == nil {
 		d = &Demo{Seconds: 3}
 	}
-	status := r.c.demoStatus()
-	fmt.Fprintf(r.out, "\n==== traffic: %d frames from %s into pcap%d of sec %d\n",
-		countFrames(r.c), r.c.PcapPath(), t.Pcap, *t.ClientID)
-	if err := r.changeCommands(t.Start); err != nil {
+	status := u.c.demoStatus()
+	u.writeTopology()
+	fmt.Fprintf(u.out, "\n==== traffic: %d frames from %s into pcap%d of sec %d\n",
+		countFrames(u.c), u.c.PcapPath(), t.Pcap, *t.ClientID)
+	if err := u.changeCommands(t.Start); err != nil {
 		return fmt.Errorf("starting the traffic: %v", err)
 	}
 	time.Sleep(time.Second)
-	s1, err := r.showStatus(1, status)
+	s1, err := u.showStatus(1, status)
 	if err != nil {
 		return err
 	}
 	time.Sleep(time.Duration(d.Seconds) * time.Second)
-	s2, err := r.showStatus(2, status)
+	s2, err := u.showStatus(2, status)
 	if err != nil {
 		return err
 	}
 	if len(t.Stop) > 0 {
-		fmt.Fprintf(r.out, "\n==== stopping the traffic\n")
-		if err := r.changeCommands(t.Stop); err != nil {
+		fmt.Fprintf(u.out, "\n==== stopping the traffic\n")
+		if err := u.changeCommands(t.Stop); err != nil {
 			return fmt.Errorf("stopping the traffic: %v", err)
 		}
 		time.Sleep(time.Second) // frames still in the loop reach the classifier and end there
 	}
-	final, err := r.snapshot()
+	final, err := u.snapshot()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(r.out, "\n==== verdict\n")
-	lines, ok := r.verdict(s1, s2, final)
+	fmt.Fprintf(u.out, "\n==== verdict\n")
+	lines, ok := u.verdict(s1, s2, final)
 	for _, l := range lines {
-		fmt.Fprintln(r.out, l)
+		fmt.Fprintln(u.out, l)
 	}
 	if !ok {
 		return fmt.Errorf("the counters do not show each VM receiving only its own traffic")
 	}
 	return nil
+}
+
+// TopologyFile is the picture of the wiring the demo draws, in the log
+// directory.
+const TopologyFile = "topology.svg"
+
+// writeTopology draws the node's wiring, as applied, into
+// log/topology.svg (the shell's topo svg). The demo goes on without it
+// when it cannot (no dot): the picture is for the operator, the verdict
+// does not need it.
+func (u *upSession) writeTopology() {
+	path := filepath.Join(u.logDir, TopologyFile)
+	var args []string
+	for _, s := range u.c.Secondary {
+		args = append(args, "-c", fmt.Sprintf("wait sec %d 5", *s.ClientID))
+	}
+	args = append(args, "-c", "topo svg "+path)
+	if err := u.sh.run(30*time.Second, nil, args...); err != nil {
+		u.say("no topology picture: %v", err)
+		return
+	}
+	u.say("topology of the wiring: %s", path)
 }
 
 // demoStatus is what a status print shows: [demo] status, or the primary's
@@ -77,7 +102,7 @@ func (c *Config) demoStatus() []string {
 
 // shellCommands runs shell commands (each "sec N;CMD" or "pri;CMD"), once
 // every process they name is connected.
-func (r *run) shellCommands(cmds []string) error {
+func (u *upSession) shellCommands(cmds []string) error {
 	var args []string
 	waited := map[string]bool{}
 	for _, c := range cmds {
@@ -89,32 +114,32 @@ func (r *run) shellCommands(cmds []string) error {
 	for _, c := range cmds {
 		args = append(args, "-c", c)
 	}
-	return r.sh.run(30*time.Second, r.out, args...)
+	return u.sh.run(30*time.Second, u.out, args...)
 }
 
 // changeCommands runs commands that change the wiring, trying again when
 // they fail: a batch is atomic, so a failed one changed nothing, and on a
 // loaded machine a flush can time out waiting for an lcore.
-func (r *run) changeCommands(cmds []string) error {
+func (u *upSession) changeCommands(cmds []string) error {
 	var err error
 	for try := 1; try <= 3; try++ {
-		if err = r.shellCommands(cmds); err == nil || r.isStopping() {
+		if err = u.shellCommands(cmds); err == nil || u.isStopping() {
 			return err
 		}
-		if dead := r.deadDaemon(); dead != "" {
+		if dead := u.deadDaemon(); dead != "" {
 			// A secondary that died of it is started again and wired
 			// again before the next try.
-			if rerr := r.restartDeadSecondaries(); rerr != nil {
+			if rerr := u.restartDeadSecondaries(); rerr != nil {
 				return fmt.Errorf("%v\n%s", err, dead)
 			}
-			if rerr := r.applyCommandFile(); rerr != nil {
+			if rerr := u.applyCommandFile(); rerr != nil {
 				return rerr
 			}
-			if rerr := r.waitVhostLinks(); rerr != nil {
+			if rerr := u.waitVhostLinks(); rerr != nil {
 				return rerr
 			}
 		}
-		r.say("%v\nnode: trying again (%d/3)", err, try)
+		u.say("%v\nnode: trying again (%d/3)", err, try)
 		time.Sleep(time.Second)
 	}
 	return err
@@ -139,30 +164,30 @@ func waitFor(cmd string) string {
 
 // showStatus prints the status tables (the shell's own rendering) and the
 // VMs' counters, and returns the counters.
-func (r *run) showStatus(n int, status []string) (*snapshot, error) {
-	fmt.Fprintf(r.out, "\n==== status %d/2\n", n)
-	if err := r.shellCommands(status); err != nil {
+func (u *upSession) showStatus(n int, status []string) (*snapshot, error) {
+	fmt.Fprintf(u.out, "\n==== status %d/2\n", n)
+	if err := u.shellCommands(status); err != nil {
 		return nil, err
 	}
-	s, err := r.snapshot()
+	s, err := u.snapshot()
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(r.out, "%-6s %-17s %-7s %12s %12s\n", "VM", "MAC", "port", "rx", "tx")
-	for i, v := range r.c.VM {
-		fmt.Fprintf(r.out, "%-6s %-17s vhost%-2d %12d %12d\n", v.Name, v.MAC, *v.Vhost, s.vms[i].Rx, s.vms[i].Tx)
+	fmt.Fprintf(u.out, "%-6s %-17s %-7s %12s %12s\n", "VM", "MAC", "port", "rx", "tx")
+	for i, v := range u.c.VM {
+		fmt.Fprintf(u.out, "%-6s %-17s vhost%-2d %12d %12d\n", v.Name, v.MAC, *v.Vhost, s.vms[i].Rx, s.vms[i].Tx)
 	}
 	return s, nil
 }
 
-func (r *run) snapshot() (*snapshot, error) {
-	secs, _, err := r.statuses()
+func (u *upSession) snapshot() (*snapshot, error) {
+	secs, _, err := u.statuses()
 	if err != nil {
 		return nil, err
 	}
 	s := &snapshot{secs: secs}
-	for i := range r.c.VM {
-		st, err := r.vmStats(i)
+	for i := range u.c.VM {
+		st, err := u.vmStats(i)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +202,7 @@ func classifierOf(si *proto.SecondaryInfo) (proto.CoreStatus, bool) {
 		return proto.CoreStatus{}, false
 	}
 	for _, c := range si.Core {
-		if c.Type == "classifier" || c.Type == "classifier_mac" {
+		if t, ok := component.Lookup(proto.TypeVF, c.Type); ok && t.Kernel == component.KernelClassifier {
 			return c, true
 		}
 	}
@@ -195,14 +220,14 @@ func classifierOf(si *proto.SecondaryInfo) (proto.CoreStatus, bool) {
 //     for one into a frame for the other), so their counts differ by at most
 //     the number of frames in the loop: a frame sent to the wrong VM breaks
 //     that.
-func (r *run) verdict(s1, s2, final *snapshot) ([]string, bool) {
+func (u *upSession) verdict(s1, s2, final *snapshot) ([]string, bool) {
 	var out []string
 	ok := true
 	fail := func(format string, a ...any) {
 		out = append(out, "FAIL: "+fmt.Sprintf(format, a...))
 		ok = false
 	}
-	t := r.c.Traffic
+	t := u.c.Traffic
 	id := *t.ClientID
 	cls2, found := classifierOf(s2.secs[id])
 	if !found {
@@ -212,13 +237,13 @@ func (r *run) verdict(s1, s2, final *snapshot) ([]string, bool) {
 	cls1, _ := classifierOf(s1.secs[id])
 
 	vmMACs := map[string]bool{}
-	for _, v := range r.c.VM {
+	for _, v := range u.c.VM {
 		m, _ := net.ParseMAC(v.MAC)
 		vmMACs[m.String()] = true
 	}
 	unknown, looping := 0, 0
 	for _, f := range t.Frames {
-		dst, _ := r.c.resolveMAC(f.Dst)
+		dst, _ := u.c.resolveMAC(f.Dst)
 		if vmMACs[dst.String()] {
 			looping += f.Count
 		} else {
@@ -230,7 +255,7 @@ func (r *run) verdict(s1, s2, final *snapshot) ([]string, bool) {
 	for _, e := range s2.secs[id].ClassifierTable {
 		table[strings.ToLower(e.Value)] = e.Port
 	}
-	for i, v := range r.c.VM {
+	for i, v := range u.c.VM {
 		m, _ := net.ParseMAC(v.MAC)
 		ring := table[m.String()]
 		vhost := fmt.Sprintf("vhost%d", *v.Vhost)
@@ -254,7 +279,7 @@ func (r *run) verdict(s1, s2, final *snapshot) ([]string, bool) {
 			fail("%s's rx did not climb between the status prints (%d, then %d)", v.Name, s1.vms[i].Rx, s2.vms[i].Rx)
 		}
 	}
-	if len(r.c.VM) == 2 {
+	if len(u.c.VM) == 2 {
 		a, b := final.vms[0].Rx, final.vms[1].Rx
 		diff := a - b
 		if b > a {
@@ -262,10 +287,10 @@ func (r *run) verdict(s1, s2, final *snapshot) ([]string, bool) {
 		}
 		if diff > uint64(looping) {
 			fail("%s and %s received %d and %d frames: with %d frames bouncing between them they differ by at most %d",
-				r.c.VM[0].Name, r.c.VM[1].Name, a, b, looping, looping)
+				u.c.VM[0].Name, u.c.VM[1].Name, a, b, looping, looping)
 		} else {
 			out = append(out, fmt.Sprintf("%s and %s received the same count within %d: each frame alternated between them (macswap)",
-				r.c.VM[0].Name, r.c.VM[1].Name, looping))
+				u.c.VM[0].Name, u.c.VM[1].Name, looping))
 		}
 	}
 	if cls2.Drops != uint64(unknown) {

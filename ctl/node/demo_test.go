@@ -30,11 +30,11 @@ func snap(rx1, rx2, packets, drops uint64, ring0, ring2 uint64) *snapshot {
 // The verdict passes on the counters of a correct run and fails on each kind
 // of wrong delivery it claims to catch.
 func TestVerdict(t *testing.T) {
-	r := &run{c: loadDefault(t)}
+	u := &upSession{c: loadDefault(t)}
 	s1 := snap(100, 100, 203, 3, 100, 100)
 	s2 := snap(5000, 4998, 10001, 3, 5000, 4998)
 	final := snap(5002, 5000, 10009, 7, 5002, 5000)
-	lines, ok := r.verdict(s1, s2, final)
+	lines, ok := u.verdict(s1, s2, final)
 	if !ok || !strings.HasPrefix(lines[len(lines)-1], "PASS") {
 		t.Fatalf("a correct run fails:\n%s", strings.Join(lines, "\n"))
 	}
@@ -48,7 +48,7 @@ func TestVerdict(t *testing.T) {
 		"not climbing":        {s2, s2, final},
 		"vm2 got nothing":     {s1, s2, snap(5002, 0, 10009, 7, 5002, 0)},
 	} {
-		lines, ok := r.verdict(c.s1, c.s2, c.final)
+		lines, ok := u.verdict(c.s1, c.s2, c.final)
 		if ok {
 			t.Errorf("%s: verdict passes:\n%s", name, strings.Join(lines, "\n"))
 		}

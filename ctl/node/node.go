@@ -91,7 +91,7 @@ func upMain(args []string, stdout, stderr io.Writer) int {
 	}
 	binDir := filepath.Dir(exe)
 	logDir := abs(c.Node.LogDir)
-	r := &run{
+	u := &upSession{
 		c:         c,
 		binDir:    binDir,
 		logDir:    logDir,
@@ -100,8 +100,8 @@ func upMain(args []string, stdout, stderr io.Writer) int {
 		demo:      demo,
 		down:      make(chan struct{}),
 	}
-	r.sh = &shellRunner{argv: c.ShellArgv(binDir), logPath: logPathOf(logDir, "spp")}
-	return r.up()
+	u.sh = &shellRunner{argv: c.ShellArgv(binDir), logPath: logPathOf(logDir, "spp")}
+	return u.up()
 }
 
 func downMain(args []string, stdout, stderr io.Writer) int {
@@ -143,7 +143,7 @@ func down(statePath string, stdout, stderr io.Writer) int {
 	logf := func(format string, a ...any) { fmt.Fprintf(stdout, "spp down: "+format+"\n", a...) }
 	if sup := st.Supervisor; sup.Alive() && sup.Pid != os.Getpid() {
 		logf("asking spp up (pid %d) to stop the node", sup.Pid)
-		if !stopProc(sup, 60*time.Second) {
+		if !stopProcess(sup, 60*time.Second) {
 			logf("spp up (pid %d) does not stop", sup.Pid)
 		}
 		// It rewrites or removes the state file as it goes.

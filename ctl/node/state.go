@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // The state file (log/spp-node.json) records everything `spp up` started or
@@ -21,25 +21,26 @@ const StateFileName = "spp-node.json"
 
 // State is the content of the state file.
 type State struct {
-	Config     string   `json:"config"`     // the node file
-	Supervisor Proc     `json:"supervisor"` // the `spp up` process
-	Procs      []Proc   `json:"procs"`      // in start order
-	Prefixes   []string `json:"prefixes"`   // EAL file prefixes: the group's and the VMs'
-	HugeDir    string   `json:"huge_dir"`
-	Sockets    []string `json:"sockets"` // vhost-user sockets
-	Files      []string `json:"files"`   // capture files written or read by the node
+	Config     string          `json:"config"`     // the node file
+	Supervisor ProcessRecord   `json:"supervisor"` // the `spp up` process
+	Processes  []ProcessRecord `json:"procs"`      // in start order
+	Prefixes   []string        `json:"prefixes"`   // EAL file prefixes: the group's and the VMs'
+	HugeDir    string          `json:"huge_dir"`
+	Sockets    []string        `json:"sockets"` // vhost-user sockets
+	Files      []string        `json:"files"`   // capture files written or read by the node
 }
 
-// Proc is one started process. Start (the kernel's start time, in clock
-// ticks since boot) tells it apart from a later process that got its pid.
-type Proc struct {
+// ProcessRecord is the state file's record of one started process. Start
+// (the kernel's start time, in clock ticks since boot) tells it apart from a
+// later process that got its pid.
+type ProcessRecord struct {
 	Name  string `json:"name"`
 	Role  string `json:"role"` // primary, secondary, vm, supervisor
 	Pid   int    `json:"pid"`
 	Start uint64 `json:"start"`
 }
 
-// Roles of a Proc.
+// Roles of a ProcessRecord.
 const (
 	RolePrimary    = "primary"
 	RoleSecondary  = "secondary"
@@ -79,48 +80,28 @@ func (s *State) Write(path string) error {
 	return os.Rename(tmp, path)
 }
 
-// procStart reads a process's start time from /proc/PID/stat (field 22).
-func procStart(pid int) (uint64, bool) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, false
-	}
-	// The command name (field 2) is in parentheses and may hold spaces.
-	i := strings.LastIndexByte(string(data), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 20 || f[0] == "Z" { // a zombie has exited already
-		return 0, false
-	}
-	v, err := strconv.ParseUint(f[19], 10, 64)
-	return v, err == nil
-}
-
 // Alive says whether the recorded process still runs (the same one, not a
 // new process that reused its pid).
-func (p Proc) Alive() bool {
+func (p ProcessRecord) Alive() bool {
 	if p.Pid <= 0 {
 		return false
 	}
-	st, ok := procStart(p.Pid)
+	st, ok := proc.StartTime(p.Pid)
 	return ok && st == p.Start
 }
 
 // Signal sends sig to the process if it is still the recorded one.
-func (p Proc) Signal(sig syscall.Signal) {
+func (p ProcessRecord) Signal(sig syscall.Signal) {
 	if p.Alive() {
 		_ = syscall.Kill(p.Pid, sig)
 	}
 }
 
-// stopPid asks a process to stop (SIGTERM), waits up to grace, then kills
+// stopProcess asks a process to stop (SIGTERM), waits up to grace, then kills
 // it, and waits until it is gone. It returns false if it could not be
-// stopped. exited, when not nil, reports the end of a child of ours (a
-// child's exit shows as a zombie until it is waited for, which Alive
-// already counts as gone).
-func stopProc(p Proc, grace time.Duration) bool {
+// stopped. (A child of ours that exited shows as a zombie until it is
+// waited for; Alive already counts it as gone.)
+func stopProcess(p ProcessRecord, grace time.Duration) bool {
 	if !p.Alive() {
 		return true
 	}
@@ -132,7 +113,7 @@ func stopProc(p Proc, grace time.Duration) bool {
 	return waitGone(p, 3*time.Second)
 }
 
-func waitGone(p Proc, d time.Duration) bool {
+func waitGone(p ProcessRecord, d time.Duration) bool {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		if !p.Alive() {
@@ -143,38 +124,18 @@ func waitGone(p Proc, d time.Duration) bool {
 	return !p.Alive()
 }
 
-// RemovePrefix removes what DPDK leaves behind for a file prefix: its
-// runtime directory and its hugepage files. It must only run when no
-// process of that prefix lives.
-func RemovePrefix(hugeDir, prefix string) error {
-	if prefix == "" || strings.ContainsAny(prefix, "/*?[") {
-		return fmt.Errorf("refusing to clean prefix %q", prefix)
-	}
-	var errs []error
-	if err := os.RemoveAll(filepath.Join("/var/run/dpdk", prefix)); err != nil {
-		errs = append(errs, err)
-	}
-	files, _ := filepath.Glob(filepath.Join(hugeDir, prefix+"map_*"))
-	for _, f := range files {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // Teardown stops every recorded process in reverse start order (VMs, then
 // secondaries, then the primary) and removes the node's files. It returns
 // the names of processes it could not stop.
 func (s *State) Teardown(grace time.Duration, logf func(string, ...any)) []string {
 	var stuck []string
-	for i := len(s.Procs) - 1; i >= 0; i-- {
-		p := s.Procs[i]
+	for i := len(s.Processes) - 1; i >= 0; i-- {
+		p := s.Processes[i]
 		if !p.Alive() {
 			continue
 		}
 		logf("stopping %s (pid %d)", p.Name, p.Pid)
-		if !stopProc(p, grace) {
+		if !stopProcess(p, grace) {
 			stuck = append(stuck, p.Name)
 		}
 	}
@@ -185,7 +146,7 @@ func (s *State) Teardown(grace time.Duration, logf func(string, ...any)) []strin
 // RemoveFiles removes prefixes, sockets and capture files of the node.
 func (s *State) RemoveFiles(logf func(string, ...any)) {
 	for _, p := range s.Prefixes {
-		if err := RemovePrefix(s.HugeDir, p); err != nil {
+		if err := proc.RemovePrefix(s.HugeDir, p); err != nil {
 			logf("cleaning prefix %s: %v", p, err)
 		}
 	}
@@ -197,9 +158,9 @@ func (s *State) RemoveFiles(logf func(string, ...any)) {
 }
 
 // Live lists the recorded processes that still run.
-func (s *State) Live() []Proc {
-	var out []Proc
-	for _, p := range append([]Proc{s.Supervisor}, s.Procs...) {
+func (s *State) Live() []ProcessRecord {
+	var out []ProcessRecord
+	for _, p := range append([]ProcessRecord{s.Supervisor}, s.Processes...) {
 		if p.Alive() {
 			out = append(out, p)
 		}

@@ -13,21 +13,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
 )
 
 // The test VMs are dpdk-testpmd processes in interactive mode: `spp up`
 // holds their stdin and reads their answers from their logs.
 
-func (r *run) startVM(i int) error {
+func (u *upSession) startVM(i int) error {
 	stdbuf, _ := exec.LookPath("stdbuf") // coreutils; without it answers come late
-	ch, err := r.spawn(r.c.VM[i].Name, RoleVM, r.c.VMArgv(r.c.VM[i], stdbuf), true)
+	ch, err := u.spawn(u.c.VM[i].Name, RoleVM, u.c.VMArgv(u.c.VM[i], stdbuf), true)
 	if err != nil {
 		return err
 	}
-	r.mu.Lock()
-	r.vms[i] = ch
-	r.mu.Unlock()
+	u.mu.Lock()
+	u.vms[i] = ch
+	u.mu.Unlock()
 	return nil
 }
 
@@ -38,25 +39,25 @@ var (
 )
 
 // waitVM waits until VM i forwards: its port probed and started.
-func (r *run) waitVM(i int) error {
-	ch := r.vms[i]
+func (u *upSession) waitVM(i int) error {
+	ch := u.vms[i]
 	deadline := time.Now().Add(waitVM)
 	for time.Now().Before(deadline) {
-		data, _ := os.ReadFile(ch.logPath)
+		data, _ := os.ReadFile(ch.LogPath)
 		for _, f := range vmFailed {
 			if bytes.Contains(data, []byte(f)) {
-				return fmt.Errorf("%s did not start (%q):\n%s", ch.name, f, tail(ch.logPath, 8))
+				return fmt.Errorf("%s did not start (%q):\n%s", ch.Name, f, ch.Tail(8))
 			}
 		}
 		if bytes.Contains(data, []byte(vmReady)) {
 			return nil
 		}
-		if ch.exited() {
-			return fmt.Errorf("%s %s:\n%s", ch.name, ch.describeExit(), tail(ch.logPath, 8))
+		if ch.Exited() {
+			return fmt.Errorf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(8))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return fmt.Errorf("%s is not forwarding after %v (see %s)", ch.name, waitVM, ch.logPath)
+	return fmt.Errorf("%s is not forwarding after %v (see %s)", ch.Name, waitVM, ch.LogPath)
 }
 
 // VMStats are a VM's port counters, as testpmd shows them.
@@ -97,23 +98,23 @@ func ParseVMStats(text string) (VMStats, bool) {
 }
 
 // vmStats asks VM i for its port counters.
-func (r *run) vmStats(i int) (VMStats, error) {
-	ch := r.vms[i]
-	if ch == nil || ch.exited() {
-		return VMStats{}, fmt.Errorf("%s is not running", r.c.VM[i].Name)
+func (u *upSession) vmStats(i int) (VMStats, error) {
+	ch := u.vms[i]
+	if ch == nil || ch.Exited() {
+		return VMStats{}, fmt.Errorf("%s is not running", u.c.VM[i].Name)
 	}
-	fi, err := os.Stat(ch.logPath)
+	fi, err := os.Stat(ch.LogPath)
 	if err != nil {
 		return VMStats{}, err
 	}
 	from := fi.Size()
-	if _, err := io.WriteString(ch.stdin, "show port stats all\n"); err != nil {
+	if _, err := io.WriteString(ch.Stdin, "show port stats all\n"); err != nil {
 		return VMStats{}, err
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
-		f, err := os.Open(ch.logPath)
+		f, err := os.Open(ch.LogPath)
 		if err != nil {
 			return VMStats{}, err
 		}
@@ -124,16 +125,16 @@ func (r *run) vmStats(i int) (VMStats, error) {
 			return s, nil
 		}
 	}
-	return VMStats{}, fmt.Errorf("%s did not answer show port stats all (see %s)", ch.name, ch.logPath)
+	return VMStats{}, fmt.Errorf("%s did not answer show port stats all (see %s)", ch.Name, ch.LogPath)
 }
 
 // statuses asks every secondary for its status, as JSON.
-func (r *run) statuses() (map[int]*proto.SecondaryInfo, *proto.PrimaryInfo, error) {
+func (u *upSession) statuses() (map[int]*proto.SecondaryInfo, *proto.PrimaryInfo, error) {
 	args := []string{"--json", "-c", "wait pri 5", "-c", "pri;status"}
-	for _, s := range r.c.Secondary {
+	for _, s := range u.c.Secondary {
 		args = append(args, "-c", fmt.Sprintf("wait sec %d 5", *s.ClientID), "-c", fmt.Sprintf("sec %d;status", *s.ClientID))
 	}
-	out, err := r.sh.output(20*time.Second, args...)
+	out, err := u.sh.output(20*time.Second, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -192,29 +193,42 @@ func findPort(secs map[int]*proto.SecondaryInfo, name string) (proto.PortStatus,
 
 // waitVhostLinks waits until each VM's vhost port is up in the status of
 // the secondary that has it: only then does traffic reach the VMs.
-func (r *run) waitVhostLinks() error {
-	if len(r.c.VM) == 0 {
+func (u *upSession) waitVhostLinks() error {
+	if len(u.c.VM) == 0 {
 		return nil
 	}
 	deadline := time.Now().Add(waitVM)
 	var down []string
 	for time.Now().Before(deadline) {
-		secs, _, err := r.statuses()
+		secs, _, err := u.statuses()
 		if err != nil {
 			return err
 		}
 		down = down[:0]
-		for _, v := range r.c.VM {
+		for _, v := range u.c.VM {
 			name := fmt.Sprintf("vhost%d", *v.Vhost)
 			if p, ok := findPort(secs, name); !ok || p.Link != "up" {
 				down = append(down, name)
 			}
 		}
 		if len(down) == 0 {
-			r.say("vhost links up: every VM is attached")
+			u.say("vhost links up: every VM is attached")
 			return nil
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
 	return fmt.Errorf("vhost links still down after %v: %s (is a forward using each vhost port in the command file?)", waitVM, strings.Join(down, ", "))
+}
+
+// stopVM ends a VM: "quit" on testpmd's command line first, then, after
+// grace, as any child.
+func stopVM(ch *proc.Child, grace time.Duration) error {
+	if ch.Exited() {
+		return nil
+	}
+	_, _ = io.WriteString(ch.Stdin, "quit\n")
+	if ch.Wait(grace) {
+		return nil
+	}
+	return ch.Stop(grace)
 }

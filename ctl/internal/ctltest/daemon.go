@@ -1,0 +1,316 @@
+// Package ctltest holds what the tests of spp's packages (ctl, ctl/shell,
+// ctl/registry) share: in-process test daemons that speak protocol.md (read
+// one batch per line, the controller ends each batch with "\n"; answer one
+// JSON reply + "\n"), and small helpers. Only tests import it.
+package ctltest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spp-go/spp/common/proto"
+)
+
+// LockedBuffer collects output written from several goroutines.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// WaitFor polls cond for up to 5 s.
+func WaitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// SampleSec is the status of a vf as protocol.md section 4 shows it.
+var SampleSec = proto.SecondaryInfo{
+	ClientID: 1, ProcessType: "vf", MainLcore: 1, Staged: true,
+	Ports: []proto.PortStatus{
+		{Port: "nic0", Rx: 120, Tx: 98},
+		{Port: "ring0", Rx: 60, Tx: 60},
+		{Port: "vhost0", Rx: 40, Tx: 60, TxDrop: 3, Link: "up"},
+	},
+	Core: []proto.CoreStatus{
+		{Core: 2, Name: "classifier2", Type: "classifier", RxPort: []string{"nic0"}, TxPort: []string{"ring0", "ring2"}, Packets: 120},
+		{Core: 3, Type: "unuse"},
+		{Core: 4, Name: "fw1", Type: "forward", RxPort: []string{"ring0"}, TxPort: []string{"vhost0"}, Packets: 60, Drops: 2},
+	},
+	ClassifierTable: []proto.ClassifierEntry{
+		{Type: "mac", Value: "default", Port: "ring2"},
+		{Type: "mac", Value: "52:54:00:12:34:56", Port: "ring0"},
+	},
+}
+
+// SamplePri is the status of a primary.
+var SamplePri = proto.PrimaryInfo{
+	MainLcore: 0,
+	Ports:     []proto.PortStatus{{Port: "nic0", Rx: 5, Tx: 6, RxDrop: 1}, {Port: "nic1"}},
+	Rings:     []proto.RingStatus{{Ring: "ring0", Count: 3, Capacity: 127}, {Ring: "ring1", Capacity: 127}},
+	Mempool:   proto.MempoolStatus{Name: "spp_mbuf_pool", Size: 8192, Available: 8000, InUse: 192},
+}
+
+// Daemon is one daemon connection.
+type Daemon struct {
+	Conn net.Conn
+	ID   int
+	Type string // "primary", "vf", "mirror"
+	// failCore makes a component command on that core_id fail, as a daemon
+	// rejects a core that is not one of its workers.
+	failCore string
+	// delay, when set, is how long the reply to request number n (0: the
+	// handshake) is held back.
+	delay func(n int) time.Duration
+	// linger is how long the connection stays open after the reply to exit,
+	// as a real daemon keeps it while it releases its ports.
+	linger time.Duration
+	// step, when set, is what every counter of the status grows by from
+	// one status reply to the next (traffic, for the rates).
+	step uint64
+	// secStatus, when set, is the status a secondary answers.
+	secStatus *proto.SecondaryInfo
+
+	mu       sync.Mutex
+	statuses uint64        // status replies sent
+	got      []string      // every request, as received
+	gotAt    []time.Time   // when each came
+	closedAt time.Time     // when the daemon hung up after exit
+	Done     chan struct{} // closed when the daemon's connection is over
+}
+
+// StartDaemon dials addr (retrying, as daemons do) and serves until closed.
+func StartDaemon(t *testing.T, addr string, id int, typ string, opts ...func(*Daemon)) *Daemon {
+	t.Helper()
+	d := &Daemon{ID: id, Type: typ, Done: make(chan struct{})}
+	for _, o := range opts {
+		o(d)
+	}
+	var err error
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if d.Conn, err = net.Dial("tcp", addr); err == nil || time.Now().After(end) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("daemon cannot connect: %v", err)
+	}
+	t.Cleanup(d.Close)
+	go d.serve()
+	return d
+}
+
+// Close hangs up.
+func (d *Daemon) Close() { d.Conn.Close() }
+
+// Requests returns every request received, the handshake first.
+func (d *Daemon) Requests() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.got...)
+}
+
+// Sent returns the requests after the handshake.
+func (d *Daemon) Sent() []string {
+	r := d.Requests()
+	if len(r) == 0 {
+		return nil
+	}
+	return r[1:]
+}
+
+func (d *Daemon) serve() {
+	defer close(d.Done)
+	rd := bufio.NewReader(d.Conn)
+	for n := 0; ; n++ {
+		req, err := rd.ReadString('\n')
+		if err != nil {
+			return
+		}
+		req = strings.TrimSuffix(req, "\n")
+		d.mu.Lock()
+		d.got = append(d.got, req)
+		d.gotAt = append(d.gotAt, time.Now())
+		d.mu.Unlock()
+		if d.delay != nil {
+			time.Sleep(d.delay(n))
+		}
+		out := d.answer(req)
+		if _, err := d.Conn.Write(append(out, '\n')); err != nil {
+			return
+		}
+		if bytes.Contains([]byte(req), []byte(`"command":"exit"`)) {
+			time.Sleep(d.linger)
+			d.mu.Lock()
+			d.closedAt = time.Now()
+			d.mu.Unlock()
+			d.Conn.Close()
+			return
+		}
+	}
+}
+
+// answer builds the reply of protocol.md section 3: a failing command is
+// error, those before it cancelled, those after invalid.
+func (d *Daemon) answer(req string) []byte {
+	var b struct {
+		Commands []map[string]any `json:"commands"`
+	}
+	if err := json.Unmarshal([]byte(req), &b); err != nil {
+		return []byte(`{"results":[{"result":"error","error_details":{"message":"bad message format"}}]}`)
+	}
+	r := proto.Reply{Results: []proto.Result{}}
+	failed := -1
+	for i, c := range b.Commands {
+		if c["command"] == "component" && d.failCore != "" && c["core_id"] == d.failCore {
+			failed = i
+			break
+		}
+	}
+	for i, c := range b.Commands {
+		switch {
+		case failed < 0:
+			r.Results = append(r.Results, proto.Result{Result: proto.Success})
+		case i < failed:
+			r.Results = append(r.Results, proto.Result{Result: proto.Cancelled})
+		case i == failed:
+			r.Results = append(r.Results, proto.Result{Result: proto.Failure, ErrorDetails: &proto.ErrorDetails{
+				Message: "bad value(core_id): core " + d.failCore + " is not a worker lcore of this process"}})
+		default:
+			r.Results = append(r.Results, proto.Result{Result: proto.Invalid})
+		}
+		if failed >= 0 {
+			continue
+		}
+		switch c["command"] {
+		case proto.CmdProcess:
+			id := d.ID
+			r.ClientID, r.ProcessType = &id, d.Type
+		case proto.CmdStatus:
+			d.mu.Lock()
+			grow := d.step * d.statuses
+			d.statuses++
+			d.mu.Unlock()
+			if d.Type == proto.TypePrimary {
+				pi := SamplePri
+				pi.Ports = grown(pi.Ports, grow)
+				r.Info = &pi
+			} else {
+				si := SampleSec
+				if d.secStatus != nil {
+					si = *d.secStatus
+				}
+				si.ClientID, si.ProcessType = d.ID, d.Type
+				si.Ports = grown(si.Ports, grow)
+				si.Core = append([]proto.CoreStatus(nil), si.Core...)
+				for i := range si.Core {
+					if si.Core[i].Type != proto.CoreUnuse {
+						si.Core[i].Packets += grow
+					}
+				}
+				r.Info = &si
+			}
+		}
+	}
+	out, err := json.Marshal(r)
+	if err != nil {
+		panic(fmt.Sprint("test daemon: ", err))
+	}
+	return out
+}
+
+// grown is a copy of ports with every counter grown by n.
+func grown(ports []proto.PortStatus, n uint64) []proto.PortStatus {
+	out := append([]proto.PortStatus(nil), ports...)
+	for i := range out {
+		out[i].Rx += n
+		out[i].Tx += n
+	}
+	return out
+}
+
+// Counting makes every rx, tx and packets counter of the status grow by
+// step from one status reply to the next.
+func Counting(step uint64) func(*Daemon) {
+	return func(d *Daemon) { d.step = step }
+}
+
+// WithStatus makes a secondary answer status with si (its client id and
+// type set to the daemon's).
+func WithStatus(si proto.SecondaryInfo) func(*Daemon) {
+	return func(d *Daemon) { d.secStatus = &si }
+}
+
+// Statuses is the number of status replies sent.
+func (d *Daemon) Statuses() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return int(d.statuses)
+}
+
+// WithDelay holds back the reply to request n by delay(n).
+func WithDelay(f func(n int) time.Duration) func(*Daemon) {
+	return func(d *Daemon) { d.delay = f }
+}
+
+// FailingCore makes a component command on core fail, as a daemon rejects
+// a core that is not one of its workers.
+func FailingCore(core string) func(*Daemon) {
+	return func(d *Daemon) { d.failCore = core }
+}
+
+// Mirror makes the daemon a spp_mirror.
+func Mirror(d *Daemon) { d.Type = "mirror" }
+
+// Lingering keeps the connection open for l after the reply to exit.
+func Lingering(l time.Duration) func(*Daemon) {
+	return func(d *Daemon) { d.linger = l }
+}
+
+// ExitTimes returns when the daemon got exit (zero: never) and when it hung
+// up after it.
+func (d *Daemon) ExitTimes() (got, closed time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, r := range d.got {
+		if strings.Contains(r, `"command":"exit"`) {
+			got = d.gotAt[i]
+		}
+	}
+	return got, d.closedAt
+}
+
+// FreePort returns a port nobody listens on (for spp's own -p/-s).
+func FreePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}

@@ -1,0 +1,96 @@
+package node
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// teardown stops everything `spp up` started, in reverse order, and removes
+// the node's files. It runs once; a second call waits for the first. It
+// returns false if something could not be stopped.
+func (u *upSession) teardown() bool {
+	u.mu.Lock()
+	if u.stopping {
+		u.mu.Unlock()
+		<-u.tornDown()
+		return true
+	}
+	u.stopping = true
+	pri, secsCh, vms := u.primary, u.secs, u.vms
+	if u.interactive && u.shellCmd != nil {
+		// Stopped from outside (spp down, a signal): the operator's shell
+		// goes first, so that the daemons' exit can be sent.
+		_ = u.shellCmd.Process.Signal(syscall.SIGTERM)
+	}
+	u.mu.Unlock()
+	defer close(u.tornDown())
+	sh := u.sh.abort() // a wait or a status of the main flow: no longer needed
+	for i := 0; i < 30 && u.shellBusy(); i++ {
+		time.Sleep(100 * time.Millisecond) // the shell lets go of the ports
+	}
+
+	ok := true
+	for i := len(vms) - 1; i >= 0; i-- {
+		if vms[i] != nil && !vms[i].Exited() {
+			u.say("stopping %s", vms[i].Name)
+			if err := stopVM(vms[i], stopGrace); err != nil {
+				u.say("%v", err)
+				ok = false
+			}
+		}
+	}
+	// Daemons first get the protocol's exit (clean release of their ports),
+	// secondaries before the primary; signals are the fallback.
+	var live []string
+	for i, s := range u.c.Secondary {
+		if i < len(secsCh) && secsCh[i] != nil && !secsCh[i].Exited() {
+			live = append(live, "-c", fmt.Sprintf("wait sec %d 3", *s.ClientID), "-c", fmt.Sprintf("sec %d;exit", *s.ClientID))
+		}
+	}
+	if len(live) > 0 && !u.shellBusy() {
+		u.say("stopping the secondaries (exit)")
+		_ = sh.run(15*time.Second, nil, live...)
+	}
+	for _, ch := range secsCh {
+		if ch != nil {
+			if err := ch.Stop(stopGrace); err != nil {
+				u.say("%v", err)
+				ok = false
+			}
+		}
+	}
+	if pri != nil && !pri.Exited() {
+		u.say("stopping the primary (exit)")
+		if !u.shellBusy() {
+			_ = sh.run(15*time.Second, nil, "-c", "wait pri 3", "-c", "pri;exit")
+		}
+		if err := pri.Stop(stopGrace); err != nil {
+			u.say("%v", err)
+			ok = false
+		}
+	}
+	u.state.RemoveFiles(u.logf)
+	if ok {
+		_ = os.Remove(u.statePath)
+		u.say("node stopped; hugepage files, sockets and captures removed")
+	}
+	return ok
+}
+
+func (u *upSession) tornDown() chan struct{} { return u.down }
+
+// shellBusy says whether the operator's shell still holds the controller
+// ports.
+func (u *upSession) shellBusy() bool {
+	c := u.c.Controller
+	l, err := net.Listen("tcp", net.JoinHostPort(c.Bind, strconv.Itoa(c.SecondaryPort)))
+	if err != nil {
+		return true
+	}
+	l.Close()
+	return false
+}

@@ -1,0 +1,214 @@
+package rate
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/spp-go/spp/common/proto"
+)
+
+var t0 = time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+
+func TestDelta(t *testing.T) {
+	tests := []struct {
+		name      string
+		prev, cur uint64
+		want      uint64
+		reset     bool
+	}{
+		{"up", 100, 350, 250, false},
+		{"unchanged", 7, 7, 0, false},
+		{"wrap past 2^64-1", math.MaxUint64 - 9, 5, 15, false},
+		{"down by 2^63+1: a wrap", 1<<63 + 5, 4, 1<<63 - 1, false},
+		{"down by exactly 2^63: a reset", 1<<63 + 5, 5, 5, true},
+		{"restart: down to a smaller value", 1_000_000, 300, 300, true},
+		{"restart: down to zero", 42, 0, 0, true},
+		{"restart from a huge counter to near it", math.MaxUint64, math.MaxUint64 - 1, math.MaxUint64 - 1, true},
+	}
+	for _, tc := range tests {
+		got, reset := Delta(tc.prev, tc.cur)
+		if got != tc.want || reset != tc.reset {
+			t.Errorf("%s: Delta(%d, %d) = %d, %v; want %d, %v", tc.name, tc.prev, tc.cur, got, reset, tc.want, tc.reset)
+		}
+	}
+}
+
+func port(name string, rx, tx, rxd, txd uint64) proto.PortStatus {
+	return proto.PortStatus{Port: name, Rx: rx, Tx: tx, RxDrop: rxd, TxDrop: txd}
+}
+
+func TestBetweenPorts(t *testing.T) {
+	prev := Snapshot{At: t0, Ports: []proto.PortStatus{
+		port("nic0", 1000, 2000, 0, 10),
+		port("ring0", math.MaxUint64-99, 0, 0, 0), // about to wrap
+		port("vhost0", 5_000_000, 4_000_000, 70, 0),
+		port("gone", 1, 1, 1, 1),
+	}}
+	cur := Snapshot{At: t0.Add(2 * time.Second), Ports: []proto.PortStatus{
+		port("nic0", 3001, 2000, 0, 14),
+		port("ring0", 100, 0, 0, 0),     // wrapped: 200 counted
+		port("vhost0", 600, 900, 0, 80), // restarted: went down
+		port("new", 50, 50, 0, 0),       // no previous value
+	}}
+	r, err := Between(prev, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Rates{Seconds: 2, Ports: []PortRate{
+		{Port: "nic0", RxPPS: 1000.5, TxPPS: 0, TxDropPPS: 2},
+		{Port: "ring0", RxPPS: 100},
+		// Reset: every counter of the port is its new value over 2 s, the
+		// ones that went up too (tx 4000000 -> 900 is no 450 pps loss).
+		{Port: "vhost0", RxPPS: 300, TxPPS: 450, RxDropPPS: 0, TxDropPPS: 40, Reset: true},
+	}}
+	if !reflect.DeepEqual(r, want) {
+		t.Fatalf("got  %+v\nwant %+v", r, want)
+	}
+	for _, p := range r.Ports {
+		for _, v := range []float64{p.RxPPS, p.TxPPS, p.RxDropPPS, p.TxDropPPS} {
+			if v < 0 {
+				t.Fatalf("negative rate: %+v", p)
+			}
+		}
+	}
+	if _, ok := r.Port("new"); ok {
+		t.Fatal("a port without a previous value has a rate")
+	}
+	if p, ok := r.Port("nic0"); !ok || p.RxPPS != 1000.5 {
+		t.Fatalf("Port(nic0) = %+v, %v", p, ok)
+	}
+}
+
+// A process that restarted: every counter starts again from zero. No rate
+// is negative; each is the new count over the interval.
+func TestBetweenProcessRestarted(t *testing.T) {
+	prev := Snapshot{At: t0,
+		Ports: []proto.PortStatus{port("nic0", 9_000_000, 9_000_000, 5, 5)},
+		Cores: []proto.CoreStatus{{Core: 2, Name: "classifier2", Type: "classifier", Packets: 9_000_000, Drops: 3}},
+	}
+	cur := Snapshot{At: t0.Add(500 * time.Millisecond),
+		Ports: []proto.PortStatus{port("nic0", 400, 399, 0, 0)},
+		Cores: []proto.CoreStatus{{Core: 2, Name: "classifier2", Type: "classifier", Packets: 400, Drops: 1}},
+	}
+	r, err := Between(prev, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Rates{Seconds: 0.5,
+		Ports: []PortRate{{Port: "nic0", RxPPS: 800, TxPPS: 798, Reset: true}},
+		Core:  []CoreRate{{Core: 2, Name: "classifier2", PPS: 800, DropPPS: 2, Reset: true}},
+	}
+	if !reflect.DeepEqual(r, want) {
+		t.Fatalf("got  %+v\nwant %+v", r, want)
+	}
+}
+
+func TestBetweenComponents(t *testing.T) {
+	prev := Snapshot{At: t0, Cores: []proto.CoreStatus{
+		{Core: 2, Name: "classifier2", Type: "classifier", Packets: 100, Drops: 3},
+		{Core: 3, Name: "merge3", Type: "merge", Packets: 50},
+		{Core: 4, Type: "forward", Packets: 10}, // no name: matched by lcore
+		{Core: 5, Type: proto.CoreUnuse},
+		{Core: 6, Name: "fw", Type: "forward", Packets: 1000},
+		{Core: 8, Name: "forward8", Type: "forward", Packets: 10},
+	}}
+	cur := Snapshot{At: t0.Add(time.Second), Cores: []proto.CoreStatus{
+		{Core: 2, Name: "classifier2", Type: "classifier", Packets: 1100, Drops: 3},
+		{Core: 3, Name: "merge3", Type: "merge", Packets: 50},
+		{Core: 4, Type: "forward", Packets: 30},
+		{Core: 5, Name: "forward5", Type: "forward", Packets: 7}, // new: no rate
+		{Core: 6, Name: "fw", Type: "merge", Packets: 2000},      // replaced by another type
+		{Core: 7, Type: proto.CoreUnuse},
+		{Core: 8, Name: "merge8", Type: "merge", Packets: 99}, // another component: no rate
+	}}
+	r, err := Between(prev, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CoreRate{
+		{Core: 2, Name: "classifier2", PPS: 1000},
+		{Core: 3, Name: "merge3"},
+		{Core: 4, PPS: 20},
+		{Core: 6, Name: "fw", PPS: 2000, Reset: true},
+	}
+	if !reflect.DeepEqual(r.Core, want) {
+		t.Fatalf("got  %+v\nwant %+v", r.Core, want)
+	}
+	if c, ok := r.Component(cur.Cores[0]); !ok || c.PPS != 1000 {
+		t.Fatalf("Component(classifier2) = %+v, %v", c, ok)
+	}
+	if _, ok := r.Component(cur.Cores[3]); ok {
+		t.Fatal("a new component has a rate")
+	}
+}
+
+func TestBetweenInterval(t *testing.T) {
+	s := Snapshot{At: t0, Ports: []proto.PortStatus{port("nic0", 1, 1, 0, 0)}}
+	if _, err := Between(s, s); err != ErrInterval {
+		t.Fatalf("same time: %v", err)
+	}
+	later := s
+	later.At = t0.Add(time.Second)
+	if _, err := Between(later, s); err != ErrInterval {
+		t.Fatalf("reversed: %v", err)
+	}
+}
+
+func TestTracker(t *testing.T) {
+	var tr Tracker
+	si := &proto.SecondaryInfo{Ports: []proto.PortStatus{port("ring0", 100, 100, 0, 0)}}
+	if _, ok := tr.Observe("sec 1", Secondary(t0, si)); ok {
+		t.Fatal("rates from a first snapshot")
+	}
+	if !tr.Has("sec 1") || tr.Has("sec 2") {
+		t.Fatal("Has")
+	}
+	si2 := &proto.SecondaryInfo{Ports: []proto.PortStatus{port("ring0", 400, 100, 0, 0)}}
+	r, ok := tr.Observe("sec 1", Secondary(t0.Add(3*time.Second), si2))
+	if !ok || r.Ports[0].RxPPS != 100 {
+		t.Fatalf("second snapshot: %+v, %v", r, ok)
+	}
+	// An older snapshot recorded late is not kept: the next rates are
+	// still from the newest one.
+	if _, ok := tr.Observe("sec 1", Secondary(t0.Add(2*time.Second), si)); ok {
+		t.Fatal("rates from an older snapshot")
+	}
+	si3 := &proto.SecondaryInfo{Ports: []proto.PortStatus{port("ring0", 600, 100, 0, 0)}}
+	if r, ok := tr.Observe("sec 1", Secondary(t0.Add(5*time.Second), si3)); !ok || r.Ports[0].RxPPS != 100 || r.Seconds != 2 {
+		t.Fatalf("after an older snapshot: %+v, %v", r, ok)
+	}
+	// The primary is tracked apart.
+	pi := &proto.PrimaryInfo{Ports: []proto.PortStatus{port("nic0", 5, 5, 0, 0)}}
+	if _, ok := tr.Observe("pri", Primary(t0, pi)); ok {
+		t.Fatal("pri: rates from a first snapshot")
+	}
+	tr.Forget("sec 1")
+	if _, ok := tr.Observe("sec 1", Secondary(t0.Add(6*time.Second), si)); ok {
+		t.Fatal("rates across Forget")
+	}
+}
+
+func TestRatesJSON(t *testing.T) {
+	r := Rates{Seconds: 1, Ports: []PortRate{{Port: "nic0", RxPPS: 1.5}},
+		Core: []CoreRate{{Core: 2, Name: "forward2", PPS: 3, Reset: true}}}
+	b, _ := json.Marshal(r)
+	want := `{"seconds":1,"ports":[{"port":"nic0","rx_pps":1.5,"tx_pps":0,"rx_drop_pps":0,"tx_drop_pps":0}],` +
+		`"core":[{"core":2,"name":"forward2","pps":3,"drop_pps":0,"reset":true}]}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+}
+
+func TestHuman(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0", -1: "0", 7.46: "7.5", 950.4: "950", 12345: "12.3k",
+		1_250_000: "1.25M", 14_880_952: "14.88M", 1.2e9: "1.20G",
+	} {
+		if got := Human(v); got != want {
+			t.Errorf("Human(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package shell
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/rate"
+	"github.com/spp-go/spp/ctl/registry"
+)
+
+// newTable makes an ASCII table (it survives logs, copies and any terminal)
+// whose headers are written as given and whose columns marked in right are
+// right-aligned (counters).
+func newTable(w io.Writer, header []string, right ...int) *tablewriter.Table {
+	align := make([]tw.Align, len(header))
+	for i := range align {
+		align[i] = tw.AlignLeft
+	}
+	for _, i := range right {
+		align[i] = tw.AlignRight
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	t.Header(header)
+	return t
+}
+
+func u64(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// renderSecondary prints sec N;status: a line on staged changes, then
+// cores, ports and the classifier table. rt, when known, fills the pps
+// columns (else "-") and gets a line saying over what time.
+func renderSecondary(w io.Writer, name string, si *proto.SecondaryInfo, rt *rate.Rates) {
+	staged := "no changes staged"
+	if si.Staged {
+		staged = "changes staged, not flushed yet (flush applies them, cancel drops them)"
+	}
+	fmt.Fprintf(w, "%s: %s, client_id %d, main lcore %d: %s\n", name, si.ProcessType, si.ClientID, si.MainLcore, staged)
+	rateLine(w, rt)
+
+	t := newTable(w, []string{"CORE", "TYPE", "RX", "TX", "PACKETS", "DROPS", "PPS"}, 0, 4, 5, 6)
+	for _, c := range si.Core {
+		if c.Type == proto.CoreUnuse || c.Type == "" {
+			t.Append([]string{strconv.Itoa(c.Core), proto.CoreUnuse, "", "", "", "", ""})
+			continue
+		}
+		typ := c.Type
+		if c.Name != "" && c.Name != c.Type+strconv.Itoa(c.Core) {
+			typ += " (" + c.Name + ")" // a name other than the default
+		}
+		t.Append([]string{strconv.Itoa(c.Core), typ, strings.Join(c.RxPort, ","), strings.Join(c.TxPort, ","), u64(c.Packets), u64(c.Drops), componentPPS(rt, c)})
+	}
+	t.Render()
+
+	renderPorts(w, si.Ports, rt)
+
+	if si.ProcessType != proto.TypeMirror {
+		t = newTable(w, []string{"MAC", "PORT"})
+		for _, e := range si.ClassifierTable {
+			t.Append([]string{e.Value, e.Port})
+		}
+		t.Render()
+	}
+}
+
+// renderPorts prints the ports table; rt fills RX_PPS and TX_PPS. There is
+// no Mbit/s column: the status has packet counters only (no bytes).
+func renderPorts(w io.Writer, ports []proto.PortStatus, rt *rate.Rates) {
+	t := newTable(w, []string{"PORT", "RX", "TX", "RX_DROP", "TX_DROP", "LINK", "RX_PPS", "TX_PPS"}, 1, 2, 3, 4, 6, 7)
+	for _, p := range ports {
+		rx, tx := "-", "-"
+		if rt != nil {
+			if pr, ok := rt.Port(p.Port); ok {
+				rx, tx = rate.Human(pr.RxPPS), rate.Human(pr.TxPPS)
+			}
+		}
+		t.Append([]string{p.Port, u64(p.Rx), u64(p.Tx), u64(p.RxDrop), u64(p.TxDrop), p.Link, rx, tx})
+	}
+	t.Render()
+}
+
+// componentPPS is a component's packets per second, "-" when unknown.
+func componentPPS(rt *rate.Rates, c proto.CoreStatus) string {
+	if rt != nil {
+		if cr, ok := rt.Component(c); ok {
+			return rate.Human(cr.PPS)
+		}
+	}
+	return "-"
+}
+
+// rateLine says over what time the pps columns were measured.
+func rateLine(w io.Writer, rt *rate.Rates) {
+	if rt != nil {
+		fmt.Fprintf(w, "pps over the last %s\n", time.Duration(rt.Seconds*float64(time.Second)).Round(100*time.Millisecond))
+	}
+}
+
+// renderPrimary prints pri;status: ports, rings, and the mempool line.
+func renderPrimary(w io.Writer, pi *proto.PrimaryInfo, rt *rate.Rates) {
+	fmt.Fprintf(w, "pri: main lcore %d\n", pi.MainLcore)
+	rateLine(w, rt)
+	renderPorts(w, pi.Ports, rt)
+	t := newTable(w, []string{"RING", "COUNT", "CAPACITY"}, 1, 2)
+	for _, r := range pi.Rings {
+		t.Append([]string{r.Ring, u64(r.Count), u64(r.Capacity)})
+	}
+	t.Render()
+	m := pi.Mempool
+	fmt.Fprintf(w, "mempool %s: size %d, available %d, in use %d\n", m.Name, m.Size, m.Available, m.InUse)
+}
+
+// renderProcs prints the shell's status: the connected processes.
+func renderProcs(w io.Writer, procs []*registry.Process, now time.Time) {
+	if len(procs) == 0 {
+		fmt.Fprintln(w, "no process connected")
+		return
+	}
+	t := newTable(w, []string{"PROCESS", "TYPE", "CLIENT_ID", "PEER", "CONNECTED SINCE"})
+	for _, p := range procs {
+		id := "-"
+		if !p.Primary {
+			id = strconv.Itoa(p.ID)
+		}
+		since := p.Since.Format("2006-01-02 15:04:05") + " (" + now.Sub(p.Since).Round(time.Second).String() + " ago)"
+		t.Append([]string{p.Label(), p.Type, id, p.Peer, since})
+	}
+	t.Render()
+}

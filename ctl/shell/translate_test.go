@@ -1,0 +1,186 @@
+package shell
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
+)
+
+// Every row of controller.md's translation table, and every process
+// command, byte for byte on the wire.
+func TestTranslationOnTheWire(t *testing.T) {
+	ts := newTestShell(t)
+	sec := ts.sec(t, 1)
+	pri := ts.pri(t)
+	cases := []struct {
+		typed string
+		to    *ctltest.Daemon
+		want  string
+	}{
+		{"sec 1;component 2 classifier nic0 ring0,ring2", sec,
+			`{"commands":[{"command":"component","core_id":"2","type":"classifier","rx_ports":["nic0"],"tx_ports":["ring0","ring2"]}]}`},
+		{"sec 1;component 4 forward ring0 vhost0", sec,
+			`{"commands":[{"command":"component","core_id":"4","type":"forward","rx_ports":["ring0"],"tx_ports":["vhost0"]}]}`},
+		{"sec 1;component 3 merge ring1,ring3 nic0", sec,
+			`{"commands":[{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1","ring3"],"tx_ports":["nic0"]}]}`},
+		{"sec 1;component 5 mirror ring0 ring1,ring2", sec,
+			`{"commands":[{"command":"component","core_id":"5","type":"mirror","rx_ports":["ring0"],"tx_ports":["ring1","ring2"]}]}`},
+		{"sec 1;component 5 classifier_mac phy:0 ring:0", sec, // aliases and synonyms are the daemon's to read
+			`{"commands":[{"command":"component","core_id":"5","type":"classifier_mac","rx_ports":["phy:0"],"tx_ports":["ring:0"]}]}`},
+		{"sec 1;component 5 forward ring0", sec,
+			`{"commands":[{"command":"component","core_id":"5","type":"forward","rx_ports":["ring0"],"tx_ports":[]}]}`},
+		{"sec 1;component 5 forward", sec,
+			`{"commands":[{"command":"component","core_id":"5","type":"forward","rx_ports":[],"tx_ports":[]}]}`},
+		{"sec 1;component 2 none", sec,
+			`{"commands":[{"command":"component","core_id":"2","type":"none"}]}`},
+		{"sec 1;classifier_table mac AA:bb:CC:dd:EE:ff ring0", sec, // case preserved
+			`{"commands":[{"command":"classifier_table","type":"mac","value":"AA:bb:CC:dd:EE:ff","port":"ring0"}]}`},
+		{"sec 1;classifier_table mac default ring2", sec,
+			`{"commands":[{"command":"classifier_table","type":"mac","value":"default","port":"ring2"}]}`},
+		{"sec 1;classifier_table mac 52:54:00:12:34:56 unuse", sec,
+			`{"commands":[{"command":"classifier_table","type":"mac","value":"52:54:00:12:34:56","port":"unuse"}]}`},
+		{"sec 1;flush", sec, `{"commands":[{"command":"flush"}]}`},
+		{"sec 1;cancel", sec, `{"commands":[{"command":"cancel"}]}`},
+		{"sec 1;status", sec, `{"commands":[{"command":"status"}]}`},
+		{"sec 1;process", sec, `{"commands":[{"command":"process"}]}`},
+		{"sec 1; status", sec, `{"commands":[{"command":"status"}]}`},
+		{"  sec   1 ;   flush  ", sec, `{"commands":[{"command":"flush"}]}`},
+		{`sec 1;{"commands":[{"command":"flush"}, {"command":"status"}]}`, sec,
+			`{"commands":[{"command":"flush"}, {"command":"status"}]}`}, // raw: as it is
+		{"pri;status", pri, `{"commands":[{"command":"status"}]}`},
+		{"pri;clear", pri, `{"commands":[{"command":"clear"}]}`},
+		{"pri; process", pri, `{"commands":[{"command":"process"}]}`},
+		{`pri;{"commands":[{"command":"clear"}]}`, pri, `{"commands":[{"command":"clear"}]}`},
+	}
+	for _, c := range cases {
+		n := len(c.to.Requests())
+		if !ts.typed(c.typed) {
+			t.Errorf("%q failed: %s", c.typed, ts.errw)
+		}
+		got := c.to.Requests()
+		if len(got) != n+1 {
+			t.Errorf("%q: %d requests sent, want 1", c.typed, len(got)-n)
+			continue
+		}
+		if got[n] != c.want {
+			t.Errorf("%q sent\n  %s\nwant\n  %s", c.typed, got[n], c.want)
+		}
+	}
+	if ts.errw.Len() > 0 {
+		t.Errorf("errors: %s", ts.errw)
+	}
+}
+
+// exit of both kinds of process (it ends the test daemon, so on its own).
+func TestTranslationExit(t *testing.T) {
+	ts := newTestShell(t)
+	sec := ts.sec(t, 1)
+	pri := ts.pri(t)
+	for _, c := range []struct {
+		typed string
+		d     *ctltest.Daemon
+	}{{"sec 1;exit", sec}, {"pri;exit", pri}} {
+		if !ts.typed(c.typed) {
+			t.Fatalf("%s failed: %s", c.typed, ts.errw)
+		}
+		if got := c.d.Sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"exit"}]}` {
+			t.Errorf("%s sent %q", c.typed, got)
+		}
+	}
+	ctltest.WaitFor(t, "both gone", func() bool { return len(ts.reg.Processes()) == 0 })
+}
+
+// Inside sec N, bare process commands go to N; shell commands still work.
+func TestContext(t *testing.T) {
+	ts := newTestShell(t)
+	sec := ts.sec(t, 1)
+	pri := ts.pri(t)
+	steps := []string{"sec 1", "component 2 none", "flush", "status", `{"commands":[{"command":"cancel"}]}`,
+		"pri;clear", "help flush", "end", "pri", "status", "end"}
+	for _, s := range steps {
+		if !ts.typed(s) {
+			t.Fatalf("%q failed: %s", s, ts.errw)
+		}
+		if s == "sec 1" && ts.promptText() != "spp [sec 1] > " {
+			t.Errorf("prompt %q", ts.promptText())
+		}
+	}
+	want := []string{
+		`{"commands":[{"command":"component","core_id":"2","type":"none"}]}`,
+		`{"commands":[{"command":"flush"}]}`,
+		`{"commands":[{"command":"status"}]}`,
+		`{"commands":[{"command":"cancel"}]}`,
+	}
+	if got := sec.Sent(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sec 1 got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantPri := `{"commands":[{"command":"clear"}]}` + "\n" + `{"commands":[{"command":"status"}]}`
+	if got := strings.Join(pri.Sent(), "\n"); got != wantPri {
+		t.Errorf("pri got\n%s", got)
+	}
+	if ts.promptText() != "spp > " {
+		t.Errorf("after end: prompt %q", ts.promptText())
+	}
+	if ts.typed("end") || !strings.Contains(ts.errw.String(), "not inside a process") {
+		t.Errorf("end outside a process: %s", ts.errw)
+	}
+}
+
+// Bad lines: one readable error naming the line, and nothing sent.
+func TestTranslationErrors(t *testing.T) {
+	ts := newTestShell(t)
+	sec := ts.sec(t, 1)
+	pri := ts.pri(t)
+	cases := []struct{ typed, msg string }{
+		{"sec 1;component 2", "component: needs CORE and TYPE"},
+		{"sec 1;component", "needs CORE and TYPE"},
+		{"sec 1;component 2 none ring0", "none takes no ports"},
+		{"sec 1;component 2 forward ring0 ring1 ring2", "separated by commas"},
+		{"sec 1;component 2 merge ring0,,ring1 nic0", `empty port name in "ring0,,ring1"`},
+		{"sec 1;classifier_table mac 00:11:22:33:44:55", "needs mac"},
+		{"sec 1;classifier_table vlan 1 ring0", `unknown table type "vlan"`},
+		{"sec 1;flush now", "flush: takes no arguments"},
+		{"sec 1;clear", "clear is a primary command"},
+		{"pri;flush", "flush is not a primary command"},
+		{"pri;component 2 none", "component is not a primary command"},
+		{"sec 1;bogus", `unknown process command "bogus"`},
+		{"sec 128;status", `bad client id "128"`},
+		{"sec x;status", `bad client id "x"`},
+		{"sec -1;status", `bad client id "-1"`},
+		{"sec;status", "one client id"},
+		{"sec 1;", "nothing after sec 1;"},
+		{`sec 1;{"commands":[`, "not a JSON batch"},
+		{`sec 1;{"commands":[]} {}`, "text after the object"},
+		{`sec 1;{"command":"flush"}`, `no "commands" list`},
+		{`{"commands":[{"command":"flush"}]}`, "a raw batch needs a process"},
+		{"flush", "flush is a process command"},
+		{"bogus 1 2", `unknown command "bogus"`},
+		{"sec 1 status", "did you mean sec 1;status?"},
+		{"pri status", "did you mean pri;status?"},
+		{"sec 9;status", "sec 9 is not connected"},
+		{"status now", "status takes no arguments"},
+		{"wait", "usage: wait"},
+		{"wait sec 1 abc", `bad TIMEOUT "abc"`},
+		{"playback /nonexistent/x", "no such file"},
+		{"record", "usage: record FILE"},
+		{"bye now", "usage: bye [sec|all]"},
+		{"help nothing", `no command "nothing"`},
+	}
+	for _, c := range cases {
+		ts.errw.Reset()
+		if ts.typed(c.typed) {
+			t.Errorf("%q succeeded", c.typed)
+		}
+		e := ts.errw.String()
+		if !strings.HasPrefix(e, strings.TrimSpace(c.typed)+": ") || !strings.Contains(e, c.msg) || strings.Count(e, "\n") != 1 {
+			t.Errorf("%q: error %q, want one line %q: ...%s...", c.typed, e, strings.TrimSpace(c.typed), c.msg)
+		}
+	}
+	if len(sec.Sent()) != 0 || len(pri.Sent()) != 0 {
+		t.Errorf("sent %q %q", sec.Sent(), pri.Sent())
+	}
+	if ts.quit {
+		t.Error("a bad bye left the shell")
+	}
+}

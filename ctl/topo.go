@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/registry"
+	"github.com/spp-go/spp/ctl/shell"
+)
+
+const topoUsage = `usage: spp topo [sec N] [--svg FILE] [-p PORT] [-s PORT] [--bind ADDR] [--wait SECONDS]
+
+Prints the wiring of the node's secondaries as Graphviz DOT, or, with --svg,
+draws it into FILE with dot: the shell's topo command, run once. spp listens
+on the controller's ports like spp -c does, so no other shell may hold them
+(in a running shell, type topo svg FILE instead); the daemons connect within
+a second or so. Without sec N it draws every secondary that connected by the
+time none has come for 1.5 s (--wait bounds the whole wait).
+
+`
+
+// settleQuiet: the daemons retry their connection every second
+// (protocol.md section 1), so once this long has passed without a new one,
+// every running daemon has connected.
+const settleQuiet = 1500 * time.Millisecond
+
+// topoMain is `spp topo ...`: spp -c "topo [sec N] [svg FILE]" once the
+// secondaries have connected.
+func topoMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("spp topo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	priPort := fs.Int("p", 5555, "listen for spp_primary on TCP `PORT`")
+	secPort := fs.Int("s", 6666, "listen for the secondaries on TCP `PORT`")
+	bind := fs.String("bind", "127.0.0.1", "listen on `ADDR`")
+	svg := fs.String("svg", "", "draw the graph into `FILE` (SVG, with dot) instead of printing DOT")
+	wait := fs.Float64("wait", 5, "wait at most `SECONDS` for the secondaries to connect")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, topoUsage)
+		fs.PrintDefaults()
+	}
+	// sec N may come before or after the flags.
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		words = append(words, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	var tgt *registry.Target
+	switch {
+	case len(words) == 0:
+	case len(words) == 2 && words[0] == "sec":
+		id, err := strconv.Atoi(words[1])
+		if err != nil || !proto.ValidClientID(id) || strconv.Itoa(id) != words[1] {
+			fmt.Fprintf(stderr, "spp topo: bad client id %q (0..127)\n", words[1])
+			return 2
+		}
+		tgt = &registry.Target{ID: id}
+	default:
+		fmt.Fprintf(stderr, "spp topo: unexpected %q\n", strings.Join(words, " "))
+		fs.Usage()
+		return 2
+	}
+	if strings.ContainsAny(*svg, " \t") {
+		fmt.Fprintf(stderr, "spp topo: --svg %q: a file name without spaces\n", *svg)
+		return 2
+	}
+
+	sh := shell.New(shell.Options{Out: stdout, Err: stderr, Color: isTerminal(stderr)})
+	defer sh.Close()
+	reg, err := registry.Listen(*bind, *priPort, *secPort, sh.OnEvent)
+	if err != nil {
+		fmt.Fprintf(stderr, "spp topo: %v (a shell already listening? type topo there)\n", err)
+		return 2
+	}
+	defer reg.Close()
+	sh.Use(reg)
+
+	limit := time.Duration(*wait * float64(time.Second))
+	cmd := "topo"
+	if tgt != nil {
+		reg.Wait(*tgt, limit) // topo says so if it did not come
+		cmd += " " + tgt.String()
+	} else {
+		settle(reg, limit)
+	}
+	if *svg != "" {
+		cmd += " svg " + *svg
+	}
+	if !sh.RunSources([]shell.Source{{Cmd: cmd}}) {
+		return 1
+	}
+	return 0
+}
+
+// settle waits until a secondary has connected and then none has come or
+// gone for settleQuiet, or until limit has passed.
+func settle(reg *registry.Registry, limit time.Duration) {
+	start := time.Now()
+	last, changed := "", start
+	for time.Since(start) < limit {
+		var secs []string
+		for _, p := range reg.Processes() {
+			if !p.Primary {
+				secs = append(secs, fmt.Sprintf("%s@%p", p.Label(), p))
+			}
+		}
+		now := strings.Join(secs, ",")
+		if now != last {
+			last, changed = now, time.Now()
+		}
+		if now != "" && time.Since(changed) >= settleQuiet {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
