@@ -48,7 +48,17 @@ func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// SampleSec is the status of a vf as protocol.md section 4 shows it.
+// Ports is a status port list of names without VLAN operations.
+func Ports(names ...string) []proto.PortRef {
+	out := []proto.PortRef{}
+	for _, n := range names {
+		out = append(out, proto.PortRef{Port: n, VLAN: proto.VLAN{Operation: proto.VLANNone}})
+	}
+	return out
+}
+
+// SampleSec is the status of a vf as protocol.md section 4 shows it, in
+// the shape of version 2 (section 9.5): ports as objects, a state.
 var SampleSec = proto.SecondaryInfo{
 	ClientID: 1, ProcessType: "vf", MainLcore: 1, Staged: true,
 	Ports: []proto.PortStatus{
@@ -57,9 +67,9 @@ var SampleSec = proto.SecondaryInfo{
 		{Port: "vhost0", Rx: 40, Tx: 60, TxDrop: 3, Link: "up"},
 	},
 	Core: []proto.CoreStatus{
-		{Core: 2, Name: "classifier2", Type: "classifier", RxPort: []string{"nic0"}, TxPort: []string{"ring0", "ring2"}, Packets: 120},
+		{Core: 2, Name: "classifier2", Type: "classifier", State: proto.StateRunning, RxPort: Ports("nic0"), TxPort: Ports("ring0", "ring2"), Packets: 120},
 		{Core: 3, Type: "unuse"},
-		{Core: 4, Name: "fw1", Type: "forward", RxPort: []string{"ring0"}, TxPort: []string{"vhost0"}, Packets: 60, Drops: 2},
+		{Core: 4, Name: "fw1", Type: "forward", State: proto.StateRunning, RxPort: Ports("ring0"), TxPort: Ports("vhost0"), Packets: 60, Drops: 2},
 	},
 	ClassifierTable: []proto.ClassifierEntry{
 		{Type: "mac", Value: "default", Port: "ring2"},
