@@ -10,6 +10,7 @@ import (
 	"github.com/c-bata/go-prompt"
 
 	"github.com/spp-go/spp/common/component"
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -129,24 +130,126 @@ func secIDs(c *compCtx) []prompt.Suggest {
 	return s
 }
 
-// coreIDs: the worker lcores of the process's last status.
+// coreIDs: the worker lcores of the process's last status, each described
+// by what runs there.
 func coreIDs(c *compCtx) []prompt.Suggest {
-	if c.p == nil {
-		return nil
-	}
-	si, _ := c.p.Info()
+	si := c.secInfo()
 	if si == nil {
 		return nil
 	}
 	var s []prompt.Suggest
 	for _, core := range si.Core {
-		d := "idle"
-		if core.Type != "unuse" && core.Type != "" {
-			d = core.Type + " " + strings.Join(core.RxPort, ",") + " -> " + strings.Join(core.TxPort, ",")
+		d := "no component"
+		if core.Type != proto.CoreUnuse && core.Type != "" {
+			d = compText(core)
+		}
+		if n := len(s); n > 0 && s[n-1].Text == strconv.Itoa(core.Core) {
+			s[n-1].Description += "; " + d // several components on one lcore
+			continue
 		}
 		s = append(s, prompt.Suggest{Text: strconv.Itoa(core.Core), Description: d})
 	}
 	return s
+}
+
+// compText describes a component: "fw1: forward ring0 -> vhost0", "fw2:
+// forward ring1 -> - (idle)".
+func compText(c proto.CoreStatus) string {
+	side := func(ps []proto.PortRef) string {
+		if len(ps) == 0 {
+			return "-"
+		}
+		return portsText(ps)
+	}
+	d := c.Name + ": " + c.Type + " " + side(c.RxPort) + " -> " + side(c.TxPort)
+	if c.State == proto.StateIdle {
+		d += " (idle)"
+	}
+	return d
+}
+
+// secInfo is the last status of the process the command goes to, nil when
+// there is none (not connected, not asked yet, the primary).
+func (c *compCtx) secInfo() *proto.SecondaryInfo {
+	if c.p == nil {
+		return nil
+	}
+	si, _ := c.p.Info()
+	return si
+}
+
+// componentNames: the components of the process's last status (port add
+// NAME; component ... name NAME replaces or moves one).
+func componentNames(c *compCtx) []prompt.Suggest {
+	si := c.secInfo()
+	if si == nil {
+		return nil
+	}
+	var s []prompt.Suggest
+	for _, core := range si.Core {
+		if core.Name != "" && core.Type != proto.CoreUnuse {
+			s = append(s, prompt.Suggest{Text: core.Name, Description: "core " + strconv.Itoa(core.Core) + ", " + compText(core)})
+		}
+	}
+	return s
+}
+
+// vlanIDs: the VLAN ids the process's last status names, in its
+// classifier table and in its ports' VLAN operations, in number order.
+func vlanIDs(c *compCtx) []prompt.Suggest {
+	si := c.secInfo()
+	if si == nil {
+		return nil
+	}
+	where := map[int][]string{}
+	note := func(id int, what string) {
+		for _, w := range where[id] {
+			if w == what {
+				return
+			}
+		}
+		where[id] = append(where[id], what)
+	}
+	for _, e := range si.ClassifierTable {
+		if e.Type == proto.EntryVLAN {
+			note(e.VLAN, "classifier table")
+		}
+	}
+	for _, core := range si.Core {
+		for _, p := range append(append([]proto.PortRef(nil), core.RxPort...), core.TxPort...) {
+			if p.VLAN.Operation == proto.VLANAdd {
+				note(p.VLAN.ID, "pushed by "+core.Name)
+			}
+		}
+	}
+	ids := make([]int, 0, len(where))
+	for id := range where {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	s := make([]prompt.Suggest, len(ids))
+	for i, id := range ids {
+		s[i] = prompt.Suggest{Text: strconv.Itoa(id), Description: strings.Join(where[id], ", ")}
+	}
+	return s
+}
+
+// vlanMACs: the MACs of the classifier table's vlan entries of VLAN vid
+// (classifier_table vlan VID MAC).
+func vlanMACs(vid string) func(c *compCtx) []prompt.Suggest {
+	return func(c *compCtx) []prompt.Suggest {
+		si := c.secInfo()
+		if si == nil {
+			return nil
+		}
+		var s []prompt.Suggest
+		for _, e := range si.ClassifierTable {
+			if e.Type == proto.EntryVLAN && strconv.Itoa(e.VLAN) == vid {
+				s = append(s, prompt.Suggest{Text: e.Value, Description: "-> " + e.Port})
+			}
+		}
+		return s
+	}
 }
 
 // componentTypes: the catalogue's types, those of the process's daemon
@@ -175,8 +278,8 @@ func ports(c *compCtx) []prompt.Suggest {
 				seen[ps.Port] = true
 			}
 			for _, core := range si.Core {
-				for _, n := range append(append([]string(nil), core.RxPort...), core.TxPort...) {
-					seen[n] = true
+				for _, p := range append(append([]proto.PortRef(nil), core.RxPort...), core.TxPort...) {
+					seen[p.Port] = true
 				}
 			}
 		}
@@ -216,22 +319,49 @@ func portLess(a, b string) bool {
 	return an < bn
 }
 
-func portsOrUnuse(c *compCtx) []prompt.Suggest {
-	return append(ports(c), prompt.Suggest{Text: "unuse", Description: "remove the MAC"})
+// nameWord is the keyword name, then the name of a component.
+var nameWord = arg{values: words("name", "name the component (default: TYPE followed by CORE)"),
+	next: func(string) []arg { return []arg{{values: componentNames}} }}
+
+// portsThenName is n positions of port lists (rx, then tx), then the name
+// keyword; the keyword may come at any of them.
+func portsThenName(n int) arg {
+	if n == 0 {
+		return nameWord
+	}
+	return arg{
+		values: func(c *compCtx) []prompt.Suggest { return append(ports(c), nameWord.values(c)...) },
+		next: func(w string) []arg {
+			if w == "name" {
+				return nameWord.next(w)
+			}
+			return []arg{portsThenName(n - 1)}
+		},
+	}
 }
 
-// macs: default and the MACs already in the classifier table.
+// pcps: the 802.1Q priorities.
+func pcps(*compCtx) []prompt.Suggest {
+	s := []prompt.Suggest{{Text: "0", Description: "priority 0..7 (0: best effort)"}}
+	for i := 1; i <= 7; i++ {
+		s = append(s, prompt.Suggest{Text: strconv.Itoa(i)})
+	}
+	return s
+}
+
+func portsOrUnuse(c *compCtx) []prompt.Suggest {
+	return append(ports(c), prompt.Suggest{Text: "unuse", Description: "remove the entry"})
+}
+
+// macs: default and the MACs of the classifier table's mac entries.
 func macs(c *compCtx) []prompt.Suggest {
 	s := []prompt.Suggest{{Text: "default", Description: "where unknown unicast goes"}}
-	if c.p == nil {
-		return s
-	}
-	si, _ := c.p.Info()
+	si := c.secInfo()
 	if si == nil {
 		return s
 	}
 	for _, e := range si.ClassifierTable {
-		if e.Value != "default" {
+		if e.Type != proto.EntryVLAN && e.Value != "default" {
 			s = append(s, prompt.Suggest{Text: e.Value, Description: "-> " + e.Port})
 		}
 	}

@@ -77,6 +77,33 @@ var SampleSec = proto.SecondaryInfo{
 	},
 }
 
+// SampleV2 is the status of a vf using what protocol.md section 9 adds:
+// two components on lcore 2, VLAN operations (cls strips the tag on its tx
+// ports, up pushes VLAN 100 on nic1), an idle component (forward3 has no
+// tx port), a lcore without any, and vlan entries after the mac ones.
+var SampleV2 = proto.SecondaryInfo{
+	ClientID: 1, ProcessType: "vf", MainLcore: 1,
+	Ports: []proto.PortStatus{
+		{Port: "nic0", Rx: 300}, {Port: "nic1", Tx: 90},
+		{Port: "ring0", Rx: 100, Tx: 100}, {Port: "ring1", Rx: 200, Tx: 200}, {Port: "ring2", Rx: 90, Tx: 90}, {Port: "ring3"},
+	},
+	Core: []proto.CoreStatus{
+		{Core: 2, Name: "cls", Type: "classifier", State: proto.StateRunning, RxPort: Ports("nic0"),
+			TxPort:  []proto.PortRef{{Port: "ring0", VLAN: proto.VLAN{Operation: proto.VLANDel}}, {Port: "ring1", VLAN: proto.VLAN{Operation: proto.VLANDel}}},
+			Packets: 300},
+		{Core: 2, Name: "up", Type: "forward", State: proto.StateRunning, RxPort: Ports("ring2"),
+			TxPort: []proto.PortRef{{Port: "nic1", VLAN: proto.VLAN{Operation: proto.VLANAdd, ID: 100, PCP: 3}}}, Packets: 90, Drops: 1},
+		{Core: 3, Name: "forward3", Type: "forward", State: proto.StateIdle, RxPort: Ports("ring3"), TxPort: Ports()},
+		{Core: 4, Type: "unuse"},
+	},
+	ClassifierTable: []proto.ClassifierEntry{
+		{Type: "mac", Value: "default", Port: "ring1"},
+		{Type: "mac", Value: "52:54:00:00:00:09", Port: "ring1"},
+		{Type: "vlan", VLAN: 100, Value: "52:54:00:00:00:01", Port: "ring0"},
+		{Type: "vlan", VLAN: 200, Value: "52:54:00:00:00:02", Port: "ring1"},
+	},
+}
+
 // SamplePri is the status of a primary.
 var SamplePri = proto.PrimaryInfo{
 	MainLcore: 0,
