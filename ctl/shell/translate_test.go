@@ -1,8 +1,11 @@
 package shell
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/spp-go/spp/common/proto"
 
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
@@ -227,5 +230,96 @@ func TestTranslationErrors(t *testing.T) {
 	}
 	if ts.quit {
 		t.Error("a bad bye left the shell")
+	}
+}
+
+// What the shell builds for the version 2 commands reads back, with the
+// daemon's own readers (common/proto), as what was typed; values the shell
+// passes on unchecked get the daemon's error for that field.
+func TestV2CommandsReadBack(t *testing.T) {
+	build := func(line string) proto.Command {
+		t.Helper()
+		w := strings.Fields(line)
+		cmd, err := lookup(procScope, w[0]).build(w[1:])
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		return cmd
+	}
+	names := func(ps []proto.PortSpec) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.String())
+		}
+		return "[" + strings.Join(s, ",") + "]"
+	}
+	for line, want := range map[string]string{
+		"component 2 forward ring0 name fw1":        "2 forward fw1 [ring0] []",
+		"component 3 merge ring1,ring3 nic0 name m": "3 merge m [ring1,ring3] [nic0]",
+		"component 2 classifier name cls":           "2 classifier cls [] []",
+		"component 2 none name fw1":                 "2 none fw1 [] []",
+		"component 2 forward ring0 vhost0":          "2 forward  [ring0] [vhost0]",
+	} {
+		c, err := build(line).Component()
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		if got := fmt.Sprintf("%d %s %s %s %s", c.CoreID, c.Type, c.Name, names(c.Rx), names(c.Tx)); got != want {
+			t.Errorf("%s reads back as %q, want %q", line, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"port add ring1 tx fw1 add_vlantag 100 3": "add ring1 tx fw1 {add 100 3}",
+		"port add vhost:0 rx fw1 del_vlantag":     "add vhost0 rx fw1 {del 0 0}",
+		"port del ring1 rx fw1":                   "del ring1 rx fw1 {none 0 0}",
+	} {
+		p, err := build(line).PortOp()
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		if got := fmt.Sprintf("%s %s %s %s %v", p.Action, p.Port, p.Dir, p.Name, p.VLAN); got != want {
+			t.Errorf("%s reads back as %q, want %q", line, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"classifier_table vlan 100 52:54:00:AA:00:01 ring0":  "vlan 100 52:54:00:aa:00:01 ring0",
+		"classifier_table vlan 4094 52:54:00:aa:00:01 unuse": "vlan 4094 52:54:00:aa:00:01 unuse",
+		"classifier_table mac default ring2":                 "mac 0 default ring2",
+	} {
+		c, err := build(line).Classifier()
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		port := c.Port.String()
+		if c.Unuse {
+			port = "unuse"
+		}
+		if got := fmt.Sprintf("%s %d %s %s", c.Type, c.VLAN, c.Value, port); got != want {
+			t.Errorf("%s reads back as %q, want %q", line, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"port add ring1 tx fw1 add_vlantag 0x10 1":        "bad value(id)",
+		"port add ring1 tx fw1 add_vlantag 4095 1":        "bad value(id)",
+		"port add ring1 tx fw1 add_vlantag 100 8":         "bad value(pcp)",
+		"port add ring1 up fw1":                           "bad value(dir)",
+		"port move ring1 tx fw1":                          "bad value(action)",
+		"classifier_table vlan 0 52:54:00:00:00:01 ring0": "bad value(vlan)",
+		"classifier_table vlan 100 default ring0":         "bad value(value)",
+	} {
+		cmd := build(line)
+		var err error
+		switch cmd.Name {
+		case proto.CmdPort:
+			_, err = cmd.PortOp()
+		default:
+			_, err = cmd.Classifier()
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: daemon's reader says %v, want %s...", line, err, want)
+		}
 	}
 }

@@ -131,6 +131,9 @@ type Daemon struct {
 	step uint64
 	// secStatus, when set, is the status a secondary answers.
 	secStatus *proto.SecondaryInfo
+	// handler, when set, answers every request after the handshake
+	// instead (a real engine behind the test daemon).
+	handler func(*proto.Request) (proto.Reply, bool)
 
 	mu       sync.Mutex
 	statuses uint64        // status replies sent
@@ -196,7 +199,12 @@ func (d *Daemon) serve() {
 		if d.delay != nil {
 			time.Sleep(d.delay(n))
 		}
-		out := d.answer(req)
+		var out []byte
+		if d.handler != nil && n > 0 {
+			out = d.handle(req)
+		} else {
+			out = d.answer(req)
+		}
 		if _, err := d.Conn.Write(append(out, '\n')); err != nil {
 			return
 		}
@@ -278,6 +286,33 @@ func (d *Daemon) answer(req string) []byte {
 		panic(fmt.Sprint("test daemon: ", err))
 	}
 	return out
+}
+
+// handle decodes req as a daemon does (common/proto's reader) and answers
+// with the handler's reply.
+func (d *Daemon) handle(req string) []byte {
+	r, err := proto.NewReader(lineConn{strings.NewReader(req)}).Next()
+	if err != nil {
+		return []byte(`{"results":[{"result":"error","error_details":{"message":"bad message format"}}]}`)
+	}
+	rep, _ := d.handler(r)
+	out, err := json.Marshal(r.Shape(rep))
+	if err != nil {
+		panic(fmt.Sprint("test daemon: ", err))
+	}
+	return out
+}
+
+// lineConn is one request's bytes as proto.Reader reads them.
+type lineConn struct{ *strings.Reader }
+
+func (lineConn) SetReadDeadline(time.Time) error { return nil }
+
+// WithHandler makes the daemon answer every request after the handshake
+// with h, such as a common/engine Engine's Handle: the shell then talks to
+// the real staging, flush and status logic.
+func WithHandler(h func(*proto.Request) (proto.Reply, bool)) func(*Daemon) {
+	return func(d *Daemon) { d.handler = h }
 }
 
 // grown is a copy of ports with every counter grown by n.
