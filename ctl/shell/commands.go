@@ -1,9 +1,10 @@
 package shell
 
 // The one table of commands. Parsing (parse.go), `help` (here) and
-// completion (complete.go, its candidate lists in candidates.go) all read it: adding a command is adding an entry
-// here (a process command: its builder in translate.go; a shell command:
-// its run function in shellcmds.go).
+// completion (complete.go, its candidate lists in candidates.go) all read
+// it: adding a command is adding an entry here (a process command: its
+// builder in translate.go; a shell command: its run function in
+// shellcmds.go).
 
 import (
 	"fmt"
