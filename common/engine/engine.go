@@ -1,8 +1,13 @@
 // Package engine is the configuration brain of a secondary (spp_vf,
 // spp_mirror): the staged and the active configuration, the rules of
-// protocol.md 3.3, atomic batches, flush and status. It reaches the data
-// plane only through the Dataplane interface, so it is pure Go and is
+// protocol.md 3.3 and 9, atomic batches, flush and status. It reaches the
+// data plane only through the Dataplane interface, so it is pure Go and is
 // tested with a fake one.
+//
+// Components are keyed by name; several may share a worker lcore, which
+// runs them in name order. A component with fewer ports than its type
+// needs is idle: staged, flushed and shown in status, never handed to the
+// data plane (protocol.md 9.2).
 //
 // Decisions where the spec is silent (also in docs/secondary.md):
 //
@@ -10,27 +15,37 @@
 //     stay staged until the next flush, which removes them and logs it. So
 //     a batch can clear a classifier with "none" and rebuild it (as seed 000
 //     does for every VM start and stop) without losing the other VMs' MACs.
-//   - A flush inside a batch validates the staged state at that point (its
-//     error, if any, is reported on the flush), but the data plane is only
-//     touched once the whole batch succeeded, with the state as it stood at
-//     the last flush of the batch. Commands after that flush stay staged. If
-//     creating a port or switching the lcores then fails, the flush is
-//     reported as the failing command and the whole batch is restored.
+//   - A flush inside a batch validates the staged state at that point, but
+//     the data plane is only touched once the whole batch succeeded, with
+//     the state as it stood at the last flush of the batch. Commands after
+//     that flush stay staged. If creating a port or switching the lcores
+//     then fails, the flush is reported as the failing command and the
+//     whole batch is restored.
 //   - status and process in a batch report the state after the batch.
-//   - Text-built components: "component start" needs a free core (stop the
-//     old component first); names are unique in the process; "component
-//     stop" and "port del" of something that is not there are errors.
-//   - Ports created at flush (vhostN, pcapN, nullN) stay until Shutdown,
+//   - Text-built components: "component start" puts a new component next
+//     to those on its core and refuses a name in use (JSON "component"
+//     with that name replaces it); "component stop", "port del" and a
+//     JSON "none" with a name of something that is not there are errors.
+//     "port add" with a VLAN operation on a port already there is an error
+//     (del it first); "port del" ignores a VLAN operation.
+//   - A component whose core_id is given with type none and a name is
+//     removed wherever it is: core_id is only checked to be a worker lcore.
+//   - Ports are opened at flush for every component, idle ones included,
+//     so that a port that cannot be created fails the flush that names it.
+//     Ports created at flush (vhostN, pcapN, nullN) stay until Shutdown,
 //     even when no component uses them any more.
+//   - A component changed in any way (a port, a VLAN operation, a
+//     classifier entry, its lcore) is a new component to the data plane,
+//     whose counters start from 0, as an lcore's did when it switched.
+//   - A ring drain (protocol.md 9.7) that fails is logged; the flush has
+//     taken effect.
 package engine
 
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
-	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 )
@@ -45,17 +60,29 @@ type Dataplane interface {
 	OpenPort(p port.Port) error
 	// ClosePort releases a port that OpenPort created.
 	ClosePort(p port.Port) error
-	// Apply switches each lcore of changes to its new component (nil:
-	// idle), losing and duplicating no packet, and returns once every one
-	// of them runs it. After an error some lcores may run their new
-	// component and others not: the engine then keeps every port open and
-	// sends every lcore its component again at the next flush. The engine
-	// never modifies a Component once handed over.
-	Apply(changes map[int]*Component) error
+	// Apply sets, for each lcore in changes, the full list of running
+	// components it runs (empty or nil: the lcore idles), in name order.
+	// Components the engine hands over again unchanged (the same pointer
+	// as in the previous Apply) keep their counters; a new pointer is a new
+	// component (counters from 0). No packet is lost or duplicated, and a
+	// component that moves between lcores never runs on both (two-phase
+	// switch). It returns once every lcore of changes runs its new list.
+	// After an error some lcores may run their new list and others not:
+	// the engine then keeps every port open and, at the next flush, sends
+	// every lcore its list again, all of it as new pointers. The engine
+	// never hands over an idle component, and never modifies a Component
+	// once handed over.
+	Apply(changes map[int][]*Component) error
+	// DrainRing empties ring port p, which no component of this process
+	// reads any more, after the lcores switched: it frees its mbufs and
+	// adds their count to that ring port's rx_drop (protocol.md 9.7).
+	DrainRing(p port.Port) (uint64, error)
 	// PortStatus returns the counters of an open port.
 	PortStatus(p port.Port) proto.PortStatus
-	// CoreCounters returns the packets and drops of an lcore's component.
-	CoreCounters(lcore int) (packets, drops uint64)
+	// ComponentCounters returns the packets and drops of a running
+	// component handed over by Apply (by the same pointer); 0, 0 for one
+	// that is not running.
+	ComponentCounters(c *Component) (packets, drops uint64)
 }
 
 // Options describe the process the engine runs in.
@@ -81,14 +108,22 @@ type Engine struct {
 
 	staged *config
 	active *config
-	// activeComps is what each lcore runs now (derived from active).
-	activeComps map[int]*Component
+	// comps are the components of active as handed to the data plane
+	// (running ones) or kept for status (idle ones), by name.
+	comps map[string]*Component
+	// lcores is what each worker lcore runs: its running components in
+	// name order, as last handed to Apply.
+	lcores map[int][]*Component
+	// readers are the ring ports the lcores may be reading: the rx rings
+	// of their components, and after a failed Apply those of the lists it
+	// tried to hand over too. A flush drains the ones it leaves unread.
+	readers map[port.Port]bool
 	// open are the ports OpenPort succeeded for, in order, kept until
 	// Shutdown.
 	open      map[port.Port]bool
 	openOrder []port.Port
 	// unsure is set when an Apply failed: what each lcore runs is not
-	// known, so the next commit switches every lcore.
+	// known, so the next commit switches every lcore to new pointers.
 	unsure bool
 }
 
@@ -97,7 +132,8 @@ func New(dp Dataplane, opt Options) *Engine {
 	e := &Engine{
 		dp: dp, opt: opt, main: dp.MainLcore(), isWorker: map[int]bool{},
 		staged: newConfig(), active: newConfig(),
-		activeComps: map[int]*Component{}, open: map[port.Port]bool{},
+		comps: map[string]*Component{}, lcores: map[int][]*Component{},
+		readers: map[port.Port]bool{}, open: map[port.Port]bool{},
 	}
 	for _, w := range dp.Workers() {
 		if w != e.main && !e.isWorker[w] {
@@ -115,27 +151,18 @@ func (e *Engine) logf(format string, args ...any) {
 	}
 }
 
-// validate is step 1 of flush, on the staged state: drop orphaned
-// classifier entries (returned, for the log) and check the lower port
-// limits of components built port by port.
-func (e *Engine) validate() ([]string, error) {
-	gone := e.staged.prune()
-	for _, id := range e.staged.sortedCores() {
-		c := e.staged.cores[id]
-		t, _ := component.Lookup(e.opt.ProcessType, c.Type)
-		if len(c.Rx) < t.RxMin {
-			return nil, proto.ErrOccur(fmt.Sprintf("%s on core %d: %s", c.Name, id, countDetail(t, false, len(c.Rx))))
-		}
-		if len(c.Tx) < t.TxMin {
-			return nil, proto.ErrOccur(fmt.Sprintf("%s on core %d: %s", c.Name, id, countDetail(t, true, len(c.Tx))))
-		}
-	}
-	return gone, nil
-}
-
-// commit is steps 2 to 4 of flush: make next the active configuration.
+// commit is steps 2 to 4 of flush: make next the active configuration,
+// then drain the rings it leaves without a reader (protocol.md 9.7).
 func (e *Engine) commit(next *config) error {
 	comps := next.components()
+	if !e.unsure {
+		// What the data plane runs already is handed over as it is.
+		for name, c := range comps {
+			if old := e.comps[name]; equal(old, c) {
+				comps[name] = old
+			}
+		}
+	}
 	var opened []port.Port
 	for _, p := range next.ports() {
 		if e.open[p] {
@@ -147,30 +174,110 @@ func (e *Engine) commit(next *config) error {
 		}
 		opened = append(opened, p)
 	}
-	changes := map[int]*Component{}
+	lcores := running(comps)
+	changes := map[int][]*Component{}
 	for _, id := range e.workers {
-		if e.unsure || !equal(e.activeComps[id], comps[id]) {
-			changes[id] = comps[id]
+		if e.unsure || !sameList(e.lcores[id], lcores[id]) {
+			changes[id] = lcores[id]
 		}
 	}
+	readers := rxRings(lcores)
 	if len(changes) > 0 {
 		if err := e.dp.Apply(changes); err != nil {
 			// Some lcores may already use the new ports: keep them.
 			e.keep(opened)
 			e.unsure = true
+			for p := range readers {
+				e.readers[p] = true
+			}
 			return proto.ErrOccur(fmt.Sprintf("switching lcores: %v", err))
 		}
 	}
 	e.keep(opened)
 	e.unsure = false
-	e.active = next.clone()
-	e.activeComps = comps
 	for _, id := range e.workers {
-		if c, ok := changes[id]; ok {
-			e.logf("core %d: %s", id, describe(c))
+		if l, ok := changes[id]; ok {
+			e.logf("core %d: %s", id, describeLcore(l))
 		}
 	}
+	for _, name := range sortedNames(comps) {
+		if c := comps[name]; c.Idle() && !equal(e.comps[name], c) {
+			e.logf("%s on core %d is idle: %s", name, c.Core, c.idleDetail())
+		}
+	}
+	e.drain(readers)
+	e.active = next.clone()
+	e.comps = comps
+	e.lcores = lcores
 	return nil
+}
+
+// drain empties the rings the lcores may have read and read no more.
+func (e *Engine) drain(readers map[port.Port]bool) {
+	var gone []port.Port
+	for p := range e.readers {
+		if !readers[p] {
+			gone = append(gone, p)
+		}
+	}
+	sortPorts(gone)
+	for _, p := range gone {
+		n, err := e.dp.DrainRing(p)
+		if err != nil {
+			e.logf("draining %s: %v", p, err)
+		} else if n > 0 {
+			e.logf("drained %s: %d packet(s) left by its last reader", p, n)
+		}
+	}
+	e.readers = readers
+}
+
+// running groups the running components by lcore, in name order.
+func running(comps map[string]*Component) map[int][]*Component {
+	out := map[int][]*Component{}
+	for _, name := range sortedNames(comps) {
+		if c := comps[name]; !c.Idle() {
+			out[c.Core] = append(out[c.Core], c)
+		}
+	}
+	return out
+}
+
+// rxRings returns the ring ports the lcores' components read.
+func rxRings(lcores map[int][]*Component) map[port.Port]bool {
+	out := map[port.Port]bool{}
+	for _, l := range lcores {
+		for _, c := range l {
+			for _, r := range c.Rx {
+				if r.Port.Kind == port.Ring {
+					out[r.Port] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sameList reports whether two lcore lists hold the same pointers in order.
+func sameList(a, b []*Component) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedNames(comps map[string]*Component) []string {
+	names := make([]string, 0, len(comps))
+	for name := range comps {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // keep records ports as the engine's, to be released at Shutdown.
@@ -190,79 +297,14 @@ func (e *Engine) release(opened []port.Port) {
 	}
 }
 
-func describe(c *Component) string {
-	if c == nil {
-		return "idle"
-	}
-	s := fmt.Sprintf("%s (%s) rx %s tx %s", c.Name, c.Type, portList(c.Rx), portList(c.Tx))
-	if c.Kernel == component.KernelClassifier {
-		s += fmt.Sprintf(", %d MAC(s)", len(c.MACs))
-		if c.Default != nil {
-			s += ", default " + c.Default.String()
-		}
-	}
-	return s
-}
-
-func portList(ps []port.Port) string {
-	return strings.Join(portNames(ps), ",")
-}
-
-func portNames(ps []port.Port) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.String()
-	}
-	return out
-}
-
-// info builds the status document (protocol.md section 4).
-func (e *Engine) info() *proto.SecondaryInfo {
-	s := e.staged.clone()
-	s.prune()
-	in := &proto.SecondaryInfo{
-		ClientID: e.opt.ClientID, ProcessType: e.opt.ProcessType, MainLcore: e.main,
-		Staged: !s.equal(e.active),
-		Ports:  []proto.PortStatus{}, Core: []proto.CoreStatus{},
-	}
-	for _, p := range e.active.ports() {
-		st := e.dp.PortStatus(p)
-		st.Port = p.String()
-		in.Ports = append(in.Ports, st)
-	}
-	for _, id := range e.workers {
-		c := e.activeComps[id]
-		if c == nil {
-			in.Core = append(in.Core, proto.CoreStatus{Core: id, Type: proto.CoreUnuse})
-			continue
-		}
-		pk, dr := e.dp.CoreCounters(id)
-		in.Core = append(in.Core, proto.CoreStatus{
-			Core: id, Name: c.Name, Type: c.Type,
-			RxPort: portNames(c.Rx), TxPort: portNames(c.Tx), Packets: pk, Drops: dr,
-		})
-	}
-	if e.opt.ProcessType == proto.TypeVF {
-		in.ClassifierTable = []proto.ClassifierEntry{}
-		if d := e.active.def; d != nil {
-			in.ClassifierTable = append(in.ClassifierTable, proto.ClassifierEntry{Type: "mac", Value: "default", Port: d.String()})
-		}
-		for _, mac := range sortedMACs(e.active.macs) {
-			in.ClassifierTable = append(in.ClassifierTable,
-				proto.ClassifierEntry{Type: "mac", Value: proto.FormatMAC(mac), Port: e.active.macs[mac].String()})
-		}
-	}
-	return in
-}
-
 // Shutdown stops every lcore and releases the ports the engine created. The
 // engine is not used afterwards.
 func (e *Engine) Shutdown() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	changes := map[int]*Component{}
-	for id, c := range e.activeComps {
-		if c != nil {
+	changes := map[int][]*Component{}
+	for _, id := range e.workers {
+		if e.unsure || len(e.lcores[id]) > 0 {
 			changes[id] = nil
 		}
 	}
@@ -271,7 +313,9 @@ func (e *Engine) Shutdown() {
 			e.logf("stopping lcores: %v", err)
 		}
 	}
-	e.activeComps = map[int]*Component{}
+	e.comps = map[string]*Component{}
+	e.lcores = map[int][]*Component{}
+	e.readers = map[port.Port]bool{}
 	e.active = newConfig()
 	e.staged = newConfig()
 	e.release(e.openOrder)

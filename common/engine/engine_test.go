@@ -1,11 +1,6 @@
 package engine
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"os"
-	"sort"
 	"strings"
 	"testing"
 
@@ -13,202 +8,6 @@ import (
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 )
-
-// fakeDP records every call the engine makes to the data plane.
-type fakeDP struct {
-	calls     []string             // "open ring0", "close vhost0", "apply 2=...;3=idle"
-	applies   []map[int]*Component // the argument of every Apply
-	failOpen  map[port.Port]bool   // OpenPort of these fails
-	failApply bool                 // Apply fails
-	lcore     map[int]*Component   // what each lcore runs after the Applies
-	open      map[port.Port]bool   // ports opened and not closed
-	counters  map[int][2]uint64    // CoreCounters
-	portStats map[port.Port][4]uint64
-}
-
-func newFakeDP() *fakeDP {
-	return &fakeDP{failOpen: map[port.Port]bool{}, lcore: map[int]*Component{}, open: map[port.Port]bool{}}
-}
-
-func (f *fakeDP) MainLcore() int { return 1 }
-func (f *fakeDP) Workers() []int { return []int{2, 3, 4, 5, 6} }
-
-func (f *fakeDP) OpenPort(p port.Port) error {
-	f.calls = append(f.calls, "open "+p.String())
-	if f.failOpen[p] {
-		return errors.New("no such device")
-	}
-	f.open[p] = true
-	return nil
-}
-
-func (f *fakeDP) ClosePort(p port.Port) error {
-	f.calls = append(f.calls, "close "+p.String())
-	delete(f.open, p)
-	return nil
-}
-
-func (f *fakeDP) Apply(ch map[int]*Component) error {
-	var ids []int
-	for id := range ch {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	var parts []string
-	for _, id := range ids {
-		parts = append(parts, fmt.Sprintf("%d=%s", id, describe(ch[id])))
-	}
-	f.calls = append(f.calls, "apply "+strings.Join(parts, "; "))
-	if f.failApply {
-		return errors.New("lcore 2 did not answer")
-	}
-	f.applies = append(f.applies, ch)
-	for id, c := range ch {
-		for _, list := range [][]port.Port{c.getRx(), c.getTx()} {
-			for _, p := range list {
-				if !f.open[p] {
-					return fmt.Errorf("apply uses %s, which is not open", p)
-				}
-			}
-		}
-		f.lcore[id] = c
-	}
-	return nil
-}
-
-func (c *Component) getRx() []port.Port {
-	if c == nil {
-		return nil
-	}
-	return c.Rx
-}
-
-func (c *Component) getTx() []port.Port {
-	if c == nil {
-		return nil
-	}
-	return c.Tx
-}
-
-func (f *fakeDP) PortStatus(p port.Port) proto.PortStatus {
-	s := f.portStats[p]
-	st := proto.PortStatus{Rx: s[0], Tx: s[1], RxDrop: s[2], TxDrop: s[3]}
-	if p.Kind == port.Vhost {
-		st.Link = "up"
-	}
-	return st
-}
-
-func (f *fakeDP) CoreCounters(lcore int) (uint64, uint64) {
-	c := f.counters[lcore]
-	return c[0], c[1]
-}
-
-// harness is an engine over a fake data plane, with its log.
-type harness struct {
-	t   testing.TB
-	e   *Engine
-	dp  *fakeDP
-	log []string
-}
-
-func newHarness(t testing.TB, ptype string) *harness {
-	h := &harness{t: t, dp: newFakeDP()}
-	h.e = New(h.dp, Options{
-		ProcessType: ptype, ClientID: 7,
-		Limits: map[port.Kind]int{port.NIC: 2, port.Ring: 8, port.Vhost: 4},
-		Logf:   func(f string, a ...any) { h.log = append(h.log, fmt.Sprintf(f, a...)) },
-	})
-	return h
-}
-
-// do runs a JSON batch and returns the reply as the wire carries it.
-func (h *harness) do(batch string) string {
-	h.t.Helper()
-	req, err := proto.ParseBatch([]byte(batch))
-	if err != nil {
-		h.t.Fatalf("bad test batch %s: %v", batch, err)
-	}
-	return h.handle(req)
-}
-
-// text runs one 2017 text command.
-func (h *harness) text(line string) string {
-	h.t.Helper()
-	return h.handle(proto.ParseText(line))
-}
-
-func (h *harness) handle(req *proto.Request) string {
-	rep, _ := h.e.Handle(req)
-	var b bytes.Buffer
-	if err := proto.Encode(&b, req.Shape(rep)); err != nil {
-		h.t.Fatal(err)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// ok runs a batch that must succeed.
-func (h *harness) ok(batch string) {
-	h.t.Helper()
-	if rep := h.do(batch); strings.Contains(rep, `"error"`) {
-		h.t.Fatalf("batch %s failed: %s", batch, rep)
-	}
-}
-
-func (h *harness) okText(line string) {
-	h.t.Helper()
-	if rep := h.text(line); rep != `{"results":[{"result":"success"}]}` {
-		h.t.Fatalf("%q failed: %s", line, rep)
-	}
-}
-
-func mkBatch(cmds ...string) string {
-	return `{"commands":[` + strings.Join(cmds, ",") + `]}`
-}
-
-func comp(core, typ, rx, tx string) string {
-	return fmt.Sprintf(`{"command":"component","core_id":%q,"type":%q,"rx_ports":[%s],"tx_ports":[%s]}`, core, typ, rx, tx)
-}
-
-func mac(value, p string) string {
-	return fmt.Sprintf(`{"command":"classifier_table","type":"mac","value":%q,"port":%q}`, value, p)
-}
-
-const flush = `{"command":"flush"}`
-
-func readSeed(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func pp(ps ...string) []port.Port {
-	out := make([]port.Port, len(ps))
-	for i, s := range ps {
-		p, err := port.Parse(s)
-		if err != nil {
-			panic(err)
-		}
-		out[i] = p
-	}
-	return out
-}
-
-func checkApply(t *testing.T, got, want map[int]*Component) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("Apply switched %d lcores, want %d: %v", len(got), len(want), got)
-	}
-	for id, w := range want {
-		g, ok := got[id]
-		if !ok || !equal(g, w) {
-			t.Errorf("Apply lcore %d: got %s, want %s", id, describe(g), describe(w))
-		}
-	}
-}
 
 // Seed 000: the VM start batch builds classifier, merge and two forwarders
 // in one flush; the VM stop batch clears the four lcores.
@@ -227,11 +26,11 @@ func TestSeed000StartStop(t *testing.T) {
 	}
 	ring0 := port.Port{Kind: port.Ring, N: 0}
 	checkApply(t, h.dp.applies[0], map[int]*Component{
-		2: {Name: "classifier2", Type: "classifier", Kernel: component.KernelClassifier, Rx: pp("nic0"), Tx: pp("ring0"),
+		2: {Name: "classifier2", Type: "classifier", Kernel: component.KernelClassifier, Rx: refs("nic0"), Tx: refs("ring0"),
 			MACs: map[uint64]port.Port{0x001122334455: ring0}},
-		3: {Name: "merge3", Type: "merge", Kernel: component.KernelMerge, Rx: pp("ring1"), Tx: pp("nic0")},
-		4: {Name: "forward4", Type: "forward", Kernel: component.KernelForward, Rx: pp("ring0"), Tx: pp("vhost0")},
-		5: {Name: "forward5", Type: "forward", Kernel: component.KernelForward, Rx: pp("vhost0"), Tx: pp("ring1")},
+		3: {Name: "merge3", Type: "merge", Kernel: component.KernelMerge, Rx: refs("ring1"), Tx: refs("nic0")},
+		4: {Name: "forward4", Type: "forward", Kernel: component.KernelForward, Rx: refs("ring0"), Tx: refs("vhost0")},
+		5: {Name: "forward5", Type: "forward", Kernel: component.KernelForward, Rx: refs("vhost0"), Tx: refs("ring1")},
 	})
 
 	h.dp.calls = nil
@@ -239,8 +38,10 @@ func TestSeed000StartStop(t *testing.T) {
 	if want := `{"results":[` + strings.Repeat(`{"result":"success"},`, 5) + `{"result":"success"}]}`; rep != want {
 		t.Fatalf("stop batch: %s", rep)
 	}
-	if len(h.dp.calls) != 1 || len(h.dp.applies) != 2 {
-		t.Fatalf("stop batch made calls %v, want one Apply", h.dp.calls)
+	// One Apply, then (protocol.md 9.7) the drain of the rings forward4
+	// and merge3 read.
+	if calls := strings.Join(h.dp.calls, "|"); calls != "apply 2=idle; 3=idle; 4=idle; 5=idle|drain ring0|drain ring1" || len(h.dp.applies) != 2 {
+		t.Fatalf("stop batch made calls %v, want one Apply and two drains", h.dp.calls)
 	}
 	checkApply(t, h.dp.applies[1], map[int]*Component{2: nil, 3: nil, 4: nil, 5: nil})
 	st := h.do(mkBatch(`{"command":"status"}`))
@@ -319,12 +120,15 @@ func TestRulesRefusedJSON(t *testing.T) {
 			"bad value(value): 52:54:00:00:00:01 is mapped to ring0; unuse it first"},
 		{"forward with 2 rx", comp("6", "forward", `"ring6","ring7"`, `"nic1"`),
 			"bad value(rx_ports): forward takes 1 rx port(s), got 2"},
-		{"merge with no rx", comp("6", "merge", ``, `"nic1"`),
-			"bad value(rx_ports): merge takes 1 to 64 rx port(s), got 0"},
-		{"classifier with no tx", comp("6", "classifier", `"ring6"`, ``),
-			"bad value(tx_ports): classifier takes 1 to 64 tx port(s), got 0"},
+		{"classifier with 65 tx", comp("6", "classifier", `"ring6"`, strings.Repeat(`"null0",`, 64)+`"null1"`),
+			"bad value(tx_ports): classifier takes 1 to 64 tx port(s), got 65"},
+		// protocol.md 9.2: a missing list is not enough parameter (it
+		// was bad value(tx_ports) in version 1); an empty one is an idle
+		// component (TestIdle).
 		{"forward without tx_ports", `{"command":"component","core_id":6,"type":"forward","rx_ports":["ring6"]}`,
-			"bad value(tx_ports): forward takes 1 tx port(s), got 0"},
+			"not enough parameter(tx_ports)"},
+		{"forward without rx_ports", `{"command":"component","core_id":6,"type":"forward","tx_ports":["ring6"]}`,
+			"not enough parameter(rx_ports)"},
 		{"unknown type", comp("6", "bridge", `"ring6"`, `"ring7"`),
 			`bad value(type): "bridge" is not a component type of spp_vf (forward, merge, classifier, none)`},
 		{"mirror on spp_vf", comp("6", "mirror", `"ring6"`, `"ring7","nic1"`),
@@ -345,14 +149,23 @@ func TestRulesRefusedJSON(t *testing.T) {
 			"bad value(port): 52:54:00:00:00:01 is mapped to ring0, not ring2"},
 		{"bad MAC", mac("52:54:00:00:00", "ring0"),
 			`bad value(value): "52:54:00:00:00" is not a MAC address (aa:bb:cc:dd:ee:ff) or default`},
-		{"name in use", `{"command":"component","core_id":"6","type":"forward","name":"forward3","rx_ports":["ring6"],"tx_ports":["ring7"]}`,
-			"bad value(name): forward3 is already the name of the component on core 3"},
+		// protocol.md 9.1: a name in use is replaced (TestNamed); its
+		// ports are free for its replacement, not for another.
+		{"name in use, port of another", `{"command":"component","core_id":"6","type":"forward","name":"forward3","rx_ports":["ring2"],"tx_ports":["ring7"]}`,
+			"bad value(rx_ports): ring2 is already the rx port of forward4 on core 4"},
 		{"bad name", `{"command":"component","core_id":"6","type":"forward","name":"a b","rx_ports":["ring6"],"tx_ports":["ring7"]}`,
 			`bad value(name): "a b": a name is letters, digits, '_', '-' and '.'`},
 		{"unknown command", `{"command":"clear"}`,
 			`bad value(command): unknown command "clear" for spp_vf`},
-		{"text-only command in JSON", `{"command":"port","action":"add","port":"ring6","dir":"rx","name":"forward3"}`,
-			"bad value(command)"},
+		// protocol.md 9.3: port is a JSON command (it was text only).
+		{"port in JSON past the upper limit", `{"command":"port","action":"add","port":"ring6","dir":"rx","name":"forward3"}`,
+			"bad value(port): forward3 already has 1 rx port(s), the most a forward takes"},
+		{"port in JSON with a bad vlan", `{"command":"port","action":"add","port":"ring6","dir":"tx","name":"forward3","vlan":{"operation":"add","id":5000,"pcp":0}}`,
+			`bad value(id): "5000" is not a VLAN id (1..4094)`},
+		{"none of an unknown name", `{"command":"component","type":"none","name":"nosuch"}`,
+			`bad value(name): no component is named "nosuch"`},
+		{"vlan entry on a forward's port", vlanEntry(10, "52:54:00:00:00:02", "vhost0"),
+			"bad value(port): vhost0 is not a tx port of a classifier"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -376,8 +189,8 @@ func TestRulesRefusedMirror(t *testing.T) {
 			`bad value(type): "classifier" is not a component type of spp_mirror (mirror, none)`},
 		{"forward type", comp("3", "forward", `"ring7"`, `"nic1"`),
 			`bad value(type): "forward" is not a component type of spp_mirror (mirror, none)`},
-		{"mirror with one tx", comp("3", "mirror", `"ring7"`, `"nic1"`),
-			"bad value(tx_ports): mirror takes 2 tx port(s), got 1"},
+		{"mirror with three tx", comp("3", "mirror", `"ring7"`, `"nic1","ring3","ring4"`),
+			"bad value(tx_ports): mirror takes 2 tx port(s), got 3"},
 		{"mirror tx twice", comp("3", "mirror", `"ring7"`, `"ring1","nic1"`),
 			"bad value(tx_ports): ring1 is already the tx port of mirror2 on core 2"},
 	}
@@ -398,8 +211,6 @@ func TestRulesRefusedMirror(t *testing.T) {
 // when a port is added, lower limits at flush.
 func TestRulesRefusedText(t *testing.T) {
 	cases := []struct{ name, line, msg string }{
-		{"start on a busy core", "component start fw 3 forward",
-			"bad value(core_id): core 3 already runs forward3; stop it first"},
 		{"start on the main lcore", "component start fw 1 forward",
 			"bad value(core_id): core 1 is the main lcore of this process"},
 		{"start with a used name", "component start forward3 5 forward",
@@ -426,8 +237,6 @@ func TestRulesRefusedText(t *testing.T) {
 			"bad value(port): ring7 is not a tx port of fw6"},
 		{"classifier del elsewhere", "classifier_table del mac 52:54:00:00:00:01 ring2",
 			"bad value(port): 52:54:00:00:00:01 is mapped to ring2, not ring2"},
-		{"flush below the lower limit", "flush",
-			"error occur: fw6 on core 6: forward takes 1 tx port(s), got 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -457,13 +266,13 @@ func TestTextBuild(t *testing.T) {
 		h.okText(l)
 	}
 	checkApply(t, h.dp.applies[0], map[int]*Component{2: {Name: "cls", Type: "classifier", Kernel: component.KernelClassifier,
-		Rx: pp("nic0"), Tx: pp("ring0", "ring1"),
+		Rx: refs("nic0"), Tx: refs("ring0", "ring1"),
 		MACs: map[uint64]port.Port{0x525400000001: pp("ring0")[0]}, Default: &pp("ring1")[0]}})
 	for _, l := range []string{"classifier_table del mac 52:54:00:00:00:01 ring:0", "port del ring:0 tx cls", "flush"} {
 		h.okText(l)
 	}
 	checkApply(t, h.dp.applies[1], map[int]*Component{2: {Name: "cls", Type: "classifier", Kernel: component.KernelClassifier,
-		Rx: pp("nic0"), Tx: pp("ring1"), Default: &pp("ring1")[0]}})
+		Rx: refs("nic0"), Tx: refs("ring1"), Default: &pp("ring1")[0]}})
 	h.okText("component stop cls")
 	h.okText("flush")
 	checkApply(t, h.dp.applies[2], map[int]*Component{2: nil})
@@ -478,7 +287,7 @@ func TestComponentReplaces(t *testing.T) {
 	h := base(t)
 	h.ok(mkBatch(comp("4", "merge", `"ring2","ring3"`, `"nic1"`), flush))
 	checkApply(t, h.dp.applies[1], map[int]*Component{4: {Name: "merge4", Type: "merge", Kernel: component.KernelMerge,
-		Rx: pp("ring2", "ring3"), Tx: pp("nic1")}})
+		Rx: refs("ring2", "ring3"), Tx: refs("nic1")}})
 	// The old forwarder's ports are free again: vhost1 was never opened.
 	for _, c := range h.dp.calls {
 		if c == "open vhost1" {
@@ -506,7 +315,7 @@ func TestOrphanedEntries(t *testing.T) {
 	h.ok(mkBatch(comp("2", "classifier", `"nic0"`, `"ring0"`), flush))
 	last := h.dp.applies[len(h.dp.applies)-1]
 	checkApply(t, last, map[int]*Component{2: {Name: "classifier2", Type: "classifier", Kernel: component.KernelClassifier,
-		Rx: pp("nic0"), Tx: pp("ring0"), MACs: map[uint64]port.Port{0x525400000001: pp("ring0")[0]}}})
+		Rx: refs("nic0"), Tx: refs("ring0"), MACs: map[uint64]port.Port{0x525400000001: pp("ring0")[0]}}})
 	logged := strings.Join(h.log, "\n")
 	for _, w := range []string{"52:54:00:00:00:02 -> ring2", "default -> ring2"} {
 		if !strings.Contains(logged, "flush removed classifier entry "+w) {
@@ -552,7 +361,7 @@ func TestCancel(t *testing.T) {
 	}
 	h.ok(mkBatch(comp("5", "forward", `"ring4"`, `"ring5"`), flush, comp("6", "forward", `"ring6"`, `"ring7"`), `{"command":"cancel"}`))
 	checkApply(t, h.dp.applies[len(h.dp.applies)-1], map[int]*Component{
-		5: {Name: "forward5", Type: "forward", Kernel: component.KernelForward, Rx: pp("ring4"), Tx: pp("ring5")}})
+		5: {Name: "forward5", Type: "forward", Kernel: component.KernelForward, Rx: refs("ring4"), Tx: refs("ring5")}})
 	if st := h.do(mkBatch(`{"command":"status"}`)); !strings.Contains(st, `"staged":false`) {
 		t.Errorf("staged after flush then cancel: %s", st)
 	}
@@ -564,11 +373,11 @@ func TestOnlyChangedLcores(t *testing.T) {
 	h.ok(readSeed(t, "seed000_vm_start.json"))
 	h.ok(mkBatch(mac("52:54:00:00:00:02", "ring0"), flush))
 	last := h.dp.applies[len(h.dp.applies)-1]
-	if len(last) != 1 || last[2] == nil || len(last[2].MACs) != 2 {
+	if len(last) != 1 || len(last[2]) != 1 || len(last[2][0].MACs) != 2 {
 		t.Errorf("a new MAC switched %v, want lcore 2 alone with 2 MACs", h.dp.calls[len(h.dp.calls)-1])
 	}
 	h.ok(mkBatch(comp("6", "forward", `"ring4"`, `"ring5"`), flush))
-	if last := h.dp.applies[len(h.dp.applies)-1]; len(last) != 1 || last[6] == nil {
+	if last := h.dp.applies[len(h.dp.applies)-1]; len(last) != 1 || len(last[6]) != 1 {
 		t.Errorf("a new forwarder switched %v, want lcore 6 alone", h.dp.calls[len(h.dp.calls)-1])
 	}
 }
@@ -615,9 +424,9 @@ func TestApplyFailure(t *testing.T) {
 	h.dp.failApply = false
 	h.ok(mkBatch(flush)) // commits forward4 of base, and sets every lcore right
 	checkApply(t, h.dp.applies[len(h.dp.applies)-1], map[int]*Component{
-		2: h.e.activeComps[2], 3: h.e.activeComps[3], 4: h.e.activeComps[4], 5: nil, 6: nil})
-	if h.e.activeComps[4] == nil || h.e.activeComps[2] == nil {
-		t.Fatalf("active after flush: %v", h.e.activeComps)
+		2: h.e.comps["classifier2"], 3: h.e.comps["forward3"], 4: h.e.comps["forward4"], 5: nil, 6: nil})
+	if len(h.e.lcores[4]) != 1 || len(h.e.lcores[2]) != 1 {
+		t.Fatalf("active after flush: %v", h.e.lcores)
 	}
 	n := len(h.dp.calls)
 	h.ok(mkBatch(flush))
@@ -664,7 +473,8 @@ func TestProcessExit(t *testing.T) {
 	}
 }
 
-// status reports the active state exactly as protocol.md section 4 shows it.
+// status reports the active state exactly as protocol.md section 4 shows
+// it, in the shapes of version 2 (9.5: state, ports as objects).
 func TestStatus(t *testing.T) {
 	h := newHarness(t, proto.TypeVF)
 	h.ok(mkBatch(
@@ -672,15 +482,17 @@ func TestStatus(t *testing.T) {
 		comp("4", "forward", `"ring0"`, `"vhost0"`),
 		mac("52:54:00:12:34:56", "ring0"), mac("default", "ring2"), mac("0A:00:00:00:00:01", "ring2"),
 		flush, comp("6", "forward", `"ring5"`, `"ring6"`)))
-	h.dp.counters = map[int][2]uint64{2: {120, 3}, 4: {60, 0}}
+	h.dp.counters = map[string][2]uint64{"classifier2": {120, 3}, "forward4": {60, 0}}
 	h.dp.portStats = map[port.Port][4]uint64{pp("nic0")[0]: {120, 0, 1, 0}, pp("vhost0")[0]: {0, 60, 0, 2}}
 	got := h.do(mkBatch(`{"command":"status"}`))
 	want := `{"results":[{"result":"success"}],"info":{"client_id":7,"process_type":"vf","main_lcore":1,"staged":true,` +
 		`"ports":[{"port":"nic0","rx":120,"tx":0,"rx_drop":1,"tx_drop":0},{"port":"ring0","rx":0,"tx":0,"rx_drop":0,"tx_drop":0},` +
 		`{"port":"ring2","rx":0,"tx":0,"rx_drop":0,"tx_drop":0},{"port":"vhost0","rx":0,"tx":60,"rx_drop":0,"tx_drop":2,"link":"up"}],` +
-		`"core":[{"core":2,"name":"classifier2","type":"classifier","rx_port":["nic0"],"tx_port":["ring0","ring2"],"packets":120,"drops":3},` +
+		`"core":[{"core":2,"name":"classifier2","type":"classifier","state":"running","rx_port":[{"port":"nic0","vlan":{"operation":"none"}}],` +
+		`"tx_port":[{"port":"ring0","vlan":{"operation":"none"}},{"port":"ring2","vlan":{"operation":"none"}}],"packets":120,"drops":3},` +
 		`{"core":3,"type":"unuse"},` +
-		`{"core":4,"name":"forward4","type":"forward","rx_port":["ring0"],"tx_port":["vhost0"],"packets":60,"drops":0},` +
+		`{"core":4,"name":"forward4","type":"forward","state":"running","rx_port":[{"port":"ring0","vlan":{"operation":"none"}}],` +
+		`"tx_port":[{"port":"vhost0","vlan":{"operation":"none"}}],"packets":60,"drops":0},` +
 		`{"core":5,"type":"unuse"},{"core":6,"type":"unuse"}],` +
 		`"classifier_table":[{"type":"mac","value":"default","port":"ring2"},{"type":"mac","value":"0a:00:00:00:00:01","port":"ring2"},` +
 		`{"type":"mac","value":"52:54:00:12:34:56","port":"ring0"}]}}`

@@ -56,33 +56,38 @@ func (e *Engine) run(i int, cmd proto.Command, b *batch) error {
 		return err
 	}
 	switch cmd.Name {
-	case "process":
+	case proto.CmdProcess:
 		b.process = true
-	case "status":
+	case proto.CmdStatus:
 		b.status = true
-	case "exit":
+	case proto.CmdExit:
 		b.exit = true
-	case "flush":
-		gone, err := e.validate()
-		if err != nil {
-			return err
-		}
-		b.pruned = append(b.pruned, gone...)
+	case proto.CmdFlush:
+		// Step 1 of flush: the staged state holds no rule violation (each
+		// command checked its own), only classifier entries orphaned by
+		// component changes, which go now.
+		b.pruned = append(b.pruned, e.staged.prune()...)
 		b.commit, b.flushAt = e.staged.clone(), i
-	case "cancel":
+	case proto.CmdCancel:
 		// Back to the last flush, which may be earlier in this batch.
 		if b.commit != nil {
 			e.staged = b.commit.clone()
 		} else {
 			e.staged = e.active.clone()
 		}
-	case "component":
+	case proto.CmdComponent:
 		c, err := cmd.Component()
 		if err != nil {
 			return err
 		}
-		return e.stageComponent(c.CoreID, c.Type, c.Name, c.Rx, c.Tx)
-	case "classifier_table":
+		return e.stageComponent(c, cmd.FromText)
+	case proto.CmdPort:
+		c, err := cmd.PortOp()
+		if err != nil {
+			return err
+		}
+		return e.portOp(c)
+	case proto.CmdClassifierTable:
 		if e.opt.ProcessType != proto.TypeVF {
 			return proto.ErrBadValue("command", "spp_"+e.opt.ProcessType+" has no classifier_table")
 		}
@@ -90,33 +95,7 @@ func (e *Engine) run(i int, cmd proto.Command, b *batch) error {
 		if err != nil {
 			return err
 		}
-		k := entryKey{mac: c.MAC, isDef: c.Default}
-		switch {
-		case c.Unuse:
-			e.unuseEntry(k)
-		case c.Action == "del":
-			return e.delEntry(k, c.Port)
-		default:
-			return e.mapEntry(k, c.Port)
-		}
-	case "component_start":
-		c, err := cmd.ComponentStart()
-		if err != nil {
-			return err
-		}
-		return e.startComponent(c.Name, c.CoreID, c.Type)
-	case "component_stop":
-		name, err := cmd.ComponentStop()
-		if err != nil {
-			return err
-		}
-		return e.stopComponent(name)
-	case "port":
-		c, err := cmd.PortOp()
-		if err != nil {
-			return err
-		}
-		return e.portOp(c.Action, c.Dir, c.Name, c.Port)
+		return e.classify(c)
 	default:
 		return proto.ErrBadValue("command", "unknown command "+quote(cmd.Name)+" for spp_"+e.opt.ProcessType)
 	}

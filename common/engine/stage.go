@@ -10,9 +10,9 @@ import (
 	"github.com/spp-go/spp/common/proto"
 )
 
-// The staging operations below check the rules of protocol.md 3.3 against
-// e.staged and change it only when every check passed. Handle takes care of
-// restoring the whole batch when a later command fails.
+// The staging operations below check the rules of protocol.md 3.3 and 9
+// against e.staged and change it only when every check passed. Handle
+// takes care of restoring the whole batch when a later command fails.
 
 // maxNameLen bounds a component name; names are printed in tables and
 // written by operators.
@@ -39,8 +39,8 @@ func (e *Engine) checkType(field, name string) (*component.Type, error) {
 	return t, nil
 }
 
-// checkName refuses a malformed name, or one another core already uses.
-func (e *Engine) checkName(field, name string, core int) error {
+// checkName refuses a malformed name (protocol.md 9.1).
+func checkName(field, name string) error {
 	if name == "" || len(name) > maxNameLen {
 		return proto.ErrBadValue(field, fmt.Sprintf("a name has 1 to %d characters", maxNameLen))
 	}
@@ -48,9 +48,6 @@ func (e *Engine) checkName(field, name string, core int) error {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
 			return proto.ErrBadValue(field, fmt.Sprintf("%q: a name is letters, digits, '_', '-' and '.'", name))
 		}
-	}
-	if id, _ := e.staged.byName(name); id >= 0 && id != core {
-		return proto.ErrBadValue(field, fmt.Sprintf("%s is already the name of the component on core %d", name, id))
 	}
 	return nil
 }
@@ -70,10 +67,10 @@ func (e *Engine) checkPort(p port.Port) error {
 }
 
 // checkFree refuses p as a new rx (tx false) or tx (tx true) port when a
-// component other than the one on core skip already uses it that way.
-func (e *Engine) checkFree(field string, p port.Port, tx bool, skip int) error {
-	if id, comp := e.staged.user(p, tx, skip); id >= 0 {
-		return proto.ErrBadValue(field, fmt.Sprintf("%s is already the %s port of %s on core %d", p, dirName(tx), comp.Name, id))
+// component other than those in skip already uses it that way.
+func (e *Engine) checkFree(field string, p port.Port, tx bool, skip map[string]bool) error {
+	if comp := e.staged.user(p, tx, skip); comp != nil {
+		return proto.ErrBadValue(field, fmt.Sprintf("%s is already the %s port of %s on core %d", p, dirName(tx), comp.Name, comp.Core))
 	}
 	return nil
 }
@@ -98,219 +95,137 @@ func countDetail(t *component.Type, tx bool, got int) string {
 	return fmt.Sprintf("%s takes %s %s port(s), got %d", t.Name, want, dirName(tx), got)
 }
 
-// stageComponent is the JSON "component" command: checked completely,
-// port counts included, then put on core in place of what was staged there.
-// Type none clears the core.
-func (e *Engine) stageComponent(core int, typ, name string, rx, tx []port.Port) error {
-	if err := e.checkCore("core_id", core); err != nil {
-		return err
+// stageComponent is the "component" command (protocol.md 9.1, 9.2).
+//
+// With a name it creates or replaces that component, moving it if its core
+// differs, and leaves the other components alone; without one it replaces
+// everything on the core with the component named TYPE followed by the
+// core id (which replaces a component of that name on another core). Type
+// none with a name removes that component, without one clears the core.
+// Upper port limits are checked here; a component with fewer ports than
+// its type needs is staged all the same, and stays idle until it has them.
+//
+// A translated text "component start" (fromText) creates a component next
+// to those on its core, and refuses a name in use, as it always did.
+func (e *Engine) stageComponent(c proto.ComponentCmd, fromText bool) error {
+	if c.CoreID >= 0 {
+		if err := e.checkCore("core_id", c.CoreID); err != nil {
+			return err
+		}
 	}
-	if typ == component.None {
-		delete(e.staged.cores, core)
+	if c.Type == component.None {
+		if c.Name == "" {
+			for _, name := range e.staged.onCore(c.CoreID) {
+				delete(e.staged.comps, name)
+			}
+			return nil
+		}
+		if e.staged.comps[c.Name] == nil {
+			return proto.ErrBadValue("name", fmt.Sprintf("no component is named %q", c.Name))
+		}
+		delete(e.staged.comps, c.Name)
 		return nil
 	}
-	t, err := e.checkType("type", typ)
+	t, err := e.checkType("type", c.Type)
 	if err != nil {
 		return err
 	}
+	name := c.Name
 	if name == "" {
-		name = t.Name + strconv.Itoa(core)
+		name = t.Name + strconv.Itoa(c.CoreID)
 	}
-	if err := e.checkName("name", name, core); err != nil {
+	if err := checkName("name", name); err != nil {
 		return err
 	}
+	if old := e.staged.comps[name]; fromText && old != nil {
+		return proto.ErrBadValue("name", fmt.Sprintf("%s is already the name of the component on core %d", name, old.Core))
+	}
+	// The components this one replaces: their ports are free for it.
+	replaced := map[string]bool{name: true}
+	if c.Name == "" {
+		for _, n := range e.staged.onCore(c.CoreID) {
+			replaced[n] = true
+		}
+	}
+	comp := &Component{Name: name, Type: t.Name, Kernel: t.Kernel, Core: c.CoreID}
 	for _, d := range []struct {
-		field  string
-		list   []port.Port
-		tx     bool
-		lo, hi int
-	}{{"rx_ports", rx, false, t.RxMin, t.RxMax}, {"tx_ports", tx, true, t.TxMin, t.TxMax}} {
-		if len(d.list) < d.lo || len(d.list) > d.hi {
+		field string
+		list  []proto.PortSpec
+		tx    bool
+		hi    int
+		out   *[]PortRef
+	}{{"rx_ports", c.Rx, false, t.RxMax, &comp.Rx}, {"tx_ports", c.Tx, true, t.TxMax, &comp.Tx}} {
+		if len(d.list) > d.hi {
 			return proto.ErrBadValue(d.field, countDetail(t, d.tx, len(d.list)))
 		}
-		for i, p := range d.list {
-			if err := e.checkPort(p); err != nil {
+		*d.out = []PortRef{}
+		for i, s := range d.list {
+			if err := e.checkPort(s.Port); err != nil {
 				return err
 			}
 			for _, q := range d.list[:i] {
-				if q == p {
-					return proto.ErrBadValue(d.field, fmt.Sprintf("%s is listed twice", p))
+				if q.Port == s.Port {
+					return proto.ErrBadValue(d.field, fmt.Sprintf("%s is listed twice", s.Port))
 				}
 			}
-			if err := e.checkFree(d.field, p, d.tx, core); err != nil {
+			if err := e.checkFree(d.field, s.Port, d.tx, replaced); err != nil {
 				return err
 			}
+			*d.out = append(*d.out, PortRef{Port: s.Port, VLAN: vlanOp(s.VLAN)})
 		}
 	}
-	e.staged.cores[core] = &Component{
-		Name: name, Type: t.Name, Kernel: t.Kernel,
-		Rx: append([]port.Port(nil), rx...), Tx: append([]port.Port(nil), tx...),
+	for n := range replaced {
+		delete(e.staged.comps, n)
 	}
+	e.staged.comps[name] = comp
 	return nil
 }
 
-// startComponent is the text "component start NAME CORE TYPE": a component
-// with no ports yet on a free core. Ports come with portOp; lower port
-// limits are checked at flush.
-func (e *Engine) startComponent(name string, core int, typ string) error {
-	if err := e.checkName("name", name, core); err != nil {
-		return err
-	}
-	if err := e.checkCore("core_id", core); err != nil {
-		return err
-	}
-	if typ == component.None {
-		return proto.ErrBadValue("type", "component start needs a type that runs; use component stop to clear a core")
-	}
-	t, err := e.checkType("type", typ)
-	if err != nil {
-		return err
-	}
-	if old := e.staged.cores[core]; old != nil {
-		return proto.ErrBadValue("core_id", fmt.Sprintf("core %d already runs %s; stop it first", core, old.Name))
-	}
-	e.staged.cores[core] = &Component{Name: name, Type: t.Name, Kernel: t.Kernel}
-	return nil
-}
-
-// stopComponent is the text "component stop NAME": clears its core.
-func (e *Engine) stopComponent(name string) error {
-	core, _ := e.staged.byName(name)
-	if core < 0 {
-		return proto.ErrBadValue("name", fmt.Sprintf("no component is named %q", name))
-	}
-	delete(e.staged.cores, core)
-	return nil
-}
-
-// portOp is the text "port add|del PORT rx|tx NAME": one port of a staged
+// portOp is the "port" command (protocol.md 9.3): one port of a staged
 // component, upper limits checked as the port is added.
-func (e *Engine) portOp(action, dir, name string, p port.Port) error {
-	core, comp := e.staged.byName(name)
-	if core < 0 {
-		return proto.ErrBadValue("name", fmt.Sprintf("no component is named %q", name))
+func (e *Engine) portOp(c proto.PortCmd) error {
+	old := e.staged.comps[c.Name]
+	if old == nil {
+		return proto.ErrBadValue("name", fmt.Sprintf("no component is named %q", c.Name))
 	}
-	var tx bool
-	switch dir {
-	case "rx":
-	case "tx":
-		tx = true
-	default:
-		return proto.ErrBadValue("dir", fmt.Sprintf("%q is neither rx nor tx", dir))
-	}
+	tx := c.Dir == "tx"
+	comp := old.clone()
 	list := &comp.Rx
 	if tx {
 		list = &comp.Tx
 	}
-	switch action {
+	switch c.Action {
 	case "add":
-		if err := e.checkPort(p); err != nil {
+		if err := e.checkPort(c.Port); err != nil {
 			return err
 		}
-		for _, q := range *list {
-			if q == p {
-				return proto.ErrBadValue("port", fmt.Sprintf("%s is already a %s port of %s", p, dir, name))
+		for _, r := range *list {
+			if r.Port == c.Port {
+				return proto.ErrBadValue("port", fmt.Sprintf("%s is already a %s port of %s", c.Port, c.Dir, c.Name))
 			}
 		}
-		t, _ := component.Lookup(e.opt.ProcessType, comp.Type)
+		t, _ := component.ByKernel(comp.Kernel)
 		hi := t.RxMax
 		if tx {
 			hi = t.TxMax
 		}
 		if len(*list) >= hi {
-			return proto.ErrBadValue("port", fmt.Sprintf("%s already has %d %s port(s), the most a %s takes", name, hi, dir, t.Name))
+			return proto.ErrBadValue("port", fmt.Sprintf("%s already has %d %s port(s), the most a %s takes", c.Name, hi, c.Dir, t.Name))
 		}
-		if err := e.checkFree("port", p, tx, core); err != nil {
+		if err := e.checkFree("port", c.Port, tx, map[string]bool{c.Name: true}); err != nil {
 			return err
 		}
-		*list = append(*list, p)
+		*list = append(*list, PortRef{Port: c.Port, VLAN: vlanOp(c.VLAN)})
 	case "del":
-		for i, q := range *list {
-			if q == p {
-				*list = append((*list)[:i:i], (*list)[i+1:]...)
-				return nil
-			}
+		i := 0
+		for i < len(*list) && (*list)[i].Port != c.Port {
+			i++
 		}
-		return proto.ErrBadValue("port", fmt.Sprintf("%s is not a %s port of %s", p, dir, name))
-	default:
-		return proto.ErrBadValue("action", fmt.Sprintf("%q is neither add nor del", action))
-	}
-	return nil
-}
-
-// entryKey selects one classifier_table row: a MAC, or the default.
-type entryKey struct {
-	mac   uint64
-	isDef bool
-}
-
-func (k entryKey) String() string {
-	if k.isDef {
-		return "default"
-	}
-	return proto.FormatMAC(k.mac)
-}
-
-// mapped returns the port the entry maps to.
-func (c *config) mapped(k entryKey) (port.Port, bool) {
-	if k.isDef {
-		if c.def == nil {
-			return port.Port{}, false
+		if i == len(*list) {
+			return proto.ErrBadValue("port", fmt.Sprintf("%s is not a %s port of %s", c.Port, c.Dir, c.Name))
 		}
-		return *c.def, true
+		*list = append((*list)[:i:i], (*list)[i+1:]...)
 	}
-	p, ok := c.macs[k.mac]
-	return p, ok
-}
-
-func (c *config) unmap(k entryKey) {
-	if k.isDef {
-		c.def = nil
-	} else {
-		delete(c.macs, k.mac)
-	}
-}
-
-// mapEntry is "classifier_table" with a port: add the entry, which must not
-// be mapped elsewhere, to a tx port of a staged classifier.
-func (e *Engine) mapEntry(k entryKey, p port.Port) error {
-	if err := e.checkPort(p); err != nil {
-		return err
-	}
-	if !e.staged.classifierTx(p) {
-		return proto.ErrBadValue("port", fmt.Sprintf("%s is not a tx port of a classifier", p))
-	}
-	if q, ok := e.staged.mapped(k); ok {
-		if q == p {
-			return nil
-		}
-		return proto.ErrBadValue("value", fmt.Sprintf("%s is mapped to %s; unuse it first", k, q))
-	}
-	if k.isDef {
-		d := p
-		e.staged.def = &d
-	} else {
-		e.staged.macs[k.mac] = p
-	}
-	return nil
-}
-
-// unuseEntry is "classifier_table" with port unuse: the entry goes wherever
-// it is, and it is no error if it was not mapped.
-func (e *Engine) unuseEntry(k entryKey) {
-	e.staged.unmap(k)
-}
-
-// delEntry is the text "classifier_table del mac MAC PORT": the entry must
-// be mapped to p.
-func (e *Engine) delEntry(k entryKey, p port.Port) error {
-	q, ok := e.staged.mapped(k)
-	if !ok {
-		return proto.ErrBadValue("value", fmt.Sprintf("%s is not mapped", k))
-	}
-	if q != p {
-		return proto.ErrBadValue("port", fmt.Sprintf("%s is mapped to %s, not %s", k, q, p))
-	}
-	e.staged.unmap(k)
+	e.staged.comps[c.Name] = comp
 	return nil
 }

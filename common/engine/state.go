@@ -9,25 +9,25 @@ import (
 	"github.com/spp-go/spp/common/proto"
 )
 
-// config is one whole configuration of the process, staged or active: a
-// component per busy worker lcore and the classifier table.
+// config is one whole configuration of the process, staged or active: the
+// components by name and the classifier table.
 type config struct {
-	// cores holds the component of each busy worker lcore. Components here
-	// carry no MACs/Default: those are derived from the table by
+	// comps holds every component, running or idle, by name. Components
+	// here carry no MACs/Default: those are derived from the table by
 	// components().
-	cores map[int]*Component
-	macs  map[uint64]port.Port // classifier table: MAC -> tx port
+	comps map[string]*Component
+	macs  map[uint64]port.Port // classifier table: entryKey(vlan, MAC) -> tx port
 	def   *port.Port           // the "default" entry
 }
 
 func newConfig() *config {
-	return &config{cores: map[int]*Component{}, macs: map[uint64]port.Port{}}
+	return &config{comps: map[string]*Component{}, macs: map[uint64]port.Port{}}
 }
 
 func (c *config) clone() *config {
 	n := newConfig()
-	for k, v := range c.cores {
-		n.cores[k] = v.clone()
+	for k, v := range c.comps {
+		n.comps[k] = v.clone()
 	}
 	for k, v := range c.macs {
 		n.macs[k] = v
@@ -41,11 +41,11 @@ func (c *config) clone() *config {
 
 // equal reports whether c and o are the same configuration.
 func (c *config) equal(o *config) bool {
-	if len(c.cores) != len(o.cores) || len(c.macs) != len(o.macs) {
+	if len(c.comps) != len(o.comps) || len(c.macs) != len(o.macs) {
 		return false
 	}
-	for k, v := range c.cores {
-		if !equal(v, o.cores[k]) {
+	for k, v := range c.comps {
+		if !equal(v, o.comps[k]) {
 			return false
 		}
 	}
@@ -60,51 +60,49 @@ func (c *config) equal(o *config) bool {
 	return c.def == nil || *c.def == *o.def
 }
 
-// sortedCores returns the busy lcores in order.
-func (c *config) sortedCores() []int {
-	ids := make([]int, 0, len(c.cores))
-	for id := range c.cores {
-		ids = append(ids, id)
+// onCore returns the names of the components on core, in name order.
+func (c *config) onCore(core int) []string {
+	var names []string
+	for name, comp := range c.comps {
+		if comp.Core == core {
+			names = append(names, name)
+		}
 	}
-	sort.Ints(ids)
-	return ids
+	sort.Strings(names)
+	return names
 }
 
-// user finds the component (other than on core skip) that has p as an rx
-// port (tx false) or a tx port (tx true).
-func (c *config) user(p port.Port, tx bool, skip int) (int, *Component) {
-	for _, id := range c.sortedCores() {
-		if id == skip {
+// user finds the component, other than those in skip, that has p as an rx
+// port (tx false) or a tx port (tx true). There is at most one.
+func (c *config) user(p port.Port, tx bool, skip map[string]bool) *Component {
+	for name, comp := range c.comps {
+		if skip[name] {
 			continue
 		}
-		comp := c.cores[id]
 		list := comp.Rx
 		if tx {
 			list = comp.Tx
 		}
-		for _, q := range list {
-			if q == p {
-				return id, comp
+		for _, r := range list {
+			if r.Port == p {
+				return comp
 			}
 		}
 	}
-	return -1, nil
+	return nil
 }
 
-// byName finds the component named name.
-func (c *config) byName(name string) (int, *Component) {
-	for id, comp := range c.cores {
-		if comp.Name == name {
-			return id, comp
+// classifierTx returns the tx ports of the classifiers.
+func (c *config) classifierTx() map[port.Port]bool {
+	out := map[port.Port]bool{}
+	for _, comp := range c.comps {
+		if comp.Kernel == component.KernelClassifier {
+			for _, r := range comp.Tx {
+				out[r.Port] = true
+			}
 		}
 	}
-	return -1, nil
-}
-
-// classifierTx reports whether p is a tx port of a classifier.
-func (c *config) classifierTx(p port.Port) bool {
-	core, comp := c.user(p, true, -1)
-	return core >= 0 && comp.Kernel == component.KernelClassifier
+	return out
 }
 
 // prune removes the classifier entries whose port is no longer a tx port of
@@ -112,63 +110,77 @@ func (c *config) classifierTx(p port.Port) bool {
 func (c *config) prune() []string {
 	// Sort only what goes (for a stable log): the table may hold 65,536
 	// MACs and this runs at every flush.
+	tx := c.classifierTx()
 	orphans := map[uint64]port.Port{}
-	for mac, p := range c.macs {
-		if !c.classifierTx(p) {
-			orphans[mac] = p
+	for k, p := range c.macs {
+		if !tx[p] {
+			orphans[k] = p
 		}
 	}
 	var gone []string
-	for _, mac := range sortedMACs(orphans) {
-		delete(c.macs, mac)
-		gone = append(gone, fmt.Sprintf("%s -> %s", proto.FormatMAC(mac), orphans[mac]))
+	for _, k := range sortedKeys(orphans) {
+		delete(c.macs, k)
+		gone = append(gone, fmt.Sprintf("%s -> %s", describeKey(k), orphans[k]))
 	}
-	if c.def != nil && !c.classifierTx(*c.def) {
+	if c.def != nil && !tx[*c.def] {
 		gone = append(gone, fmt.Sprintf("default -> %s", *c.def))
 		c.def = nil
 	}
 	return gone
 }
 
-// components returns what each busy lcore runs, each classifier carrying
+// describeKey is a table key as the log and error messages write it:
+// "52:54:00:00:00:01", or "52:54:00:00:00:01 on vlan 100".
+func describeKey(k uint64) string {
+	vlan, mac := splitKey(k)
+	if vlan == 0 {
+		return proto.FormatMAC(mac)
+	}
+	return fmt.Sprintf("%s on vlan %d", proto.FormatMAC(mac), vlan)
+}
+
+// components returns a copy of every component, each classifier carrying
 // the table entries of its own tx ports.
-func (c *config) components() map[int]*Component {
-	out := make(map[int]*Component, len(c.cores))
-	for id, comp := range c.cores {
+func (c *config) components() map[string]*Component {
+	out := make(map[string]*Component, len(c.comps))
+	owner := map[port.Port]*Component{} // classifier tx port -> its copy
+	for name, comp := range c.comps {
 		n := comp.clone()
 		if n.Kernel == component.KernelClassifier {
-			mine := map[port.Port]bool{}
-			for _, p := range n.Tx {
-				mine[p] = true
-			}
-			for mac, p := range c.macs {
-				if mine[p] {
-					if n.MACs == nil {
-						n.MACs = map[uint64]port.Port{}
-					}
-					n.MACs[mac] = p
-				}
-			}
-			if c.def != nil && mine[*c.def] {
-				d := *c.def
-				n.Default = &d
+			for _, r := range n.Tx {
+				owner[r.Port] = n
 			}
 		}
-		out[id] = n
+		out[name] = n
+	}
+	for k, p := range c.macs {
+		if n := owner[p]; n != nil {
+			if n.MACs == nil {
+				n.MACs = map[uint64]port.Port{}
+			}
+			n.MACs[k] = p
+		}
+	}
+	if c.def != nil {
+		if n := owner[*c.def]; n != nil {
+			d := *c.def
+			n.Default = &d
+		}
 	}
 	return out
 }
 
-// ports returns every port the configuration uses, in kind then number order.
+// ports returns every port the configuration's components use, idle ones
+// included, in kind then number order.
 func (c *config) ports() []port.Port {
 	seen := map[port.Port]bool{}
 	var out []port.Port
-	for _, comp := range c.cores {
-		for _, list := range [][]port.Port{comp.Rx, comp.Tx} {
-			for _, p := range list {
-				if !seen[p] {
-					seen[p] = true
-					out = append(out, p)
+	for _, comp := range c.comps {
+		for _, list := range [][]PortRef{comp.Rx, comp.Tx} {
+			for _, r := range list {
+				if !seen[r.Port] {
+					seen[r.Port] = true
+					out = append(out, r.Port)
 				}
 			}
 		}
@@ -186,7 +198,9 @@ func sortPorts(ps []port.Port) {
 	})
 }
 
-func sortedMACs(m map[uint64]port.Port) []uint64 {
+// sortedKeys returns the keys of a table in order: mac entries (VLAN id 0)
+// by MAC, then vlan entries by (VLAN id, MAC).
+func sortedKeys(m map[uint64]port.Port) []uint64 {
 	out := make([]uint64, 0, len(m))
 	for k := range m {
 		out = append(out, k)

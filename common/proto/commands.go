@@ -21,12 +21,7 @@ const (
 	CmdClassifierTable = "classifier_table" // spp_vf
 	CmdFlush           = "flush"            // spp_vf, spp_mirror: commit what is staged
 	CmdCancel          = "cancel"           // spp_vf, spp_mirror: drop what is staged
-
-	// Commands that exist only as translations of 2017 text commands
-	// (TextOnly): a JSON batch naming one gets bad value(command).
-	CmdComponentStart = "component_start"
-	CmdComponentStop  = "component_stop"
-	CmdPort           = "port"
+	CmdPort            = "port"             // spp_vf, spp_mirror: one port of a named component
 )
 
 // Limits of the protocol (sections 1 and 2).
@@ -71,44 +66,86 @@ func bare(name string) Command {
 // are the daemon's to judge (one authority, one error message), so a shell
 // sends what was typed.
 type ComponentArgs struct {
-	CoreID string   // "2": sent as a JSON string, as seed 000 writes it
+	CoreID string   // "2": sent as a JSON string, as seed 000 writes it; left out when "" (type none with a Name)
 	Type   string   // forward, merge, classifier, mirror, none
 	Name   string   // left out when ""
 	Rx, Tx []string // rx_ports, tx_ports; left out when nil (type none needs neither), [] when empty
+	// RxVLAN[i] and TxVLAN[i], when present and not none, are the VLAN
+	// operations of Rx[i] and Tx[i]: such a port is written as an object
+	// {"port":..,"vlan":{..}}, any other as a string.
+	RxVLAN, TxVLAN []VLANArgs
 }
 
-// Component builds {"command":"component","core_id":..,"type":..,["name":..,]
+// VLANArgs is a VLAN operation as typed: Op "add" with ID and PCP, or
+// "del"; "" or "none" is no operation. ID and PCP are written as JSON
+// numbers when they are decimal digits, as strings otherwise (the daemon
+// judges them).
+type VLANArgs struct{ Op, ID, PCP string }
+
+func (v VLANArgs) none() bool { return v.Op == "" || v.Op == VLANNone }
+
+// Component builds {"command":"component",["core_id":..,]"type":..,["name":..,]
 // "rx_ports":[..],"tx_ports":[..]}. Command.Component reads it back.
 func Component(a ComponentArgs) Command {
 	var o object
 	o.str("command", CmdComponent)
-	o.str("core_id", a.CoreID)
+	if a.CoreID != "" {
+		o.str("core_id", a.CoreID)
+	}
 	o.str("type", a.Type)
 	if a.Name != "" {
 		o.str("name", a.Name)
 	}
 	if a.Rx != nil {
-		o.list("rx_ports", a.Rx)
+		o.ports("rx_ports", a.Rx, a.RxVLAN)
 	}
 	if a.Tx != nil {
-		o.list("tx_ports", a.Tx)
+		o.ports("tx_ports", a.Tx, a.TxVLAN)
 	}
 	return o.command(CmdComponent)
+}
+
+// PortArgs are the fields of a "port" command (protocol.md 9.3).
+type PortArgs struct {
+	Action string   // add or del
+	Port   string   // the port
+	Dir    string   // rx or tx
+	Name   string   // the component's name
+	VLAN   VLANArgs // left out when none
+}
+
+// Port builds {"command":"port","action":..,"port":..,"dir":..,"name":..
+// [,"vlan":{"operation":..[,"id":..,"pcp":..]}]}. Command.PortOp reads it
+// back.
+func Port(a PortArgs) Command {
+	var o object
+	o.str("command", CmdPort)
+	o.str("action", a.Action)
+	o.str("port", a.Port)
+	o.str("dir", a.Dir)
+	o.str("name", a.Name)
+	if !a.VLAN.none() {
+		o.key("vlan")
+		o.vlan(a.VLAN)
+	}
+	return o.command(CmdPort)
 }
 
 // ClassifierArgs are the fields of a "classifier_table" command.
 type ClassifierArgs struct {
 	Action string // "del", or "" for add (the field is then left out)
-	Type   string // "" for "mac"
+	Type   string // "" for "mac"; "vlan" for a vlan entry
+	VLAN   string // the VLAN id of a vlan entry; left out when ""; a number when decimal digits
 	Value  string // a MAC or "default"
 	Port   string // a port or "unuse"
 }
 
 // ClassifierTable builds {"command":"classifier_table",["action":..,]
-// "type":"mac","value":..,"port":..}. Command.Classifier reads it back.
+// "type":"mac"|"vlan",["vlan":..,]"value":..,"port":..}.
+// Command.Classifier reads it back.
 func ClassifierTable(a ClassifierArgs) Command {
 	if a.Type == "" {
-		a.Type = "mac"
+		a.Type = EntryMAC
 	}
 	var o object
 	o.str("command", CmdClassifierTable)
@@ -116,6 +153,9 @@ func ClassifierTable(a ClassifierArgs) Command {
 		o.str("action", a.Action)
 	}
 	o.str("type", a.Type)
+	if a.VLAN != "" {
+		o.num("vlan", a.VLAN)
+	}
 	o.str("value", a.Value)
 	o.str("port", a.Port)
 	return o.command(CmdClassifierTable)
@@ -155,16 +195,53 @@ func (o *object) str(k, v string) {
 	o.value(v)
 }
 
-func (o *object) list(k string, vs []string) {
+// ports writes a port list: a port with a VLAN operation as an object,
+// any other as a string.
+func (o *object) ports(k string, ps []string, vlans []VLANArgs) {
 	o.key(k)
 	o.b.WriteByte('[')
-	for i, v := range vs {
+	for i, p := range ps {
 		if i > 0 {
 			o.b.WriteByte(',')
 		}
-		o.value(v)
+		if i >= len(vlans) || vlans[i].none() {
+			o.value(p)
+			continue
+		}
+		o.b.WriteString(`{"port":`)
+		o.value(p)
+		o.b.WriteString(`,"vlan":`)
+		o.vlan(vlans[i])
+		o.b.WriteByte('}')
 	}
 	o.b.WriteByte(']')
+}
+
+// vlan writes a VLAN operation object; id and pcp only for add.
+func (o *object) vlan(v VLANArgs) {
+	var in object
+	in.str("operation", v.Op)
+	if v.Op == VLANAdd {
+		in.num("id", v.ID)
+		in.num("pcp", v.PCP)
+	}
+	in.b.WriteByte('}')
+	o.b.Write(in.b.Bytes())
+}
+
+// num writes v as a JSON number when it is a plain decimal number (no
+// sign, no leading zero, at most 9 digits), as a string otherwise.
+func (o *object) num(k, v string) {
+	o.key(k)
+	plain := v != "" && len(v) <= 9 && (v[0] != '0' || v == "0")
+	for i := 0; plain && i < len(v); i++ {
+		plain = v[i] >= '0' && v[i] <= '9'
+	}
+	if plain {
+		o.b.WriteString(v)
+	} else {
+		o.value(v)
+	}
 }
 
 // value writes one JSON string.

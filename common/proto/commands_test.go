@@ -38,19 +38,42 @@ func TestBuildersRoundTrip(t *testing.T) {
 		}
 	}
 
-	ring := func(n int) port.Port { return port.Port{Kind: port.Ring, N: n} }
-	nic := func(n int) port.Port { return port.Port{Kind: port.NIC, N: n} }
+	ring := func(n int) PortSpec {
+		return PortSpec{Port: port.Port{Kind: port.Ring, N: n}, VLAN: VLAN{Operation: VLANNone}}
+	}
+	nic := func(n int) PortSpec {
+		return PortSpec{Port: port.Port{Kind: port.NIC, N: n}, VLAN: VLAN{Operation: VLANNone}}
+	}
+	tagged := func(p PortSpec, v VLAN) PortSpec { p.VLAN = v; return p }
 	for _, tc := range []struct {
 		a    ComponentArgs
+		raw  string
 		want ComponentCmd
 	}{
 		{ComponentArgs{CoreID: "4", Type: "merge", Name: "m", Rx: []string{"ring0", "ring:1"}, Tx: []string{"phy:0"}},
-			ComponentCmd{CoreID: 4, Type: "merge", Name: "m", Rx: []port.Port{ring(0), ring(1)}, Tx: []port.Port{nic(0)}, HasRx: true, HasTx: true}},
-		{ComponentArgs{CoreID: "2", Type: "none"}, ComponentCmd{CoreID: 2, Type: "none"}},
+			`{"command":"component","core_id":"4","type":"merge","name":"m","rx_ports":["ring0","ring:1"],"tx_ports":["phy:0"]}`,
+			ComponentCmd{CoreID: 4, Type: "merge", Name: "m", Rx: []PortSpec{ring(0), ring(1)}, Tx: []PortSpec{nic(0)}}},
+		{ComponentArgs{CoreID: "2", Type: "none"}, `{"command":"component","core_id":"2","type":"none"}`,
+			ComponentCmd{CoreID: 2, Type: "none"}},
 		{ComponentArgs{CoreID: "3", Type: "classifier", Rx: []string{}, Tx: []string{}},
-			ComponentCmd{CoreID: 3, Type: "classifier", Rx: []port.Port{}, Tx: []port.Port{}, HasRx: true, HasTx: true}},
+			`{"command":"component","core_id":"3","type":"classifier","rx_ports":[],"tx_ports":[]}`,
+			ComponentCmd{CoreID: 3, Type: "classifier", Rx: []PortSpec{}, Tx: []PortSpec{}}},
+		// Type none with a name needs no core.
+		{ComponentArgs{Type: "none", Name: "fw1"}, `{"command":"component","type":"none","name":"fw1"}`,
+			ComponentCmd{CoreID: -1, Type: "none", Name: "fw1"}},
+		// Ports with a VLAN operation are objects, the others strings.
+		{ComponentArgs{CoreID: "5", Type: "classifier", Name: "cls", Rx: []string{"nic0"}, Tx: []string{"ring0", "ring1", "ring2"},
+			RxVLAN: []VLANArgs{{Op: "add", ID: "100", PCP: "0"}}, TxVLAN: []VLANArgs{{Op: "del"}, {Op: "none"}}},
+			`{"command":"component","core_id":"5","type":"classifier","name":"cls",` +
+				`"rx_ports":[{"port":"nic0","vlan":{"operation":"add","id":100,"pcp":0}}],` +
+				`"tx_ports":[{"port":"ring0","vlan":{"operation":"del"}},"ring1","ring2"]}`,
+			ComponentCmd{CoreID: 5, Type: "classifier", Name: "cls", Rx: []PortSpec{tagged(nic(0), VLAN{Operation: VLANAdd, ID: 100})},
+				Tx: []PortSpec{tagged(ring(0), VLAN{Operation: VLANDel}), ring(1), ring(2)}}},
 	} {
 		d := roundTrip(t, Component(tc.a))
+		if string(d.Raw) != tc.raw {
+			t.Errorf("%+v: built %s, want %s", tc.a, d.Raw, tc.raw)
+		}
 		got, err := d.Component()
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%+v: read back %+v %v, want %+v", tc.a, got, err, tc.want)
@@ -64,17 +87,65 @@ func TestBuildersRoundTrip(t *testing.T) {
 
 	for _, tc := range []struct {
 		a    ClassifierArgs
+		raw  string
 		want ClassifierCmd
 	}{
 		{ClassifierArgs{Value: "52:54:00:AB:cd:56", Port: "ring:0"},
-			ClassifierCmd{Action: "add", Value: "52:54:00:ab:cd:56", MAC: 0x525400abcd56, Port: ring(0)}},
+			`{"command":"classifier_table","type":"mac","value":"52:54:00:AB:cd:56","port":"ring:0"}`,
+			ClassifierCmd{Action: "add", Type: "mac", Value: "52:54:00:ab:cd:56", MAC: 0x525400abcd56, Port: ring(0).Port}},
 		{ClassifierArgs{Action: "del", Type: "mac", Value: "default", Port: "ring2"},
-			ClassifierCmd{Action: "del", Value: "default", Default: true, Port: ring(2)}},
+			`{"command":"classifier_table","action":"del","type":"mac","value":"default","port":"ring2"}`,
+			ClassifierCmd{Action: "del", Type: "mac", Value: "default", Default: true, Port: ring(2).Port}},
 		{ClassifierArgs{Value: "52:54:00:00:00:01", Port: "unuse"},
-			ClassifierCmd{Action: "add", Value: "52:54:00:00:00:01", MAC: 0x525400000001, Unuse: true}},
+			`{"command":"classifier_table","type":"mac","value":"52:54:00:00:00:01","port":"unuse"}`,
+			ClassifierCmd{Action: "add", Type: "mac", Value: "52:54:00:00:00:01", MAC: 0x525400000001, Unuse: true}},
+		// protocol.md 9.4's example, byte for byte.
+		{ClassifierArgs{Type: "vlan", VLAN: "100", Value: "52:54:00:00:00:01", Port: "ring0"},
+			`{"command":"classifier_table","type":"vlan","vlan":100,"value":"52:54:00:00:00:01","port":"ring0"}`,
+			ClassifierCmd{Action: "add", Type: "vlan", VLAN: 100, Value: "52:54:00:00:00:01", MAC: 0x525400000001, Port: ring(0).Port}},
+		// A VLAN id that is not plain digits is sent as a string, as typed.
+		{ClassifierArgs{Action: "del", Type: "vlan", VLAN: "0100", Value: "52:54:00:00:00:01", Port: "unuse"},
+			`{"command":"classifier_table","action":"del","type":"vlan","vlan":"0100","value":"52:54:00:00:00:01","port":"unuse"}`,
+			ClassifierCmd{Action: "del", Type: "vlan", VLAN: 100, Value: "52:54:00:00:00:01", MAC: 0x525400000001, Unuse: true}},
 	} {
 		d := roundTrip(t, ClassifierTable(tc.a))
+		if string(d.Raw) != tc.raw {
+			t.Errorf("%+v: built %s, want %s", tc.a, d.Raw, tc.raw)
+		}
 		got, err := d.Classifier()
+		if err != nil || got != tc.want {
+			t.Errorf("%+v: read back %+v %v, want %+v", tc.a, got, err, tc.want)
+		}
+	}
+	if _, err := roundTrip(t, ClassifierTable(ClassifierArgs{Type: "vlan", VLAN: "x1", Value: "52:54:00:00:00:01", Port: "ring0"})).Classifier(); err == nil ||
+		err.Error() != `bad value(vlan): "x1" is not a VLAN id (1..4094)` {
+		t.Errorf("vlan x1: %v", err)
+	}
+
+	for _, tc := range []struct {
+		a    PortArgs
+		raw  string
+		want PortCmd
+	}{
+		{PortArgs{Action: "add", Port: "ring:0", Dir: "rx", Name: "fw1"},
+			`{"command":"port","action":"add","port":"ring:0","dir":"rx","name":"fw1"}`,
+			PortCmd{Action: "add", Port: ring(0).Port, Dir: "rx", Name: "fw1", VLAN: VLAN{Operation: VLANNone}}},
+		// protocol.md 9.3's example.
+		{PortArgs{Action: "add", Port: "ring0", Dir: "tx", Name: "forward4", VLAN: VLANArgs{Op: "add", ID: "100", PCP: "0"}},
+			`{"command":"port","action":"add","port":"ring0","dir":"tx","name":"forward4","vlan":{"operation":"add","id":100,"pcp":0}}`,
+			PortCmd{Action: "add", Port: ring(0).Port, Dir: "tx", Name: "forward4", VLAN: VLAN{Operation: VLANAdd, ID: 100}}},
+		{PortArgs{Action: "add", Port: "nic0", Dir: "rx", Name: "cls", VLAN: VLANArgs{Op: "del"}},
+			`{"command":"port","action":"add","port":"nic0","dir":"rx","name":"cls","vlan":{"operation":"del"}}`,
+			PortCmd{Action: "add", Port: nic(0).Port, Dir: "rx", Name: "cls", VLAN: VLAN{Operation: VLANDel}}},
+		{PortArgs{Action: "del", Port: "nic0", Dir: "rx", Name: "cls", VLAN: VLANArgs{Op: "none"}},
+			`{"command":"port","action":"del","port":"nic0","dir":"rx","name":"cls"}`,
+			PortCmd{Action: "del", Port: nic(0).Port, Dir: "rx", Name: "cls", VLAN: VLAN{Operation: VLANNone}}},
+	} {
+		d := roundTrip(t, Port(tc.a))
+		if string(d.Raw) != tc.raw || d.Name != CmdPort {
+			t.Errorf("%+v: built %q %s, want %s", tc.a, d.Name, d.Raw, tc.raw)
+		}
+		got, err := d.PortOp()
 		if err != nil || got != tc.want {
 			t.Errorf("%+v: read back %+v %v, want %+v", tc.a, got, err, tc.want)
 		}

@@ -37,9 +37,10 @@ type Request struct {
 
 // Reader cuts a byte stream into requests. Not safe for concurrent use.
 type Reader struct {
-	c   Conn
-	buf []byte // bytes read but not yet consumed; starts at a request boundary or blanks
-	err error  // sticky: the read error, or the framing error that ended the stream
+	c    Conn
+	buf  []byte // bytes read but not yet consumed; starts at a request boundary or blanks
+	err  error  // sticky: the read error, or the framing error that ended the stream
+	scan scanner
 }
 
 // NewReader returns a Reader of c.
@@ -84,33 +85,19 @@ func (r *Reader) skipBlanks() error {
 	}
 }
 
-// nextJSON finds the end of the object starting at r.buf[0] by tracking
-// strings, escapes and nesting depth, then parses it. The scan resumes where
-// it stopped after each read, so a batch split into single bytes costs no
-// more than one in a single segment.
+// nextJSON finds the end of the object starting at r.buf[0] with the JSON
+// scanner, then parses it. The scan resumes where it stopped after each
+// read, so a batch split into single bytes costs no more than one in a
+// single segment, and it stops at the first byte that proves the request
+// invalid, without waiting for more.
 func (r *Reader) nextJSON() (*Request, error) {
-	depth, inString, escaped := 0, false, false
-	i := 0
-	for {
+	r.scan.reset()
+	for i := 0; ; {
 		for ; i < len(r.buf) && i < MaxRequestBytes; i++ {
-			b := r.buf[i]
-			switch {
-			case escaped:
-				escaped = false
-			case inString:
-				if b == '\\' {
-					escaped = true
-				} else if b == '"' {
-					inString = false
-				}
-			case b == '"':
-				inString = true
-			case b == '{' || b == '[':
-				depth++
-			case b == '}' || b == ']':
-				depth--
-			}
-			if depth == 0 {
+			switch r.scan.step(r.buf[i]) {
+			case scanError:
+				return nil, r.fail(ErrBadFormat("not valid JSON"))
+			case scanEnd:
 				obj := r.buf[:i+1]
 				r.buf = r.buf[i+1:]
 				req, err := parseBatch(obj)
@@ -228,7 +215,7 @@ func isTimeout(err error) bool {
 // MaxRequestBytes, has more than MaxCommands commands, or has the wrong
 // shape: "commands" missing or not an array, an element not an object, a
 // "command" field that is not a string. A command with no "command" field,
-// or naming a text-only command, decodes with a preset error (Command.Err).
+// or an empty one, decodes with a preset error (Command.Err).
 func ParseBatch(data []byte) (*Request, error) {
 	req, err := parseBatch(data)
 	if err != nil {
@@ -282,11 +269,8 @@ func parseBatch(data []byte) (*Request, *Error) {
 			if err := json.Unmarshal(name, &cmd.Name); err != nil {
 				return nil, ErrBadFormat(`"command" is not a string`)
 			}
-			switch {
-			case cmd.Name == "":
+			if cmd.Name == "" {
 				cmd.err = ErrBadValue("command", "empty")
-			case TextOnly(cmd.Name):
-				cmd.Name, cmd.err = "", ErrBadValue("command", "")
 			}
 		}
 		req.Commands = append(req.Commands, cmd)

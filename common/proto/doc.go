@@ -6,7 +6,10 @@
 //
 // A Reader cuts a connection's byte stream into requests (decoder.go). A
 // request is either a JSON batch {"commands":[...]}, found by scanning for
-// the end of the object (no newline needed), or one 2017 text command line,
+// the end of the object (no newline needed) with a JSON syntax scanner that
+// stops at the first byte proving the request invalid (scan.go; protocol.md
+// 9.6: a daemon never waits for bytes that cannot make the request valid),
+// or one 2017 text command line,
 // which ends at "\n" or when the sender pauses for TextPause. ParseBatch and
 // ParseText do the same for bytes already in hand.
 //
@@ -20,8 +23,8 @@
 // Some problems belong to one command rather than to the stream, and must
 // be answered without closing the connection: an unknown or malformed text
 // command (2017 answered "bad value(command)" or "bad message format" and
-// kept the connection), a JSON command with no "command" field, and a JSON
-// batch naming a text-only command (TextOnly). Such a command is decoded
+// kept the connection), and a JSON command with no (or an empty) "command"
+// field. Such a command is decoded
 // with a preset error: Command.Err returns it, and its Name is "" so that
 // code dispatching on Name without checking Err still fails (with
 // "not enough parameter(command)") instead of running something. A command
@@ -31,14 +34,14 @@
 // # Reading fields
 //
 // A Command keeps its raw JSON; the typed readers of fields.go (Component,
-// Classifier, PortOp, ComponentStart, ComponentStop) check the fields a
-// command needs and return a *Error naming the field at fault.
+// Classifier, PortOp) check the fields a command needs and return a *Error
+// naming the field at fault.
 //
 // # Building requests
 //
 // commands.go names every command (CmdFlush, ...), holds the protocol's
 // limits (MaxCommands, MaxRequestBytes, MaxClientID and ValidClientID,
-// MaxPorts) and has one builder per command (Flush, Component,
+// MaxPorts) and has one builder per command (Flush, Component, Port,
 // ClassifierTable, ...); EncodeBatch joins built commands into a request.
 // Every client builds its batches there. The package client
 // (common/proto/client) sends them and pairs the replies.

@@ -2,6 +2,7 @@ package proto
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -18,23 +19,45 @@ import (
 
 // ComponentCmd is a "component" command.
 type ComponentCmd struct {
-	CoreID int
+	CoreID int // -1 when absent, which only type none with a name may be
 	Type   string
 	Name   string // "" when absent (the engine defaults it to TYPE followed by the core id)
-	Rx, Tx []port.Port
-	// HasRx and HasTx say whether rx_ports and tx_ports were present:
-	// type none needs neither, the engine checks the counts.
-	HasRx, HasTx bool
+	// Rx and Tx are rx_ports and tx_ports; nil when absent, which only
+	// type none may be.
+	Rx, Tx []PortSpec
+}
+
+// PortSpec is a port of a component command and its VLAN operation: an
+// entry "ring0" (no operation) or {"port":"ring0","vlan":{..}}.
+type PortSpec struct {
+	Port port.Port
+	VLAN VLAN // Operation is VLANNone, VLANAdd (ID and PCP set) or VLANDel
+}
+
+// String is the port as a text command writes it: "ring0", "ring0
+// add_vlantag 100 0" or "ring0 del_vlantag".
+func (p PortSpec) String() string {
+	switch p.VLAN.Operation {
+	case VLANAdd:
+		return fmt.Sprintf("%s add_vlantag %d %d", p.Port, p.VLAN.ID, p.VLAN.PCP)
+	case VLANDel:
+		return p.Port.String() + " del_vlantag"
+	}
+	return p.Port.String()
 }
 
 // Component reads a "component" command: core_id (a non-negative integer,
-// as a string "4" or a number 4), type (a string), optional name (a string),
-// optional rx_ports and tx_ports (arrays of port names).
+// as a string "4" or a number 4; absent only for type none with a name),
+// type (a string), optional name (a string), rx_ports and tx_ports (arrays
+// of ports, each a port name or {"port":..,"vlan":{..}}; absent only for
+// type none).
 func (c Command) Component() (ComponentCmd, error) {
-	var out ComponentCmd
+	out := ComponentCmd{CoreID: -1}
 	f, err := c.fields()
 	if err == nil {
-		out.CoreID, err = f.coreID()
+		if _, has := f["core_id"]; has || !f.noneByName() {
+			out.CoreID, err = f.coreID()
+		}
 	}
 	if err == nil {
 		out.Type, _, err = f.str("type", true)
@@ -43,10 +66,10 @@ func (c Command) Component() (ComponentCmd, error) {
 		out.Name, _, err = f.str("name", false)
 	}
 	if err == nil {
-		out.Rx, out.HasRx, err = f.ports("rx_ports")
+		out.Rx, err = f.ports("rx_ports", out.Type != "none")
 	}
 	if err == nil {
-		out.Tx, out.HasTx, err = f.ports("tx_ports")
+		out.Tx, err = f.ports("tx_ports", out.Type != "none")
 	}
 	if err != nil {
 		return ComponentCmd{}, err
@@ -54,24 +77,35 @@ func (c Command) Component() (ComponentCmd, error) {
 	return out, nil
 }
 
+// noneByName says whether the command is type none with a name: it removes
+// that component wherever it is, so it needs no core_id.
+func (f fields) noneByName() bool {
+	typ, _, err1 := f.str("type", true)
+	name, _, err2 := f.str("name", true)
+	return err1 == nil && err2 == nil && typ == "none" && name != ""
+}
+
 // ClassifierCmd is a "classifier_table" command.
 type ClassifierCmd struct {
 	Action  string    // "add" (the default) or "del"
+	Type    string    // EntryMAC or EntryVLAN
+	VLAN    int       // the VLAN id (1..4094) of a vlan entry; 0 for mac
 	Value   string    // "default", or the MAC in lower case: aa:bb:cc:dd:ee:ff
 	MAC     uint64    // the MAC as a 48-bit number, first octet most significant; 0 for default
-	Default bool      // value was "default"
+	Default bool      // value was "default" (mac entries only)
 	Unuse   bool      // port was "unuse"
 	Port    port.Port // the port, when !Unuse
 }
 
 // Classifier reads a "classifier_table" command: optional action ("add",
-// the default, or "del"), type ("mac"), value (a MAC: six pairs of hex
-// digits separated by ':', any case; or "default"), port (a port or
-// "unuse").
+// the default, or "del"), type ("mac" or "vlan"), vlan (type vlan only: a
+// VLAN id 1..4094, as a number or a string of digits), value (a MAC: six
+// pairs of hex digits separated by ':', any case; or "default", for type
+// mac only), port (a port or "unuse").
 func (c Command) Classifier() (ClassifierCmd, error) {
 	out := ClassifierCmd{Action: "add"}
 	f, err := c.fields()
-	var action, typ, value, p string
+	var action, value, p string
 	var has bool
 	if err == nil {
 		action, has, err = f.str("action", false)
@@ -83,19 +117,21 @@ func (c Command) Classifier() (ClassifierCmd, error) {
 		out.Action = action
 	}
 	if err == nil {
-		typ, _, err = f.str("type", true)
+		out.Type, err = f.oneOf("type", EntryMAC, EntryVLAN)
 	}
-	if err == nil && typ != "mac" {
-		err = ErrBadValue("type", "only mac, not "+quote(typ))
+	if err == nil && out.Type == EntryVLAN {
+		out.VLAN, err = f.vlanID("vlan", true)
 	}
 	if err == nil {
 		value, _, err = f.str("value", true)
 	}
 	if err == nil {
-		if value == "default" {
+		if value == "default" && out.Type == EntryMAC {
 			out.Value, out.Default = value, true
 		} else if mac, ok := ParseMAC(value); ok {
 			out.Value, out.MAC = FormatMAC(mac), mac
+		} else if out.Type == EntryVLAN {
+			err = ErrBadValue("value", quote(value)+" is not a MAC address (aa:bb:cc:dd:ee:ff)")
 		} else {
 			err = ErrBadValue("value", quote(value)+" is not a MAC address (aa:bb:cc:dd:ee:ff) or default")
 		}
@@ -116,15 +152,17 @@ func (c Command) Classifier() (ClassifierCmd, error) {
 	return out, nil
 }
 
-// PortCmd is the text-only "port" command (port add|del PORT rx|tx NAME).
+// PortCmd is a "port" command (protocol.md 9.3).
 type PortCmd struct {
 	Action string // "add" or "del"
 	Port   port.Port
 	Dir    string // "rx" or "tx"
 	Name   string // the component's name
+	VLAN   VLAN   // the port's VLAN operation (add only; none when absent)
 }
 
-// PortOp reads a "port" command: action, port, dir, name, all required.
+// PortOp reads a "port" command: action, port, dir, name, all required,
+// and an optional vlan object (see VLAN).
 func (c Command) PortOp() (PortCmd, error) {
 	var out PortCmd
 	var p string
@@ -144,100 +182,13 @@ func (c Command) PortOp() (PortCmd, error) {
 	if err == nil {
 		out.Name, _, err = f.str("name", true)
 	}
+	if err == nil {
+		out.VLAN, err = f.vlan("vlan")
+	}
 	if err != nil {
 		return PortCmd{}, err
 	}
 	return out, nil
-}
-
-// ComponentStartCmd is the text-only "component_start" command
-// (component start NAME CORE TYPE).
-type ComponentStartCmd struct {
-	Name   string
-	CoreID int
-	Type   string
-}
-
-// ComponentStart reads a "component_start" command: name, core_id (as for
-// Component), type, all required.
-func (c Command) ComponentStart() (ComponentStartCmd, error) {
-	var out ComponentStartCmd
-	f, err := c.fields()
-	if err == nil {
-		out.Name, _, err = f.str("name", true)
-	}
-	if err == nil {
-		out.CoreID, err = f.coreID()
-	}
-	if err == nil {
-		out.Type, _, err = f.str("type", true)
-	}
-	if err != nil {
-		return ComponentStartCmd{}, err
-	}
-	return out, nil
-}
-
-// ComponentStop reads a "component_stop" command (component stop NAME) and
-// returns the name.
-func (c Command) ComponentStop() (string, error) {
-	f, err := c.fields()
-	var name string
-	if err == nil {
-		name, _, err = f.str("name", true)
-	}
-	if err != nil {
-		return "", err
-	}
-	return name, nil
-}
-
-// ParseMAC reads a MAC address written as six pairs of hex digits separated
-// by ':' (any case) and returns it as a 48-bit number, first octet most
-// significant.
-func ParseMAC(s string) (uint64, bool) {
-	if len(s) != 17 {
-		return 0, false
-	}
-	var mac uint64
-	for i := 0; i < 6; i++ {
-		if i > 0 && s[3*i-1] != ':' {
-			return 0, false
-		}
-		hi, ok1 := hexDigit(s[3*i])
-		lo, ok2 := hexDigit(s[3*i+1])
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		mac = mac<<8 | uint64(hi<<4|lo)
-	}
-	return mac, true
-}
-
-// FormatMAC writes a 48-bit MAC as aa:bb:cc:dd:ee:ff.
-func FormatMAC(mac uint64) string {
-	const hex = "0123456789abcdef"
-	b := make([]byte, 0, 17)
-	for i := 5; i >= 0; i-- {
-		o := byte(mac >> (8 * i))
-		b = append(b, hex[o>>4], hex[o&15])
-		if i > 0 {
-			b = append(b, ':')
-		}
-	}
-	return string(b)
-}
-
-func hexDigit(b byte) (byte, bool) {
-	switch {
-	case b >= '0' && b <= '9':
-		return b - '0', true
-	case b >= 'a' && b <= 'f':
-		return b - 'a' + 10, true
-	case b >= 'A' && b <= 'F':
-		return b - 'A' + 10, true
-	}
-	return 0, false
 }
 
 func parsePort(s string) (port.Port, *Error) {
@@ -295,49 +246,146 @@ const maxCoreID = 1<<20 - 1
 // coreID reads core_id: a string of decimal digits or a JSON number that is
 // a non-negative integer.
 func (f fields) coreID() (int, *Error) {
-	raw, ok := f["core_id"]
-	if !ok {
+	n, s, has, err := f.uint("core_id")
+	switch {
+	case err != nil:
+		return 0, err
+	case !has:
 		return 0, ErrNotEnough("core_id")
-	}
-	var s string
-	switch b := firstByte(raw); {
-	case b == '"':
-		if json.Unmarshal(raw, &s) != nil {
-			return 0, ErrBadType("core_id")
-		}
-	case b == '-' || (b >= '0' && b <= '9'):
-		s = strings.TrimSpace(string(raw))
-	default:
-		return 0, ErrBadType("core_id")
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > maxCoreID || strings.TrimLeft(s, "0123456789") != "" {
+	case n < 0 || n > maxCoreID:
 		return 0, ErrBadValue("core_id", quote(s)+" is not a core number")
 	}
 	return n, nil
 }
 
-// ports reads an optional array of port names.
-func (f fields) ports(name string) ([]port.Port, bool, *Error) {
+// vlanID reads a VLAN id, 1..4094, written as core_id is.
+func (f fields) vlanID(name string, required bool) (int, *Error) {
+	n, s, has, err := f.uint(name)
+	switch {
+	case err != nil:
+		return 0, err
+	case !has && required:
+		return 0, ErrNotEnough(name)
+	case has && (n < 1 || n > 4094):
+		return 0, ErrBadValue(name, quote(s)+" is not a VLAN id (1..4094)")
+	}
+	return n, nil
+}
+
+// uint reads a field holding a non-negative decimal integer, written as a
+// JSON number or as a string of digits. n is -1 when the text s is not
+// one; callers word that bad value.
+func (f fields) uint(name string) (n int, s string, has bool, err *Error) {
+	raw, ok := f[name]
+	if !ok {
+		return 0, "", false, nil
+	}
+	switch b := firstByte(raw); {
+	case b == '"':
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, "", true, ErrBadType(name)
+		}
+	case b == '-' || (b >= '0' && b <= '9'):
+		s = strings.TrimSpace(string(raw))
+	default:
+		return 0, "", true, ErrBadType(name)
+	}
+	n, aerr := strconv.Atoi(s)
+	if aerr != nil || n < 0 || strings.TrimLeft(s, "0123456789") != "" {
+		n = -1
+	}
+	return n, s, true, nil
+}
+
+// object reads a field holding an object; has says whether it was present.
+func (f fields) object(name string) (fields, bool, *Error) {
 	raw, ok := f[name]
 	if !ok {
 		return nil, false, nil
 	}
-	var elems []json.RawMessage
-	if firstByte(raw) != '[' || json.Unmarshal(raw, &elems) != nil {
+	var g fields
+	if firstByte(raw) != '{' || json.Unmarshal(raw, &g) != nil {
 		return nil, true, ErrBadType(name)
 	}
-	ps := make([]port.Port, 0, len(elems))
+	return g, true, nil
+}
+
+// vlan reads an optional VLAN operation object: {"operation":"none"},
+// {"operation":"del"} or {"operation":"add","id":1..4094,"pcp":0..7}. Its
+// fields' errors name them: operation, id, pcp. Absent: none.
+func (f fields) vlan(name string) (VLAN, *Error) {
+	g, has, err := f.object(name)
+	if err != nil || !has {
+		return VLAN{Operation: VLANNone}, err
+	}
+	op, err := g.oneOf("operation", VLANNone, VLANAdd, VLANDel)
+	if err != nil {
+		return VLAN{}, err
+	}
+	if op != VLANAdd {
+		return VLAN{Operation: op}, nil
+	}
+	id, err := g.vlanID("id", true)
+	if err != nil {
+		return VLAN{}, err
+	}
+	pcp, s, has, err := g.uint("pcp")
+	switch {
+	case err != nil:
+		return VLAN{}, err
+	case !has:
+		return VLAN{}, ErrNotEnough("pcp")
+	case pcp < 0 || pcp > 7:
+		return VLAN{}, ErrBadValue("pcp", quote(s)+" is not a priority (0..7)")
+	}
+	return VLAN{Operation: VLANAdd, ID: id, PCP: pcp}, nil
+}
+
+// ports reads an array of ports, each a port name or an object
+// {"port":NAME,"vlan":{..}} (vlan optional). A missing array is nil, and
+// an error when required.
+func (f fields) ports(name string, required bool) ([]PortSpec, *Error) {
+	raw, ok := f[name]
+	if !ok {
+		if required {
+			return nil, ErrNotEnough(name)
+		}
+		return nil, nil
+	}
+	var elems []json.RawMessage
+	if firstByte(raw) != '[' || json.Unmarshal(raw, &elems) != nil {
+		return nil, ErrBadType(name)
+	}
+	ps := make([]PortSpec, 0, len(elems))
 	for _, e := range elems {
 		var s string
-		if firstByte(e) != '"' || json.Unmarshal(e, &s) != nil {
-			return nil, true, ErrBadType(name)
+		spec := PortSpec{VLAN: VLAN{Operation: VLANNone}}
+		switch firstByte(e) {
+		case '"':
+			if json.Unmarshal(e, &s) != nil {
+				return nil, ErrBadType(name)
+			}
+		case '{':
+			g := fields{}
+			if json.Unmarshal(e, &g) != nil {
+				return nil, ErrBadType(name)
+			}
+			var err *Error
+			if s, _, err = g.str("port", true); err != nil {
+				return nil, err
+			}
+			if spec.VLAN, err = g.vlan("vlan"); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, ErrBadType(name)
 		}
 		p, err := parsePort(s)
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
-		ps = append(ps, p)
+		spec.Port = p
+		ps = append(ps, spec)
 	}
-	return ps, true, nil
+	return ps, nil
 }

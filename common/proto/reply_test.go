@@ -86,3 +86,46 @@ func TestSecondaryInfoClassifierTable(t *testing.T) {
 		t.Errorf("spp_mirror: %s, want no classifier_table", mirror)
 	}
 }
+
+// Status version 2 (protocol.md 9.4, 9.5): the example of 9.5 byte for
+// byte, an idle component, an lcore with none, VLAN operations and a vlan
+// classifier entry; and the shapes read back as they were.
+func TestStatusV2Bytes(t *testing.T) {
+	in := SecondaryInfo{ProcessType: TypeVF, Ports: []PortStatus{},
+		Core: []CoreStatus{
+			{Core: 2, Name: "cls", Type: "classifier", State: StateRunning,
+				RxPort: []PortRef{{Port: "nic0", VLAN: VLAN{Operation: VLANNone}}},
+				TxPort: []PortRef{{Port: "ring0", VLAN: VLAN{Operation: VLANDel}}}, Packets: 120},
+			{Core: 2, Name: "fw", Type: "forward", State: StateIdle,
+				RxPort: []PortRef{{Port: "ring1", VLAN: VLAN{Operation: VLANAdd, ID: 100}}}},
+			{Core: 3, Type: CoreUnuse},
+		},
+		ClassifierTable: []ClassifierEntry{{Type: EntryMAC, Value: "default", Port: "ring0"},
+			{Type: EntryVLAN, VLAN: 100, Value: "52:54:00:00:00:01", Port: "ring0"}}}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"core":[{"core":2,"name":"cls","type":"classifier","state":"running",` +
+		`"rx_port":[{"port":"nic0","vlan":{"operation":"none"}}],` +
+		`"tx_port":[{"port":"ring0","vlan":{"operation":"del"}}],` +
+		`"packets":120,"drops":0},` +
+		`{"core":2,"name":"fw","type":"forward","state":"idle","rx_port":[{"port":"ring1","vlan":{"operation":"add","id":100,"pcp":0}}],"tx_port":[],"packets":0,"drops":0},` +
+		`{"core":3,"type":"unuse"}],` +
+		`"classifier_table":[{"type":"mac","value":"default","port":"ring0"},{"type":"vlan","vlan":100,"value":"52:54:00:00:00:01","port":"ring0"}]}`
+	if !strings.HasSuffix(string(b), want) {
+		t.Errorf("got  %s\nwant ...%s", b, want)
+	}
+	var back SecondaryInfo
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Core[1].RxPort[0].VLAN != (VLAN{Operation: VLANAdd, ID: 100}) || back.Core[0].TxPort[0].VLAN.Operation != VLANDel ||
+		back.ClassifierTable[1] != in.ClassifierTable[1] || back.Core[1].State != StateIdle {
+		t.Errorf("read back %+v", back)
+	}
+	// A zero VLAN is none.
+	if b, _ := json.Marshal(VLAN{}); string(b) != `{"operation":"none"}` {
+		t.Errorf("zero VLAN: %s", b)
+	}
+}

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// The 2017 text commands (protocol.md section 2) and the JSON commands they
-// become. Every translated command has FromText set.
+// The 2017 text commands (protocol.md sections 2 and 9) and the JSON
+// commands they become. Every translated command has FromText set.
 //
 //	_get_client_id                          {"command":"process"}, reply without process_type (Request.Shape)
 //	status | flush | exit | cancel | process | clear
@@ -18,29 +18,24 @@ import (
 //	                                        the same with "action":"del"
 //	classifier_table add|del default PORT   the same with "value":"default"
 //	classifier_table mac MAC PORT           add (the first text form, October 2017)
-//	component start NAME CORE TYPE          {"command":"component_start","name":NAME,"core_id":"CORE","type":TYPE}
-//	component stop NAME                     {"command":"component_stop","name":NAME}
-//	port add|del PORT rx|tx NAME            {"command":"port","action":..,"port":PORT,"dir":..,"name":NAME}
+//	classifier_table add|del vlan VID MAC PORT
+//	                                        {"command":"classifier_table",["action":"del",]"type":"vlan","vlan":VID,"value":MAC,"port":PORT}
+//	component start NAME CORE TYPE          {"command":"component","core_id":"CORE","type":TYPE,"name":NAME,"rx_ports":[],"tx_ports":[]}
+//	component stop NAME                     {"command":"component","type":"none","name":NAME}
+//	port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]
+//	                                        {"command":"port","action":..,"port":PORT,"dir":..,"name":NAME[,"vlan":{..}]}
 //
-// Words are separated by any run of spaces or tabs (a stray "\r" too). The translation checks
-// only the shape (the word count); values (action, type, MAC, port, core,
-// direction) are passed as written and checked by the field readers, so a
-// bad one gets the same "bad value(FIELD)" as in JSON. An unknown word gives
-// a command failing with "bad value(command)", a wrong word count one
+// Words are separated by any run of spaces or tabs (a stray "\r" too). The
+// translation checks only the shape (the word count and keywords); values
+// (action, type, MAC, port, core, direction, VLAN id) are passed as
+// written and checked by the field readers, so a bad one gets the same
+// "bad value(FIELD)" as in JSON. Two exceptions have no JSON equivalent:
+// "component start NAME CORE none" fails with "bad value(type)" (it would
+// mean stop), and a translated component start does not replace a
+// component of the same name (the engine checks FromText). An unknown word
+// gives a command failing with "bad value(command)", a wrong shape one
 // failing with "bad message format" (as in 2017); neither closes the
 // connection.
-
-// textOnly are the commands that exist only as translations of text commands.
-var textOnly = map[string]bool{
-	CmdComponentStart: true,
-	CmdComponentStop:  true,
-	CmdPort:           true,
-}
-
-// TextOnly reports whether a command name exists only as the translation of
-// a text command. A JSON batch naming one gets "bad value(command)" (the
-// decoder presets that error; see Command.Err).
-func TextOnly(name string) bool { return textOnly[name] }
 
 // getClientID is the text command asking for the client id.
 const getClientID = "_get_client_id"
@@ -71,50 +66,54 @@ func translate(w []string) Command {
 		}
 		return fromText(bare(w[0]))
 	case CmdClassifierTable:
-		const u = "classifier_table add|del mac MAC|default PORT"
-		var action, typ, value, port string
+		const u = "classifier_table add|del mac MAC|default PORT | classifier_table add|del vlan VID MAC PORT"
+		a := ClassifierArgs{Type: EntryMAC}
 		switch {
-		case len(w) == 5: // classifier_table add mac MAC PORT
-			action, typ, value, port = w[1], w[2], w[3], w[4]
-		case len(w) == 4 && w[1] == "mac": // classifier_table mac MAC PORT
-			action, typ, value, port = "add", w[1], w[2], w[3]
+		case len(w) == 6 && w[2] == EntryVLAN: // classifier_table add vlan VID MAC PORT
+			a = ClassifierArgs{Action: w[1], Type: w[2], VLAN: w[3], Value: w[4], Port: w[5]}
+		case len(w) == 5 && w[2] != EntryVLAN: // classifier_table add mac MAC PORT
+			a = ClassifierArgs{Action: w[1], Type: w[2], Value: w[3], Port: w[4]}
+		case len(w) == 4 && w[1] == EntryMAC: // classifier_table mac MAC PORT
+			a.Value, a.Port = w[2], w[3]
 		case len(w) == 4 && w[2] == "default": // classifier_table add default PORT
-			action, typ, value, port = w[1], "mac", w[2], w[3]
+			a.Action, a.Value, a.Port = w[1], w[2], w[3]
 		default:
 			return usage(u)
 		}
-		if action == "add" {
-			action = "" // the default: left out
+		if a.Action == "add" {
+			a.Action = "" // the default: left out
 		}
-		return fromText(ClassifierTable(ClassifierArgs{Action: action, Type: typ, Value: value, Port: port}))
-	case "component": // the text word: component start|stop
+		return fromText(ClassifierTable(a))
+	case CmdComponent: // the text word: component start|stop
 		switch {
 		case len(w) == 5 && w[1] == "start":
-			return textCmd("command", CmdComponentStart, "name", w[2], "core_id", w[3], "type", w[4])
+			if w[4] == "none" {
+				return textErr(w[0], ErrBadValue("type", "component start needs a type that runs; use component stop to clear a core"))
+			}
+			return fromText(Component(ComponentArgs{CoreID: w[3], Type: w[4], Name: w[2], Rx: []string{}, Tx: []string{}}))
 		case len(w) == 3 && w[1] == "stop":
-			return textCmd("command", CmdComponentStop, "name", w[2])
+			return fromText(Component(ComponentArgs{Type: "none", Name: w[2]}))
 		case len(w) >= 2 && w[1] != "start" && w[1] != "stop":
 			return textErr(w[0], ErrBadValue("action", "component start|stop"))
 		default:
 			return usage("component start NAME CORE TYPE | component stop NAME")
 		}
 	case CmdPort:
-		if len(w) != 5 {
-			return usage("port add|del PORT rx|tx NAME")
+		const u = "port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]"
+		a := PortArgs{}
+		switch {
+		case len(w) == 5:
+		case len(w) == 6 && w[5] == "del_vlantag":
+			a.VLAN.Op = VLANDel
+		case len(w) == 8 && w[5] == "add_vlantag":
+			a.VLAN = VLANArgs{Op: VLANAdd, ID: w[6], PCP: w[7]}
+		default:
+			return usage(u)
 		}
-		return textCmd("command", CmdPort, "action", w[1], "port", w[2], "dir", w[3], "name", w[4])
+		a.Action, a.Port, a.Dir, a.Name = w[1], w[2], w[3], w[4]
+		return fromText(Port(a))
 	}
 	return textErr(w[0], ErrBadValue("command", "unknown command "+quote(w[0])))
-}
-
-// textCmd builds a translated command from key, value pairs, keys in
-// order: the text-only commands (built nowhere else) and the failing ones.
-func textCmd(kv ...string) Command {
-	var o object
-	for i := 0; i+1 < len(kv); i += 2 {
-		o.str(kv[i], kv[i+1])
-	}
-	return fromText(o.command(kv[1]))
 }
 
 // fromText marks a translation. Its Raw escapes <, > and & as json.Marshal
@@ -129,7 +128,9 @@ func fromText(c Command) Command {
 // textErr is a text command that fails with err when run. Its Name is ""
 // (see the package doc); Raw still says what was sent, for logs.
 func textErr(word string, err *Error) Command {
-	c := textCmd("command", word)
+	var o object
+	o.str("command", word)
+	c := fromText(o.command(word))
 	c.Name, c.err = "", err
 	return c
 }

@@ -22,9 +22,8 @@ type Batch struct {
 type Command struct {
 	Name string          // the "command" field; "" when it is missing
 	Raw  json.RawMessage // the whole object
-	// FromText marks a command translated from a 2017 text command. Some
-	// commands (component_start, component_stop, port) exist only as
-	// translations; a JSON batch naming them gets bad value(command).
+	// FromText marks a command translated from a 2017 text command (see
+	// text.go: a translated component start does not replace a component).
 	FromText bool
 
 	err *Error // a preset error (see the package doc); nil for most commands
@@ -79,22 +78,69 @@ type PortStatus struct {
 	Link   string `json:"link,omitempty"` // "up"/"down", where the port has a link
 }
 
-// CoreUnuse is the type an idle worker lcore reports.
+// CoreUnuse is the type an lcore with no component reports.
 const CoreUnuse = "unuse"
 
-// CoreStatus is one worker lcore of a secondary. An idle one marshals as
-// {"core":N,"type":"unuse"} and nothing else.
-type CoreStatus struct {
-	Core    int      `json:"core"`
-	Name    string   `json:"name,omitempty"`
-	Type    string   `json:"type"`
-	RxPort  []string `json:"rx_port"`
-	TxPort  []string `json:"tx_port"`
-	Packets uint64   `json:"packets"`
-	Drops   uint64   `json:"drops"`
+// States of a component in status (protocol.md 9.2): a running one has the
+// ports its type needs, an idle one is staged and flushed but skipped by
+// its lcore until it has them.
+const (
+	StateRunning = "running"
+	StateIdle    = "idle"
+)
+
+// VLAN operations of a component's port (protocol.md 9.4), as "operation"
+// says them.
+const (
+	VLANNone = "none"
+	VLANAdd  = "add" // push a tag with ID and PCP
+	VLANDel  = "del" // strip the outer tag
+)
+
+// VLAN is a port's VLAN operation. It marshals as {"operation":"none"},
+// {"operation":"del"} or {"operation":"add","id":100,"pcp":0}: id and pcp
+// only for add, pcp even when 0. An empty Operation is none.
+type VLAN struct {
+	Operation string `json:"operation"`
+	ID        int    `json:"id"`  // 1..4094, add only
+	PCP       int    `json:"pcp"` // 0..7, add only
 }
 
-// MarshalJSON drops every field but core and type for an idle lcore.
+// MarshalJSON writes only the fields the operation has.
+func (v VLAN) MarshalJSON() ([]byte, error) {
+	switch v.Operation {
+	case VLANAdd:
+		return []byte(`{"operation":"add","id":` + strconv.Itoa(v.ID) + `,"pcp":` + strconv.Itoa(v.PCP) + `}`), nil
+	case "", VLANNone:
+		return []byte(`{"operation":"none"}`), nil
+	}
+	return json.Marshal(struct {
+		Operation string `json:"operation"`
+	}{v.Operation})
+}
+
+// PortRef is one port of a component in status: {"port":"ring0","vlan":{...}}.
+type PortRef struct {
+	Port string `json:"port"`
+	VLAN VLAN   `json:"vlan"`
+}
+
+// CoreStatus is one component of a secondary, or a worker lcore with none,
+// which marshals as {"core":N,"type":"unuse"} and nothing else (protocol.md
+// 9.5).
+type CoreStatus struct {
+	Core    int       `json:"core"`
+	Name    string    `json:"name,omitempty"`
+	Type    string    `json:"type"`
+	State   string    `json:"state"` // StateRunning or StateIdle
+	RxPort  []PortRef `json:"rx_port"`
+	TxPort  []PortRef `json:"tx_port"`
+	Packets uint64    `json:"packets"`
+	Drops   uint64    `json:"drops"`
+}
+
+// MarshalJSON drops every field but core and type for an lcore with no
+// component, and writes empty port lists as [].
 func (c CoreStatus) MarshalJSON() ([]byte, error) {
 	if c.Type == CoreUnuse || c.Type == "" {
 		return []byte(`{"core":` + strconv.Itoa(c.Core) + `,"type":"unuse"}`), nil
@@ -102,19 +148,27 @@ func (c CoreStatus) MarshalJSON() ([]byte, error) {
 	type plain CoreStatus
 	p := plain(c)
 	if p.RxPort == nil {
-		p.RxPort = []string{}
+		p.RxPort = []PortRef{}
 	}
 	if p.TxPort == nil {
-		p.TxPort = []string{}
+		p.TxPort = []PortRef{}
 	}
 	return json.Marshal(p)
 }
 
-// ClassifierEntry is one row of a classifier table: default first, then MACs
-// sorted, lower case.
+// Classifier entry types, as "type" says them.
+const (
+	EntryMAC  = "mac"  // untagged packets, by destination MAC (or the default)
+	EntryVLAN = "vlan" // tagged packets, by VLAN id and destination MAC
+)
+
+// ClassifierEntry is one row of a classifier table: default first, then
+// mac entries sorted, then vlan entries sorted by (vlan, MAC); MACs lower
+// case. {"type":"vlan","vlan":100,"value":"52:54:..","port":"ring0"}.
 type ClassifierEntry struct {
-	Type  string `json:"type"`  // "mac"
-	Value string `json:"value"` // "default" or aa:bb:cc:dd:ee:ff
+	Type  string `json:"type"`           // EntryMAC or EntryVLAN
+	VLAN  int    `json:"vlan,omitempty"` // the VLAN id of a vlan entry
+	Value string `json:"value"`          // "default" or aa:bb:cc:dd:ee:ff
 	Port  string `json:"port"`
 }
 

@@ -44,18 +44,13 @@ type FileComponent struct {
 	TxPorts []string `toml:"tx_ports"`
 }
 
-// command is the entry as a "component" command. An empty or missing port
-// list is left out, as the file left it.
+// command is the entry as a "component" command. A missing port list is
+// left out and an empty one sent empty, as the file wrote them: since
+// protocol.md 9.2 the first is "not enough parameter" (type none excepted)
+// and the second a component that stays idle until it gets its ports.
 func (c FileComponent) command() proto.Command {
 	return proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(c.CoreID), Type: c.Type, Name: c.Name,
-		Rx: nilIfEmpty(c.RxPorts), Tx: nilIfEmpty(c.TxPorts)})
-}
-
-func nilIfEmpty(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
+		Rx: c.RxPorts, Tx: c.TxPorts})
 }
 
 // FileMACEntry is one [[classifier_table]] entry of the config file.

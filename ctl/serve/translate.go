@@ -129,14 +129,24 @@ func component(c proto.CoreStatus) componentJSON {
 	return out
 }
 
-// portRef is one port of a component (protocol version 1: a name, no
-// VLAN operation).
-func portRef(name string) portJSON {
-	return portJSON{Port: upstreamPort(name), VLAN: vlanJSON{Operation: "none"}}
+// portRef is one port of a component with its VLAN operation, id and pcp
+// always there (0 unless the operation is add).
+func portRef(p proto.PortRef) portJSON {
+	op := p.VLAN.Operation
+	if op == "" {
+		op = proto.VLANNone
+	}
+	return portJSON{Port: upstreamPort(p.Port), VLAN: vlanJSON{Operation: op, ID: p.VLAN.ID, PCP: p.VLAN.PCP}}
 }
 
+// entry is a classifier table entry; a vlan entry's value is "VID/MAC",
+// as upstream writes it.
 func entry(e proto.ClassifierEntry) entryJSON {
-	return entryJSON{Type: e.Type, Value: e.Value, Port: upstreamPort(e.Port)}
+	v := e.Value
+	if e.Type == proto.EntryVLAN {
+		v = strconv.Itoa(e.VLAN) + "/" + e.Value
+	}
+	return entryJSON{Type: e.Type, Value: v, Port: upstreamPort(e.Port)}
 }
 
 // primaryJSON is GET /v1/primary/status.

@@ -52,12 +52,32 @@ func TestSecondaryStatus(t *testing.T) {
 		t.Errorf("empty vf: %s", got)
 	}
 	mirror := proto.SecondaryInfo{ClientID: 3, ProcessType: proto.TypeMirror, MainLcore: 1,
-		Core: []proto.CoreStatus{{Core: 2, Name: "m", Type: "mirror", RxPort: []string{"ring0"}, TxPort: []string{"ring1", "ring2"}}}}
+		Core: []proto.CoreStatus{{Core: 2, Name: "m", Type: "mirror", RxPort: ctltest.Ports("ring0"), TxPort: ctltest.Ports("ring1", "ring2")}}}
 	got, _ = json.Marshal(secondaryStatus(&mirror))
 	if want := `{"client-id":3,"ports":[],"master-lcore":1,"components":[{"core":2,"name":"m","type":"mirror",` +
 		`"rx_port":[{"port":"ring:0","vlan":{"operation":"none","id":0,"pcp":0}}],` +
 		`"tx_port":[{"port":"ring:1","vlan":{"operation":"none","id":0,"pcp":0}},{"port":"ring:2","vlan":{"operation":"none","id":0,"pcp":0}}]}]}`; string(got) != want {
 		t.Errorf("mirror: %s", got)
+	}
+}
+
+// Protocol version 2 in upstream's shape: several components on one lcore,
+// each port's VLAN operation (id and pcp of a push), an idle component
+// with an empty list, vlan entries as "VID/MAC".
+func TestSecondaryStatusV2(t *testing.T) {
+	got, _ := json.Marshal(secondaryStatus(&ctltest.SampleV2))
+	none := `{"operation":"none","id":0,"pcp":0}`
+	del := `{"operation":"del","id":0,"pcp":0}`
+	want := `{"client-id":1,"ports":["phy:0","phy:1","ring:0","ring:1","ring:2","ring:3"],"master-lcore":1,"components":[` +
+		`{"core":2,"name":"cls","type":"classifier","rx_port":[{"port":"phy:0","vlan":` + none + `}],` +
+		`"tx_port":[{"port":"ring:0","vlan":` + del + `},{"port":"ring:1","vlan":` + del + `}]},` +
+		`{"core":2,"name":"up","type":"forward","rx_port":[{"port":"ring:2","vlan":` + none + `}],"tx_port":[{"port":"phy:1","vlan":{"operation":"add","id":100,"pcp":3}}]},` +
+		`{"core":3,"name":"forward3","type":"forward","rx_port":[{"port":"ring:3","vlan":` + none + `}],"tx_port":[]},` +
+		`{"core":4,"type":"unuse"}],` +
+		`"classifier_table":[{"type":"mac","value":"default","port":"ring:1"},{"type":"mac","value":"52:54:00:00:00:09","port":"ring:1"},` +
+		`{"type":"vlan","value":"100/52:54:00:00:00:01","port":"ring:0"},{"type":"vlan","value":"200/52:54:00:00:00:02","port":"ring:1"}]}`
+	if string(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
 

@@ -25,27 +25,36 @@ var statusBatch = proto.EncodeBatch(proto.Status())
 // rates since the previous status of t (nil: none). what names the request
 // in a late-reply notice.
 func (sh *Shell) fetchStatus(t registry.Target, what string) (*rate.Rates, error) {
+	if err := sh.askStatus(t, what); err != nil {
+		return nil, err
+	}
+	return sh.observe(t), nil
+}
+
+// askStatus asks t for its status and keeps it (sh.infos), without taking
+// it as a base of rates.
+func (sh *Shell) askStatus(t registry.Target, what string) error {
 	raw, err := sh.be.Send(t, statusBatch, what, registry.ReplyTimeout)
 	if errors.Is(err, ErrNotConnected) {
-		return nil, fmt.Errorf("%s is not connected", t)
+		return fmt.Errorf("%s is not connected", t)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("unreadable reply from %s: %v", t, err)
+		return fmt.Errorf("unreadable reply from %s: %v", t, err)
 	}
 	if msg := r.FirstError(); msg != "" {
-		return nil, fmt.Errorf("%s: %s", t, msg)
+		return fmt.Errorf("%s: %s", t, msg)
 	}
 	if r.Info == nil {
-		return nil, fmt.Errorf("%s answered status without info", t)
+		return fmt.Errorf("%s answered status without info", t)
 	}
 	if err := sh.infos.set(t, r.Info); err != nil {
-		return nil, fmt.Errorf("unreadable status from %s: %v", t, err)
+		return fmt.Errorf("unreadable status from %s: %v", t, err)
 	}
-	return sh.observe(t), nil
+	return nil
 }
 
 // observe records the status t reported last, read now, and returns the
@@ -82,7 +91,10 @@ func (sh *Shell) measureFirst(t registry.Target, g *group) {
 }
 
 // asksStatus says whether a batch has a status command.
-func asksStatus(g *group) bool {
+func asksStatus(g *group) bool { return g.has(proto.CmdStatus) }
+
+// has says whether a batch has a command of that name.
+func (g *group) has(name string) bool {
 	if g.raw != nil {
 		var b struct {
 			Commands []struct {
@@ -93,14 +105,14 @@ func asksStatus(g *group) bool {
 			return false
 		}
 		for _, c := range b.Commands {
-			if c.Command == proto.CmdStatus {
+			if c.Command == name {
 				return true
 			}
 		}
 		return false
 	}
 	for _, c := range g.cmds {
-		if c.Name == proto.CmdStatus {
+		if c.Name == name {
 			return true
 		}
 	}
