@@ -103,7 +103,7 @@ func secondaryStatus(in *proto.SecondaryInfo) secondaryJSON {
 		out.Ports = append(out.Ports, upstreamPort(p.Port))
 	}
 	for _, c := range in.Core {
-		out.Components = append(out.Components, component(c))
+		out.Components = append(out.Components, componentOf(c))
 	}
 	if in.ProcessType == proto.TypeVF {
 		t := []entryJSON{}
@@ -115,7 +115,7 @@ func secondaryStatus(in *proto.SecondaryInfo) secondaryJSON {
 	return out
 }
 
-func component(c proto.CoreStatus) componentJSON {
+func componentOf(c proto.CoreStatus) componentJSON {
 	if c.Type == proto.CoreUnuse || c.Type == "" {
 		return componentJSON{Core: c.Core, Type: proto.CoreUnuse}
 	}
