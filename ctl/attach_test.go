@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http/httptest"
+	"os/exec"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -197,5 +198,60 @@ func TestAttachedTopo(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"topo", "sec", "3", "--api", svc.url}, strings.NewReader(""), &out, &errOut); code != 1 {
 		t.Errorf("spp topo sec 3 --api (not connected): %d %s", code, errOut.String())
+	}
+}
+
+// The interactive shell attached: the announcement of a process that
+// joins the service, completion from the status the shell then asked for
+// (through the service), a notice above a half-typed line, the tables.
+func TestInteractiveAttached(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for this test")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := startService(t)
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
+	cmd := "env SPP_CTL_MAIN=1 SPP_API=" + svc.url + " SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe + " 2>" + filepath.Join(dir, "stderr")
+	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+
+	s.waitScreen("the prompt", func(scr string) bool {
+		return strings.Contains(scr, "spp: attached to "+svc.url+": no process connected") && lastLine(scr) == "spp >"
+	})
+	ctltest.StartDaemon(t, svc.secAddr, 1, "vf")
+	s.waitScreen("sec 1 joining", func(scr string) bool {
+		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
+	})
+	s.keys("sec ", "Tab")
+	s.waitScreen("the client id completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1" })
+	s.keys(";component 2 forward vh", "Tab")
+	s.waitScreen("vhost0 completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component 2 forward vhost0" })
+	s.keys("C-u", "sec 1;sta")
+	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
+	ctltest.StartDaemon(t, svc.secAddr, 2, "mirror")
+	scr := s.waitScreen("sec 2 joining", func(scr string) bool { return strings.Contains(scr, "sec 2 (mirror) connected from") })
+	i, lines := promptAt(scr)
+	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 2 (mirror) connected from 127.0.0.1:") || lines[i] != "spp > sec 1;sta" {
+		t.Fatalf("the notice broke the line:\n%s", scr)
+	}
+	s.keys("tus", "Enter")
+	s.waitScreen("the status tables", func(scr string) bool {
+		return strings.Contains(scr, "|    2 | classifier2 | classifier | running | nic0  | ring0,ring2 |") && lastLine(scr) == "spp >"
+	})
+	s.keys("bye", "Enter")
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if exec.Command("tmux", "-S", s.sock, "has-session", "-t", "spp").Run() != nil {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("bye did not leave:\n%s", s.screen())
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "stderr")); len(b) > 0 {
+		t.Errorf("stderr: %s", b)
 	}
 }
