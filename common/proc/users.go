@@ -9,12 +9,13 @@ import (
 	"strings"
 )
 
-// Who uses a DPDK file prefix. Every EAL process of a prefix keeps files of
-// the prefix's runtime directory open as long as it lives: the primary its
-// config file (which it holds locked) and the fbarray files, each secondary
-// the fbarray files (measured on DPDK 22.11: a secondary closes config
-// after mapping it). A process that is gone, or a zombie, holds none; a
-// socket file (mp_socket_<pid>_...) a killed secondary left does not count.
+// Who uses a DPDK file prefix. Every EAL process of a prefix holds files
+// of the prefix's runtime directory as long as it lives (measured on DPDK
+// 22.11): its multi-process socket (the primary's mp_socket, a
+// secondary's mp_socket_<pid>_<tsc>), bound early in EAL init; the config
+// file (the primary keeps it open and locked, a secondary closes it once
+// mapped); the fbarray files. A process that is gone, or a zombie, holds
+// none, and a socket file a killed secondary left does not count.
 
 // PrefixUser is a live process with files of a prefix's runtime directory
 // open.
@@ -40,18 +41,22 @@ func PrefixRuntimeDir(prefix string) string {
 	return filepath.Join(base, "dpdk", prefix)
 }
 
-// PrefixUsers lists the live processes that have files of dir (a prefix's
-// runtime directory) open, by pid. A missing dir has no users. Processes
-// whose descriptors cannot be read (another user's, when not root) are
-// not seen.
+// PrefixUsers lists the live processes that hold files or sockets of dir
+// (a prefix's runtime directory), by pid. Processes whose descriptors
+// cannot be read (another user's, when not root) are not seen.
 func PrefixUsers(dir string) ([]PrefixUser, error) {
-	real, err := filepath.EvalSymlinks(dir) // /var/run is /run: links name /run
+	// Links name real paths (/var/run is /run here). The directory itself
+	// may be gone, removed under its live processes: their links then end
+	// in " (deleted)", and they are users all the same.
+	parent, err := filepath.EvalSymlinks(filepath.Dir(dir))
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	real := filepath.Join(parent, filepath.Base(dir))
+	socks := unixSockets(filepath.Clean(dir), real)
 	procs, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil, err
@@ -67,27 +72,33 @@ func PrefixUsers(dir string) ([]PrefixUser, error) {
 		if err != nil {
 			continue // gone meanwhile, or not ours to read
 		}
-		u := PrefixUser{Pid: pid}
-		uses := false
+		var uses, config, priSock, secSock bool
 		for _, fd := range fds {
 			target, err := os.Readlink(filepath.Join(fdDir, fd.Name()))
 			if err != nil {
 				continue
 			}
-			rel, ok := strings.CutPrefix(target, real+"/")
+			name, ok := strings.CutPrefix(target, real+"/")
 			if !ok {
-				continue
+				if name, ok = socks[target]; !ok {
+					continue
+				}
 			}
 			uses = true
-			if rel == "config" {
-				u.Primary = true
+			switch name = strings.TrimSuffix(name, " (deleted)"); {
+			case name == "config":
+				config = true
+			case name == "mp_socket":
+				priSock = true
+			case strings.HasPrefix(name, "mp_socket_"):
+				secSock = true
 			}
 		}
 		if !uses {
 			continue
 		}
 		comm, _ := os.ReadFile(filepath.Join("/proc", p.Name(), "comm"))
-		u.Name = strings.TrimSpace(string(comm))
+		u := PrefixUser{Pid: pid, Name: strings.TrimSpace(string(comm)), Primary: priSock || config && !secSock}
 		if u.Name == "" {
 			u.Name = "process"
 		}
@@ -95,4 +106,27 @@ func PrefixUsers(dir string) ([]PrefixUser, error) {
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].Pid < users[j].Pid })
 	return users, nil
+}
+
+// unixSockets maps "socket:[INODE]" (a descriptor's link) to the socket's
+// name inside one of dirs, for the unix sockets bound there
+// (/proc/net/unix gives the path as bound).
+func unixSockets(dirs ...string) map[string]string {
+	socks := map[string]string{}
+	data, err := os.ReadFile("/proc/net/unix")
+	if err != nil {
+		return socks
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 8 {
+			continue
+		}
+		for _, d := range dirs {
+			if name, ok := strings.CutPrefix(f[7], d+"/"); ok {
+				socks["socket:["+f[6]+"]"] = name
+			}
+		}
+	}
+	return socks
 }
