@@ -34,7 +34,7 @@ func (r *Registry) handshake(c net.Conn, primary bool) {
 		r.mu.Unlock()
 		c.Close()
 		if !closing {
-			r.emit(Event{Kind: Rejected, Peer: p.Peer, Err: err})
+			r.drops.drop(Event{Kind: Rejected, Peer: p.Peer, Err: err})
 		}
 		return
 	}
@@ -89,9 +89,9 @@ func askProcess(c net.Conn, primary bool) (*client.Reply, error) {
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, fmt.Errorf("did not answer within %v", ReplyTimeout)
+			return nil, fmt.Errorf("%w within %v", errNoAnswer, ReplyTimeout)
 		}
-		return nil, fmt.Errorf("unreadable reply: %v", err)
+		return nil, fmt.Errorf("unreadable reply: %w", err)
 	}
 	r, err := client.Parse(line)
 	if err != nil {
