@@ -17,7 +17,8 @@ import (
 // by reason and summarised when the window ends, in one event per reason:
 // "412 more connections dropped in the last 10 s: no answer to process".
 // After a window that needed a summary, the next one summarises from its
-// first drop, so a steady flood costs one line per reason and window.
+// first drop, so a steady flood costs one line per reason and window; once
+// a whole window has passed without drops, drops get their own lines again.
 var (
 	DropWindow = 10 * time.Second
 	DropBurst  = 3
@@ -47,8 +48,9 @@ type dropLimiter struct {
 	open       bool       // a window runs
 	sent       int        // drops sent one by one in this window
 	counted    map[string]int
-	order      []string // reasons in the order first counted
-	summarised bool     // the last window ended with a summary
+	order      []string  // reasons in the order first counted
+	summarised bool      // the last window ended with a summary
+	lastEnd    time.Time // when the last window ended
 	timer      *time.Timer
 	stopped    bool
 }
@@ -63,6 +65,9 @@ func (l *dropLimiter) drop(e Event) {
 	if !l.open {
 		l.open = true
 		l.timer = time.AfterFunc(DropWindow, l.endWindow)
+		if time.Since(l.lastEnd) >= DropWindow {
+			l.summarised = false // a quiet window since: the flood is over
+		}
 	}
 	if !l.summarised && l.sent < DropBurst {
 		l.sent++
@@ -95,7 +100,7 @@ func (l *dropLimiter) flushLocked() {
 	for _, why := range l.order {
 		l.emit(Event{Kind: Rejected, Count: l.counted[why], More: l.sent > 0, Window: DropWindow, Err: errors.New(why)})
 	}
-	l.open, l.sent, l.counted, l.order = false, 0, nil, nil
+	l.open, l.sent, l.counted, l.order, l.lastEnd = false, 0, nil, nil, time.Now()
 }
 
 // stop sends what is counted and nothing after.

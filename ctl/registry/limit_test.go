@@ -57,7 +57,8 @@ func flood(t *testing.T, addr string, n int, hangUp bool) {
 // lines, not 500. Every drop is accounted for (the lines' counts add up to
 // 500); at most DropBurst drops get a line of their own; the rest come as
 // "N more connections dropped in the last W s: no answer to process"; and
-// no span of one window holds more than DropBurst+1 lines.
+// no span of one window holds more than DropBurst+1 lines. Once the flood
+// is over, a drop has its own line again.
 func TestDropsSummarised(t *testing.T) {
 	defer func(r, w time.Duration, b int) { ReplyTimeout, DropWindow, DropBurst = r, w, b }(ReplyTimeout, DropWindow, DropBurst)
 	ReplyTimeout, DropWindow, DropBurst = 100*time.Millisecond, 500*time.Millisecond, 3
@@ -75,6 +76,23 @@ func TestDropsSummarised(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(2 * DropWindow) // nothing more comes
+	checkFlood(t, te)
+
+	// The flood is over: a drop a quiet window later has its own line.
+	flood(t, sec.String(), 1, false)
+	deadline = time.Now().Add(5 * time.Second)
+	for te.counted() < 501 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	te.mu.Lock()
+	defer te.mu.Unlock()
+	if last := te.lines[len(te.lines)-1]; te.drops != 501 || !strings.HasPrefix(last, "connection from ") {
+		t.Errorf("a drop after the flood: %d drops, last line %q", te.drops, last)
+	}
+}
+
+func checkFlood(t *testing.T, te *timedEvents) {
+	t.Helper()
 	te.mu.Lock()
 	defer te.mu.Unlock()
 	t.Logf("%d lines for 500 drops:\n%s", len(te.lines), strings.Join(te.lines, "\n"))
