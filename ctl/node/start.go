@@ -130,7 +130,11 @@ func (u *upSession) spawn(name, role string, argv []string, withStdin bool) (*pr
 	if u.stopping {
 		return nil, errors.New("the node is stopping")
 	}
-	ch, err := proc.Start(proc.Spec{Name: name, Argv: argv, Log: logPathOf(u.logDir, name), Header: true, Group: true, Stdin: withStdin})
+	// spp serve goes with spp up, as the shell it replaces did: a node
+	// whose spp up was killed keeps forwarding, controlled by nobody, until
+	// spp down (its daemons then reconnect to the next spp up's).
+	ch, err := proc.Start(proc.Spec{Name: name, Argv: argv, Log: logPathOf(u.logDir, name), Header: true, Group: true, Stdin: withStdin,
+		DieWithParent: role == RoleController})
 	if err != nil {
 		return nil, err
 	}

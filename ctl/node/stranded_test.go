@@ -133,7 +133,7 @@ func TestDeadPrimaryNode(t *testing.T) {
 		st, _ := ReadState(filepath.Join(logDir, StateFileName))
 		n := 0
 		for _, p := range st.Processes {
-			if p.Alive() && p.Pid != pri.Pid && p.Pid != vf.Pid {
+			if p.Alive() && p.Pid != pri.Pid && p.Pid != vf.Pid && p.Role != RoleController {
 				n++
 			}
 		}
