@@ -6,8 +6,8 @@
 //
 // Files by concern: serve.go (the command: flags, start, SIGTERM),
 // server.go (routes, events), auth.go (who may call, body limit, the log
-// of failed requests), send.go (one request to one daemon: order,
-// deadline), native.go, compat.go and compatsec.go (the endpoints),
+// of failed requests), send.go and gate.go (one request to one daemon:
+// arrival order, deadline), native.go, compat.go and compatsec.go (the endpoints),
 // body.go (reading request bodies), translate.go (daemon status to
 // upstream's JSON), cpu.go (cpu_layout and cpu_usage).
 package serve
