@@ -25,6 +25,7 @@ type VF struct {
 
 	mu      sync.Mutex
 	batches []string // every request but a lone status, compact
+	refuse  bool     // answer every batch but a lone status with an error
 }
 
 // NewVF is a fresh spp_vf with client id id, main lcore main and worker
@@ -37,14 +38,19 @@ func NewVF(id, main int, workers ...int) *VF {
 // Handle answers one request (a batch as JSON) as the daemon would.
 func (v *VF) Handle(body []byte) []byte {
 	var line bytes.Buffer
+	refuse := false
 	if json.Compact(&line, body) == nil && line.String() != `{"commands":[{"command":"status"}]}` {
 		v.mu.Lock()
 		v.batches = append(v.batches, line.String())
+		refuse = v.refuse
 		v.mu.Unlock()
 	}
 	req, err := proto.ParseBatch(body)
 	rep := proto.BadFormatReply()
-	if err == nil {
+	switch {
+	case err == nil && refuse:
+		rep = proto.FailReply(len(req.Commands), 0, proto.ErrOccur("refused by the test"))
+	case err == nil:
 		rep, _ = v.eng.Handle(req)
 	}
 	var out bytes.Buffer
@@ -73,6 +79,14 @@ func (v *VF) Status() *proto.SecondaryInfo {
 		panic("agenttest: " + err.Error())
 	}
 	return &rep.Info
+}
+
+// Refuse makes the spp_vf answer every batch (but a lone status) with an
+// error at its first command, applying nothing; Refuse(false) ends that.
+func (v *VF) Refuse(on bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.refuse = on
 }
 
 // Batches are the requests received, compact, except lone status ones.

@@ -1,0 +1,250 @@
+package agent
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/proto/client"
+)
+
+// The agent's side of `spp serve` (rest.md, native endpoints): batches to a
+// secondary, its status, and the event stream that says when a spp_vf
+// (re)joins. The paths and the event's JSON are spp serve's (ctl/api in
+// branch s12); they are spelled here until that package is on main.
+const (
+	eventsPath = "/spp/v1/events"
+	// requestTimeout bounds one request: spp serve answers within its own
+	// deadlines (5 s, 15 s with a flush) and says 504 past them.
+	requestTimeout = 20 * time.Second
+)
+
+func batchPath(id int) string { return "/spp/v1/secondaries/" + strconv.Itoa(id) + "/batch" }
+
+// ErrNotConnected is a secondary spp serve does not have (404): the spp_vf
+// is not running, or not connected yet.
+var ErrNotConnected = errors.New("not connected to spp serve")
+
+// Controller is a client of one spp serve.
+type Controller struct {
+	base string
+	hc   *http.Client
+}
+
+// NewController makes a client of the spp serve at url
+// ("http://127.0.0.1:7777" or "127.0.0.1:7777").
+func NewController(url string) (*Controller, error) {
+	u := strings.TrimRight(url, "/")
+	if !strings.Contains(u, "://") {
+		u = "http://" + u
+	}
+	if !strings.HasPrefix(u, "http://") {
+		return nil, fmt.Errorf("--api %s: an http:// URL", url)
+	}
+	return &Controller{base: u, hc: &http.Client{}}, nil
+}
+
+// URL is the service's address.
+func (c *Controller) URL() string { return c.base }
+
+// Do sends cmds as one batch to secondary id and returns the reply. A
+// reply is returned even when a command failed: the batch was delivered,
+// and atomic (protocol.md section 3), so nothing of it was applied.
+func (c *Controller) Do(ctx context.Context, id int, cmds ...proto.Command) (*client.Reply, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+batchPath(id), bytes.NewReader(proto.EncodeBatch(cmds...)))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("spp serve at %s: %v", c.base, unwrap(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, proto.MaxRequestBytes))
+	if err != nil {
+		return nil, fmt.Errorf("spp serve at %s: %v", c.base, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusNotFound:
+		return nil, fmt.Errorf("spp_vf %d: %w", id, ErrNotConnected)
+	default: // 502, 504: the outcome may be unknown; the next status says
+		return nil, fmt.Errorf("spp serve at %s: spp_vf %d: %s: %s", c.base, id, resp.Status, strings.TrimSpace(string(body)))
+	}
+	rep, err := client.Parse(body)
+	if err != nil {
+		return nil, fmt.Errorf("spp_vf %d: %v", id, err)
+	}
+	if len(rep.Results) != len(cmds) {
+		return nil, fmt.Errorf("spp_vf %d answered %d results for %d commands", id, len(rep.Results), len(cmds))
+	}
+	return rep, nil
+}
+
+// Status is secondary id's status.
+func (c *Controller) Status(ctx context.Context, id int) (*proto.SecondaryInfo, error) {
+	rep, err := c.Do(ctx, id, proto.Status())
+	if err != nil {
+		return nil, err
+	}
+	if msg := rep.FirstError(); msg != "" {
+		return nil, fmt.Errorf("spp_vf %d: status: %s", id, msg)
+	}
+	in, err := rep.SecondaryInfo()
+	if err != nil {
+		return nil, fmt.Errorf("spp_vf %d: %v", id, err)
+	}
+	if in.ProcessType != "" && in.ProcessType != proto.TypeVF {
+		return nil, fmt.Errorf("client id %d is a %s, not a spp_vf", id, in.ProcessType)
+	}
+	return in, nil
+}
+
+// Batch sends a batch that must succeed whole: an error names the command
+// the spp_vf refused (and nothing of the batch was applied).
+func (c *Controller) Batch(ctx context.Context, id int, cmds []proto.Command) error {
+	rep, err := c.Do(ctx, id, cmds...)
+	if err != nil {
+		return err
+	}
+	for i, r := range rep.Results {
+		if r.Result == proto.Failure {
+			msg := "error"
+			if r.ErrorDetails != nil {
+				msg = r.ErrorDetails.Message
+			}
+			return fmt.Errorf("spp_vf %d refused the batch at command %d %s: %s", id, i, cmds[i].Raw, msg)
+		}
+	}
+	if !rep.OK() {
+		return fmt.Errorf("spp_vf %d: the batch did not succeed: %+v", id, rep.Results)
+	}
+	return nil
+}
+
+func unwrap(err error) error {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) && ue.Unwrap() != nil {
+		return ue.Unwrap()
+	}
+	return err
+}
+
+// Event is one event of the stream: joined, left or replaced, with the
+// process's type and client id.
+type Event struct {
+	Event    string `json:"event"`
+	Type     string `json:"type"`
+	ClientID *int   `json:"client-id"`
+	ID       *int   `json:"id"` // rest.md's word for it
+	Peer     string `json:"peer"`
+}
+
+// Client is the event's client id, -1 for the primary or none.
+func (e Event) Client() int {
+	switch {
+	case e.ClientID != nil:
+		return *e.ClientID
+	case e.ID != nil:
+		return *e.ID
+	}
+	return -1
+}
+
+// Events follows the event stream until ctx ends: opened is called each
+// time the stream is (re)opened (events may have been missed before it),
+// on for each event. A broken stream is opened again, with backoff.
+func (c *Controller) Events(ctx context.Context, opened func(), on func(Event), logf func(string, ...any)) {
+	b := newBackoff()
+	for ctx.Err() == nil {
+		err := c.stream(ctx, func() { b.reset(); opened() }, on)
+		if ctx.Err() != nil {
+			return
+		}
+		d := b.next()
+		logf("event stream of spp serve at %s: %v; again in %v", c.base, err, d)
+		select {
+		case <-ctx.Done():
+		case <-time.After(d):
+		}
+	}
+}
+
+func (c *Controller) stream(ctx context.Context, opened func(), on func(Event)) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+eventsPath, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return unwrap(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s", resp.Status)
+	}
+	opened()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 4096), proto.MaxRequestBytes)
+	var name string
+	var data strings.Builder
+	for sc.Scan() {
+		l := sc.Text()
+		switch {
+		case l == "":
+			if data.Len() > 0 {
+				var e Event
+				if json.Unmarshal([]byte(data.String()), &e) == nil {
+					if e.Event == "" {
+						e.Event = name
+					}
+					on(e)
+				}
+			}
+			name = ""
+			data.Reset()
+		case strings.HasPrefix(l, "event:"):
+			name = strings.TrimSpace(strings.TrimPrefix(l, "event:"))
+		case strings.HasPrefix(l, "data:"):
+			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(l, "data:"), " "))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return errors.New("closed by the service")
+}
+
+// backoff is the retry delay: 100 ms doubling to 5 s.
+type backoff struct{ d time.Duration }
+
+const (
+	backoffMin = 100 * time.Millisecond
+	backoffMax = 5 * time.Second
+)
+
+func newBackoff() *backoff { return &backoff{} }
+
+func (b *backoff) reset() { b.d = 0 }
+
+func (b *backoff) next() time.Duration {
+	switch {
+	case b.d == 0:
+		b.d = backoffMin
+	case b.d < backoffMax:
+		b.d = min(2*b.d, backoffMax)
+	}
+	return b.d
+}
