@@ -101,10 +101,17 @@ func (a *Agent) syncVF(ctx context.Context, cfg *keys.Config, nic int, bound []w
 	if cmds == nil {
 		return want.Wired, perrs, nil
 	}
-	if err := a.ctl.Batch(ctx, id, cmds); err != nil {
-		return nil, nil, err
+	parts := wiring.Split(cmds)
+	for _, p := range parts {
+		if err := a.ctl.Batch(ctx, id, p); err != nil {
+			return nil, nil, err
+		}
 	}
-	a.opt.Logf("spp_vf %d: %d commands flushed: %s", id, len(cmds), describe(want))
+	a.opt.Logf("spp_vf %d: %d commands flushed (%d batch(es)): %s", id, len(cmds), len(parts), describe(want))
+	if len(parts) > 1 {
+		a.poke() // an entry pruned between two parts comes back
+		return nil, perrs, nil
+	}
 	return want.Wired, perrs, nil
 }
 

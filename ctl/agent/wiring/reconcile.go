@@ -204,3 +204,24 @@ func sortedInts(m map[int]bool) []int {
 	sort.Ints(out)
 	return out
 }
+
+// Split cuts a plan longer than one batch may be (proto.MaxCommands: a
+// static graph of 64 vhosts built at once with their entries) into
+// batches that each end in flush. A plan's removals come before its
+// additions, so each flush leaves the spp_vf in a state it accepts; an
+// entry whose port is deleted before a cut and added back after it is
+// pruned by the flush between them, so the caller reconciles again after
+// a split plan. A plan that fits is one batch, as it is.
+func Split(plan []proto.Command) [][]proto.Command {
+	if len(plan) <= proto.MaxCommands {
+		return [][]proto.Command{plan}
+	}
+	body := plan[:len(plan)-1] // the flush
+	var out [][]proto.Command
+	for len(body) > 0 {
+		n := min(len(body), proto.MaxCommands-1)
+		out = append(out, append(append([]proto.Command(nil), body[:n]...), proto.Flush()))
+		body = body[n:]
+	}
+	return out
+}

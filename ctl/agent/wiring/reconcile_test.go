@@ -1,10 +1,12 @@
 package wiring
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/agent/internal/agenttest"
 )
 
 // Nothing to change: nothing to send (not even a flush), whatever the
@@ -102,5 +104,49 @@ func TestPlanWrongLcores(t *testing.T) {
 	cmds, err := Plan(want, have)
 	if cmds != nil || err == nil || !strings.Contains(err.Error(), "no worker lcore 5") {
 		t.Errorf("plan %q, %v", lines(cmds), err)
+	}
+}
+
+// 64 VMs plugged at once on a fresh spp_vf (the classifier's tx limit):
+// 130 components and 128 entry commands do not fit in one batch of 256;
+// the plan is cut into flushed batches the spp_vf accepts, and the wiring
+// is complete after them.
+func TestSplitLargePlan(t *testing.T) {
+	var workers []int
+	for l := 1; l <= 40; l++ {
+		workers = append(workers, l)
+	}
+	cfg := smallConfig("0x1ffffffffff", 64) // main 0, workers 1..40
+	vf := agenttest.NewVF(1, 0, workers...)
+	var bound []Bound
+	for v := 0; v < 64; v++ {
+		bound = append(bound, vm(fmt.Sprintf("p%02d", v), v, fmt.Sprintf("52:54:00:00:01:%02x", v)))
+	}
+	have := vf.Status()
+	want, perrs, err := Desired(cfg, 0, bound, Dynamic, Placed(have))
+	if err != nil || len(perrs) > 0 {
+		t.Fatal(err, perrs)
+	}
+	plan, _ := Plan(want, have)
+	parts := Split(plan)
+	if len(plan) != 259 || len(parts) != 2 || len(parts[0]) != 256 {
+		t.Fatalf("plan of %d in %d parts", len(plan), len(parts))
+	}
+	for i, p := range parts {
+		if string(p[len(p)-1].Raw) != flush {
+			t.Errorf("part %d does not end in flush", i)
+		}
+		rep := vf.Do(p...)
+		for j, r := range rep.Results {
+			if r.Result != "success" {
+				t.Fatalf("part %d, command %d %s: %+v", i, j, p[j].Raw, r)
+			}
+		}
+	}
+	if again, err := Plan(want, vf.Status()); again != nil || err != nil {
+		t.Errorf("after the parts: %q %v", lines(again), err)
+	}
+	if one := Split(plan[:10]); len(one) != 1 || len(one[0]) != 10 {
+		t.Errorf("a short plan was cut: %d", len(one))
 	}
 }
