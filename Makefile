@@ -10,7 +10,7 @@ export GOFLAGS   := -buildvcs=false
 # Packages that must build without cgo: protocol, ports, shell, config.
 PURE := ./common/component/... ./common/port/... ./common/proto/... ./common/proc/... ./common/daemon/... ./common/engine/... ./common/pcapfile/... ./common/testenv/... ./common/secondary/sectest/... ./ctl/...
 
-.PHONY: all deps build test unit fuzz bench demo clean
+.PHONY: all deps build test unit fuzz fuzz-long bench demo clean
 
 all: build
 
@@ -33,8 +33,19 @@ test: deps build
 	SPP_BIN=$(CURDIR)/$(BIN) $(GO) test -p 1 -count=1 -timeout 30m ./...
 	$(MAKE) fuzz
 
+# Fuzz targets (package:function). `make fuzz` (part of make test) runs
+# each FUZZ_TIME; `make fuzz-long` each FUZZ_LONG_TIME (half an hour in all),
+# printing how many inputs each ran. A crashing input stays in the package's
+# testdata/fuzz/TARGET/ and is replayed by every `go test` from then on.
+FUZZ := ./common/proto:FuzzDecoder ./common/proto:FuzzText ./ctl/shell:FuzzParse
+FUZZ_TIME ?= 15s
+FUZZ_LONG_TIME ?= 10m
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecoder$$' -fuzztime 20s ./common/proto
+	GO=$(GO) ./scripts/fuzz.sh $(FUZZ_TIME) $(FUZZ)
+
+fuzz-long:
+	GO=$(GO) ./scripts/fuzz.sh $(FUZZ_LONG_TIME) $(FUZZ)
 
 bench: deps build
 	$(GO) run ./bench $(BENCH_ARGS)

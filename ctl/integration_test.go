@@ -68,7 +68,7 @@ func runBinArgs(t *testing.T, args ...string) sppRun {
 }
 
 // tables reads the ASCII tables of out, keyed by their first header cell
-// (CORE, PORT, MAC, RING): the rows below the header, cells trimmed.
+// (CORE, PORT, VLAN: the classifier table, RING): the rows below the header, cells trimmed.
 func tables(out string) map[string][][]string {
 	m := map[string][][]string{}
 	var key string
@@ -96,6 +96,15 @@ func tables(out string) map[string][][]string {
 		m[key] = append(m[key], cells)
 	}
 	return m
+}
+
+// portNames joins the names of a component's ports: "ring0,ring2".
+func portNames(ps []proto.PortRef) string {
+	var s []string
+	for _, p := range ps {
+		s = append(s, p.Port)
+	}
+	return strings.Join(s, ",")
 }
 
 // row finds the row whose first cell is first.
@@ -173,14 +182,15 @@ pri;status
 	}
 	ts := tables(secOut)
 	for _, want := range [][]string{
-		{"2", "classifier", "nic0", "ring0,ring2"},
-		{"3", "merge", "ring1", "nic0"},
-		{"4", "forward", "ring0", "vhost30"},
-		{"5", "forward", "vhost30", "ring1"},
+		{"2", "classifier2", "classifier", "running", "nic0", "ring0,ring2"},
+		{"3", "merge3", "merge", "running", "ring1", "nic0"},
+		{"4", "forward4", "forward", "running", "ring0", "vhost30"},
+		{"5", "forward5", "forward", "running", "vhost30", "ring1"},
 	} {
-		// 7 cells: the 6 of controller.md and PPS (over the second
-		// before, measured by the shell: no traffic here, 0).
-		if got := row(ts["CORE"], want[0]); len(got) != 7 || !reflect.DeepEqual(got[:4], want) || got[6] != "0" {
+		// 9 cells: core, name, type, state, rx, tx, packets, drops and
+		// PPS (over the second before, measured by the shell: no traffic
+		// here, 0).
+		if got := row(ts["CORE"], want[0]); len(got) != 9 || !reflect.DeepEqual(got[:6], want) || got[8] != "0" {
 			t.Errorf("core row %v, want %v", got, want)
 		}
 	}
@@ -193,8 +203,8 @@ pri;status
 			t.Errorf("port row %v, want %s with link %q", got, port, link)
 		}
 	}
-	if want := [][]string{{"00:11:22:33:44:55", "ring0"}, {"52:54:00:00:00:02", "ring2"}}; !reflect.DeepEqual(ts["MAC"], want) {
-		t.Errorf("classifier table %v, want %v", ts["MAC"], want)
+	if want := [][]string{{"", "00:11:22:33:44:55", "ring0"}, {"", "52:54:00:00:00:02", "ring2"}}; !reflect.DeepEqual(ts["VLAN"], want) {
+		t.Errorf("classifier table %v, want %v", ts["VLAN"], want)
 	}
 	tp := tables(priOut)
 	if len(tp["PORT"]) != 2 || row(tp["PORT"], "nic0") == nil || row(tp["PORT"], "nic1") == nil {
@@ -287,7 +297,7 @@ sec 1;flush
 	wantCores := map[int]string{2: "classifier nic0 ring0,ring2", 3: "merge ring1 nic0", 4: "forward ring0 vhost30", 5: "forward vhost30 ring1"}
 	for id, w := range wantCores {
 		c := st.Core(&in, id)
-		if got := c.Type + " " + strings.Join(c.RxPort, ",") + " " + strings.Join(c.TxPort, ","); got != w {
+		if got := c.Type + " " + portNames(c.RxPort) + " " + portNames(c.TxPort); got != w {
 			t.Errorf("after the failed batch core %d runs %q, want %q", id, got, w)
 		}
 	}

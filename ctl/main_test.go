@@ -42,7 +42,9 @@ func runSpp(t *testing.T, stdin string, args ...string) (runResult, *ctltest.Dae
 	return runResult{code, out.String(), errOut.String()}, d
 }
 
-// -f, -c and stdin: exit status 0 only if every command succeeded.
+// -f, -c and stdin: exit status 0 only if every command succeeded. (A
+// batch with a flush that succeeded is followed by the shell's own status,
+// for the note on idle components.)
 func TestRunExitStatus(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.txt")
@@ -51,7 +53,7 @@ func TestRunExitStatus(t *testing.T) {
 	os.WriteFile(bad, []byte("wait sec 1\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n"), 0o644)
 
 	r, d := runSpp(t, "", "-f", good)
-	if r.code != 0 || len(d.Sent()) != 1 {
+	if r.code != 0 || len(d.Sent()) != 2 || d.Sent()[1] != `{"commands":[{"command":"status"}]}` {
 		t.Errorf("-f good: %d %q sent %q", r.code, r.errOut, d.Sent())
 	}
 	if !strings.Contains(r.errOut, "spp: listening on 127.0.0.1:") {
@@ -63,7 +65,7 @@ func TestRunExitStatus(t *testing.T) {
 	}
 	// -c commands in a row batch like lines of a file.
 	r, d = runSpp(t, "", "-c", "wait sec 1", "-c", "sec 1;component 2 none", "-c", "sec 1;flush")
-	if r.code != 0 || len(d.Sent()) != 1 || !strings.HasSuffix(d.Sent()[0], `{"command":"flush"}]}`) {
+	if r.code != 0 || len(d.Sent()) != 2 || !strings.HasSuffix(d.Sent()[0], `{"command":"flush"}]}`) {
 		t.Errorf("-c: %d %q sent %q", r.code, r.errOut, d.Sent())
 	}
 	r, _ = runSpp(t, "", "-c", "wait sec 1", "-c", "sec 1;component 9 none")
@@ -72,7 +74,7 @@ func TestRunExitStatus(t *testing.T) {
 	}
 	// -f and -c run in the order given.
 	r, d = runSpp(t, "", "-c", "wait sec 1", "-f", good, "-c", "sec 1;cancel")
-	if r.code != 0 || len(d.Sent()) != 2 || d.Sent()[1] != `{"commands":[{"command":"cancel"}]}` {
+	if r.code != 0 || len(d.Sent()) != 3 || d.Sent()[2] != `{"commands":[{"command":"cancel"}]}` {
 		t.Errorf("-c -f -c: %d %q sent %q", r.code, r.errOut, d.Sent())
 	}
 	// stdin that is not a terminal is a command file. (The first status

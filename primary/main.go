@@ -12,6 +12,10 @@
 // the primary has no --client-id, and 0 keeps the reply's shape the same as
 // a secondary's.
 //
+// It refuses to start (exit status 2, one line naming them) while processes
+// of its file prefix live: a primary, or the secondaries of a dead one
+// (live.go).
+//
 // Commands: process, status, clear (zero the NIC counters: rings have
 // none), exit. A batch is atomic: clear runs only if every command of the
 // batch is valid.
@@ -59,6 +63,10 @@ func run(argv []string) int {
 	}
 	a, err := parseArgs(own)
 	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	if err := livePrefixError(ealArgs); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}

@@ -43,7 +43,9 @@ func TestBadInput(t *testing.T) {
 		{st.Component(3, "forward", "ring1", "ring0"), "bad value(tx_ports): ring0 is already the tx port of classifier2 on core 2"},
 		{st.MAC("52:54:00:00:00:01", "ring1"), "bad value(value): 52:54:00:00:00:01 is mapped to ring0; unuse it first"},
 		{st.Component(3, "forward", "ring1,ring2", "null3"), "bad value(rx_ports): forward takes 1 rx port(s), got 2"},
-		{st.Component(3, "merge", "ring1", ""), "bad value(tx_ports): merge takes 1 tx port(s), got 0"},
+		// An empty list makes an idle component (protocol.md 9.2); a missing one is refused.
+		{`{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1"]}`, "not enough parameter(tx_ports)"},
+		{`{"command":"component","core_id":"3","type":"merge","tx_ports":["null3"]}`, "not enough parameter(rx_ports)"},
 		{st.Component(3, "mirror", "ring1", "null3,null4"), `bad value(type): "mirror" is not a component type of spp_vf (forward, merge, classifier, none)`},
 		{st.Component(3, "forward", "ring9", "null3"), "bad value(port): ring9: this process has ring0..ring3"},
 		{st.Component(3, "forward", "ring:0x1", "null3"), `bad value(port): bad port number in "ring:0x1" (decimal 0..1023)`},
@@ -66,7 +68,8 @@ func TestBadInput(t *testing.T) {
 
 	// Text commands, one per request.
 	for _, c := range []struct{ line, msg string }{
-		{"component start fw 3 forward", "bad value(core_id): core 3 already runs forward3; stop it first"},
+		// component start puts a component next to others (protocol.md 9.1), not over one of the same name.
+		{"component start forward3 2 forward", "bad value(name): forward3 is already the name of the component on core 3"},
 		{"component stop nosuch", `bad value(name): no component is named "nosuch"`},
 		{"port add ring2 rx forward3", "bad value(port): forward3 already has 1 rx port(s), the most a forward takes"},
 		{"classifier_table add mac 52:54:00:00:00:02 ring:3", "bad value(port): ring3 is not a tx port of a classifier"},

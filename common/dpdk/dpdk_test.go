@@ -117,11 +117,53 @@ func frame(dst uint64) []byte {
 // goes idle first (cleanups run before a test's deferred idleAll would).
 func release(t *testing.T, free func()) {
 	t.Cleanup(func() {
-		if err := Switch(map[int]*Config{1: nil, 2: nil}); err != nil {
+		if err := switchConfigs(map[int]*Config{1: nil, 2: nil}); err != nil {
 			t.Error(err)
 		}
 		free()
 	})
+}
+
+// running is the component switchConfigs put on each lcore.
+var running = map[int]*Component{}
+
+// switchConfigs puts a component made of each config on its lcore, alone
+// (nil: the lcore idles), and frees the components it replaces. After an
+// error nothing is freed.
+func switchConfigs(changes map[int]*Config) error {
+	lists := map[int][]*Component{}
+	for id, cfg := range changes {
+		lists[id] = nil
+		if cfg != nil {
+			c, err := NewComponent(cfg)
+			if err != nil {
+				return err
+			}
+			lists[id] = []*Component{c}
+		}
+	}
+	if err := Switch(lists); err != nil {
+		return err
+	}
+	for id, list := range lists {
+		if old := running[id]; old != nil {
+			old.Free()
+			delete(running, id)
+		}
+		if len(list) == 1 {
+			running[id] = list[0]
+		}
+	}
+	return nil
+}
+
+// lcoreCounters are the counters of the component switchConfigs put on
+// lcore id.
+func lcoreCounters(id int) (packets, drops uint64) {
+	if c := running[id]; c != nil {
+		return c.Counters()
+	}
+	return 0, 0
 }
 
 func newPool(t *testing.T, name string, n uint32) *Mempool {
@@ -149,9 +191,9 @@ func newRing(t *testing.T, name string, size uint) (*Ring, *Endpoint) {
 	return r, e
 }
 
-func newTable(t *testing.T, capacity int) *MACTable {
+func newTable(t *testing.T, macs, vlans int) *MACTable {
 	t.Helper()
-	tb, err := NewMACTable(capacity)
+	tb, err := NewMACTable(macs, vlans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +230,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func mustSwitch(t *testing.T, changes map[int]*Config) {
 	t.Helper()
-	if err := Switch(changes); err != nil {
+	if err := switchConfigs(changes); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -196,7 +238,7 @@ func mustSwitch(t *testing.T, changes map[int]*Config) {
 // idleAll puts every worker back to idle at the end of a test.
 func idleAll(t *testing.T) {
 	t.Cleanup(func() {
-		if err := Switch(map[int]*Config{1: nil, 2: nil}); err != nil {
+		if err := switchConfigs(map[int]*Config{1: nil, 2: nil}); err != nil {
 			t.Error(err)
 		}
 	})
@@ -317,7 +359,7 @@ func TestForwardNetRing(t *testing.T) {
 	}
 	rx, _, _, _ := in.Counters()
 	_, tx, _, txDrop := out.Counters()
-	packets, drops := LcoreCounters(1)
+	packets, drops := lcoreCounters(1)
 	if rx != n || tx != n || txDrop != 0 || packets != n || drops != 0 {
 		t.Fatalf("rx %d tx %d tx_drop %d packets %d drops %d, want %d %d 0 %d 0", rx, tx, txDrop, packets, drops, n, n, n)
 	}
@@ -332,9 +374,6 @@ func TestForwardNetRing(t *testing.T) {
 		t.Fatalf("net_ring1 tx %d after reset", s1.Tx)
 	}
 	mustSwitch(t, map[int]*Config{1: nil})
-	if packets, _ := LcoreCounters(1); packets != 0 {
-		t.Fatalf("idle lcore reports %d packets", packets)
-	}
 	checkNoLeak(t, p)
 }
 
@@ -348,9 +387,9 @@ func TestForwardCountsTxDrops(t *testing.T) {
 	if dpdktest.SendFrames(in, p, frame(1), 200) != 200 {
 		t.Fatal("send failed")
 	}
-	waitFor(t, "200 packets", func() bool { n, _ := LcoreCounters(2); return n == 200 })
+	waitFor(t, "200 packets", func() bool { n, _ := lcoreCounters(2); return n == 200 })
 	_, tx, _, txDrop := out.Counters()
-	_, drops := LcoreCounters(2)
+	_, drops := lcoreCounters(2)
 	if tx != small.Capacity() || tx != small.Count() || txDrop != 200-tx || drops != txDrop {
 		t.Fatalf("tx %d (ring holds %d of %d) tx_drop %d drops %d", tx, small.Count(), small.Capacity(), txDrop, drops)
 	}
@@ -379,7 +418,7 @@ func TestMerge(t *testing.T) {
 	dpdktest.SendFrames(b, p, frame(0xb), 40)
 	dpdktest.SendFrames(c, p, frame(0xc), 50)
 	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelMerge, Rx: []*Endpoint{a, b, c}, Tx: []*Endpoint{out}}})
-	waitFor(t, "120 packets merged", func() bool { n, _ := LcoreCounters(1); return n == 120 })
+	waitFor(t, "120 packets merged", func() bool { n, _ := lcoreCounters(1); return n == 120 })
 	got := map[uint64]int{}
 	for _, m := range drain(out) {
 		got[m]++
@@ -387,7 +426,7 @@ func TestMerge(t *testing.T) {
 	if got[0xa] != 30 || got[0xb] != 40 || got[0xc] != 50 || len(got) != 3 {
 		t.Fatalf("merged %v", got)
 	}
-	if n, d := LcoreCounters(1); n != 120 || d != 0 {
+	if n, d := lcoreCounters(1); n != 120 || d != 0 {
 		t.Fatalf("packets %d drops %d", n, d)
 	}
 	checkNoLeak(t, p)
@@ -417,14 +456,14 @@ func classify(t *testing.T, table *MACTable) (rx [3]map[uint64]int, packets, dro
 			t.Fatal("send failed")
 		}
 	}
-	waitFor(t, "45 packets classified", func() bool { n, _ := LcoreCounters(1); return n == 45 })
+	waitFor(t, "45 packets classified", func() bool { n, _ := lcoreCounters(1); return n == 45 })
 	for i := range tx {
 		rx[i] = map[uint64]int{}
 		for _, m := range drain(tx[i]) {
 			rx[i][m]++
 		}
 	}
-	packets, drops = LcoreCounters(1)
+	packets, drops = lcoreCounters(1)
 	mustSwitch(t, map[int]*Config{1: nil})
 	checkNoLeak(t, p)
 	return
@@ -432,7 +471,7 @@ func classify(t *testing.T, table *MACTable) (rx [3]map[uint64]int, packets, dro
 
 func TestClassifier(t *testing.T) {
 	idleAll(t)
-	table := newTable(t, 16)
+	table := newTable(t, 16, 0)
 	table.Add(macA, 0)
 	table.Add(macB, 1)
 	table.SetDefault(2)
@@ -455,7 +494,7 @@ func TestClassifier(t *testing.T) {
 
 	// Without a default, unknown unicast is dropped and group traffic goes
 	// to the mapped ports only.
-	noDef := newTable(t, 16)
+	noDef := newTable(t, 16, 0)
 	noDef.Add(macA, 0)
 	noDef.Add(macB, 2)
 	t.Run("no default", func(t *testing.T) {
@@ -477,7 +516,7 @@ func TestClassifier(t *testing.T) {
 
 	// An empty table: everything is dropped, group packets included (and
 	// freed: checkNoLeak in classify).
-	empty := newTable(t, 1)
+	empty := newTable(t, 1, 0)
 	t.Run("empty table", func(t *testing.T) {
 		rx, packets, drops := classify(t, empty)
 		for i := range rx {
@@ -492,7 +531,7 @@ func TestClassifier(t *testing.T) {
 }
 
 func TestMACTable(t *testing.T) {
-	tb := newTable(t, 4)
+	tb := newTable(t, 4, 0)
 	if err := tb.Add(macA, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -522,7 +561,7 @@ func TestMACTable(t *testing.T) {
 	// A table naming tx 1 cannot serve a classifier with one tx port.
 	_, in := newRing(t, "t_mt_in", 64)
 	_, out := newRing(t, "t_mt_out", 64)
-	if err := Switch(map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}}); err == nil {
+	if err := switchConfigs(map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}}); err == nil {
 		t.Fatal("table with tx index 1 accepted for one tx port")
 	}
 }
@@ -531,7 +570,7 @@ func TestMACTable(t *testing.T) {
 func TestClassifierManyMACs(t *testing.T) {
 	idleAll(t)
 	const n = 65536
-	tb := newTable(t, n)
+	tb := newTable(t, n, 0)
 	rnd := rand.New(rand.NewSource(1))
 	macs := make([]uint64, 0, n)
 	seen := map[uint64]bool{}
@@ -559,7 +598,7 @@ func TestClassifierManyMACs(t *testing.T) {
 	for i := 0; i < sample; i++ {
 		dpdktest.SendFrames(in, p, frame(macs[i*97]), 1)
 	}
-	waitFor(t, "sample classified", func() bool { k, _ := LcoreCounters(1); return k == sample })
+	waitFor(t, "sample classified", func() bool { k, _ := lcoreCounters(1); return k == sample })
 	total := 0
 	for j := range tx {
 		for _, m := range drain(tx[j]) {
@@ -575,7 +614,7 @@ func TestClassifierManyMACs(t *testing.T) {
 			}
 		}
 	}
-	if _, d := LcoreCounters(1); total != sample || d != 0 {
+	if _, d := lcoreCounters(1); total != sample || d != 0 {
 		t.Fatalf("received %d of %d, drops %d", total, sample, d)
 	}
 	checkNoLeak(t, p)
@@ -592,7 +631,7 @@ func TestMirror(t *testing.T) {
 			_, t1 := newRing(t, "t_mir_t1", 512)
 			mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{t0, t1}, ClonePool: clones, DeepCopy: deep}})
 			dpdktest.SendFrames(in, p, frame(macA), 100)
-			waitFor(t, "100 mirrored", func() bool { k, _ := LcoreCounters(1); return k == 100 })
+			waitFor(t, "100 mirrored", func() bool { k, _ := lcoreCounters(1); return k == 100 })
 			if clones.Available() != clones.Size()-100 {
 				t.Fatalf("clone pool has %d of %d free, want 100 in use", clones.Available(), clones.Size())
 			}
@@ -603,7 +642,7 @@ func TestMirror(t *testing.T) {
 			if len(a) != 100 || len(b) != 100 || a[0] != macA || b[99] != macA {
 				t.Fatalf("tx0 %d tx1 %d", len(a), len(b))
 			}
-			if _, d := LcoreCounters(1); d != 0 {
+			if _, d := lcoreCounters(1); d != 0 {
 				t.Fatalf("drops %d", d)
 			}
 			mustSwitch(t, map[int]*Config{1: nil})
@@ -620,9 +659,9 @@ func TestMirror(t *testing.T) {
 		_, t1 := newRing(t, "t_mir2_t1", 512)
 		mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{t0, t1}, ClonePool: clones}})
 		dpdktest.SendFrames(in, p, frame(macA), 100)
-		waitFor(t, "100 mirrored", func() bool { k, _ := LcoreCounters(1); return k == 100 })
+		waitFor(t, "100 mirrored", func() bool { k, _ := lcoreCounters(1); return k == 100 })
 		a, b := drain(t0), drain(t1)
-		_, d := LcoreCounters(1)
+		_, d := lcoreCounters(1)
 		if len(a) != 100 || len(b) == 0 || len(b) > 16 || uint64(len(b))+d != 100 {
 			t.Fatalf("tx0 %d tx1 %d drops %d", len(a), len(b), d)
 		}
@@ -649,7 +688,7 @@ func TestSwitchRejectsBadConfigs(t *testing.T) {
 		"one bad of two":   {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 2: {Kernel: component.KernelMirror}},
 		"one bad lcore":    {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 0: nil},
 	} {
-		if err := Switch(ch); err == nil {
+		if err := switchConfigs(ch); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -777,32 +816,58 @@ func TestPerfNull(t *testing.T) {
 	n0, _ := EthPortByName("net_null0")
 	n1, _ := EthPortByName("net_null1")
 	in, out := EthEndpoint(n0), EthEndpoint(n1)
-	tb := newTable(t, 2)
+	tb := newTable(t, 2, 0)
 	tb.Add(macA, 0)
 	tb.Add(macB, 0)
 	tb.SetDefault(0)
-	big := newTable(t, 65536)
+	big := newTable(t, 65536, 0)
 	for i := uint64(0); i < 65536; i++ {
 		big.Add(0x020000000000+i*7919, 0)
 	}
 	big.SetDefault(0)
+	fwd := func(rx, tx *Endpoint) *Config {
+		return &Config{Kernel: component.KernelForward, Rx: []*Endpoint{rx}, Tx: []*Endpoint{tx}}
+	}
+	push := fwd(in, out)
+	push.TxVLAN = []VLAN{{Op: VLANAdd, ID: 100}}
 	for _, c := range []struct {
 		name string
-		cfg  *Config
+		cfgs []*Config
 	}{
-		{"forward", &Config{Kernel: component.KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}},
-		{"classifier 2 MACs", &Config{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}},
-		{"classifier 65536 MACs", &Config{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: big}},
-		{"mirror shallow", &Config{Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{out, out}}},
+		{"forward", []*Config{fwd(in, out)}},
+		{"classifier 2 MACs", []*Config{{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}}},
+		{"classifier 65536 MACs", []*Config{{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: big}}},
+		{"mirror shallow", []*Config{{Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{out, out}}}},
+		{"forward, push on tx", []*Config{push}},
+		{"2 forwards, one lcore", []*Config{fwd(in, out), fwd(out, in)}},
 	} {
-		mustSwitch(t, map[int]*Config{1: c.cfg})
+		var comps []*Component
+		for _, cfg := range c.cfgs {
+			comp, err := NewComponent(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			comps = append(comps, comp)
+		}
+		if err := Switch(map[int][]*Component{1: comps}); err != nil {
+			t.Fatal(err)
+		}
 		cpu0, t0 := workerCPUTime(t), time.Now()
 		time.Sleep(2 * time.Second)
-		packets, drops := LcoreCounters(1)
+		var packets, drops uint64
+		for _, comp := range comps {
+			p, d := comp.Counters()
+			packets, drops = packets+p, drops+d
+		}
 		cpu, wall := workerCPUTime(t)-cpu0, time.Since(t0)
 		t.Logf("%-22s %6.1f Mpps wall, %6.1f Mpps per worker CPU-second (drops %d)", c.name,
 			float64(packets)/wall.Seconds()/1e6, float64(packets)/cpu.Seconds()/1e6, drops)
-		mustSwitch(t, map[int]*Config{1: nil})
+		if err := Switch(map[int][]*Component{1: nil}); err != nil {
+			t.Fatal(err)
+		}
+		for _, comp := range comps {
+			comp.Free()
+		}
 	}
 }
 

@@ -2,7 +2,7 @@ package dpdk
 
 /*
 #include <stdlib.h>
-#include "dataplane.h"
+#include "eth.h"
 #include "mem.h"
 */
 import "C"
@@ -40,11 +40,24 @@ func RingEndpoint(r *Ring) *Endpoint {
 }
 
 // Counters are the packets received, sent, and dropped on each side since
-// the endpoint was made. rxDrop is reserved for what the receive side loses
-// (always 0 for a kernel; see EthStatsGet for a port's own figures); txDrop
-// counts what the endpoint refused and the kernel freed.
+// the endpoint was made. rxDrop counts what was lost on the receive side:
+// frames an rx VLAN operation could not change, and what Drain freed (see
+// EthStatsGet for a port's own figures); txDrop counts what the endpoint
+// refused or a tx VLAN operation could not change, and the kernel freed.
 func (e *Endpoint) Counters() (rx, tx, rxDrop, txDrop uint64) {
 	return load(&e.c.rx), load(&e.c.tx), load(&e.c.rx_drop), load(&e.c.tx_drop)
+}
+
+// Drain frees every packet waiting in a ring endpoint's ring and counts
+// them as rx_drop (protocol.md 9.7), returning how many; 0 for an ethdev.
+// No lcore of this process may be reading the ring.
+func (e *Endpoint) Drain() uint64 {
+	if e.c.ring == nil {
+		return 0
+	}
+	n := uint64(C.spp_ring_drain(e.c.ring))
+	atomic.AddUint64((*uint64)(unsafe.Pointer(&e.c.rx_drop)), n)
+	return n
 }
 
 // Free releases the endpoint. No lcore may use it any more.

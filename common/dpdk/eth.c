@@ -79,12 +79,16 @@ int spp_main_cpuset(cpu_set_t *set)
 	return CPU_COUNT(set);
 }
 
-void spp_ring_drain(struct rte_ring *r)
+uint64_t spp_ring_drain(struct rte_ring *r)
 {
 	void *objs[SPP_BURST];
 	unsigned n;
-	while ((n = rte_ring_dequeue_burst(r, objs, SPP_BURST, NULL)) > 0)
+	uint64_t total = 0;
+	while ((n = rte_ring_dequeue_burst(r, objs, SPP_BURST, NULL)) > 0) {
 		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
+		total += n;
+	}
+	return total;
 }
 
 void spp_flush_caches(struct rte_mempool *mp, const unsigned *lcores, int n)

@@ -12,7 +12,7 @@ int spp_eth_link_up(uint16_t port);
 void spp_eth_mac(uint16_t port, uint8_t *out);
 uint16_t spp_eth_next(uint16_t port); /* first valid port >= port, or RTE_MAX_ETHPORTS */
 int spp_main_cpuset(cpu_set_t *set);
-void spp_ring_drain(struct rte_ring *r); /* free every mbuf in r */
+uint64_t spp_ring_drain(struct rte_ring *r); /* free every mbuf in r, return how many */
 /* Give back to mp what the caches of these (stopped) lcores hold. */
 void spp_flush_caches(struct rte_mempool *mp, const unsigned *lcores, int n);
 unsigned spp_cache_len(struct rte_mempool *mp, unsigned lcore);

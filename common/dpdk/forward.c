@@ -1,15 +1,19 @@
-/* forward: one rx endpoint to one tx endpoint, packets as they are. */
-#include "dataplane.h"
+/* forward: one rx endpoint to one tx endpoint, packets as they are (but for
+ * the ports' VLAN operations). */
+#include "vlan.h"
 
-void spp_forward(struct spp_lcore *lc, const struct spp_config *c)
+SPP_INLINE void forward(struct spp_lcore *lc, struct spp_component *c, const int vlan)
 {
 	struct rte_mbuf *pkts[SPP_BURST];
-	uint16_t nb = spp_rx(c->rx[0], pkts, SPP_BURST);
+	uint16_t nb = vlan ? spp_rx_vlan(c, 0, pkts, SPP_BURST) : spp_rx(c->rx[0], pkts, SPP_BURST);
 
+	(void)lc;
 	if (nb == 0)
 		return;
-	uint16_t dropped = spp_tx(c->tx[0], pkts, nb);
-	spp_add(&lc->packets, nb);
+	uint16_t dropped = vlan ? spp_tx_vlan(c, 0, pkts, nb) : spp_tx(c->tx[0], pkts, nb);
+	spp_add(&c->packets, nb);
 	if (unlikely(dropped))
-		spp_add(&lc->drops, dropped);
+		spp_add(&c->drops, dropped);
 }
+
+SPP_KERNEL(forward)

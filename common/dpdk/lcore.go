@@ -16,15 +16,13 @@ import (
 	"unsafe"
 
 	"github.com/yerden/go-dpdk/eal"
-
-	"github.com/spp-go/spp/common/component"
 )
 
 // lcore is a worker lcore running the C loop.
 type lcore struct {
-	c    *C.struct_spp_lcore
-	busy bool       // its active component is not idle
-	done chan error // the loop returned
+	c     *C.struct_spp_lcore
+	comps []*Component // what it runs (once it acked its last request)
+	done  chan error   // the loop returned
 }
 
 var (
@@ -32,7 +30,7 @@ var (
 	loops   = map[int]*lcore{}
 )
 
-// ackTimeout bounds the wait for an lcore to take a new component. An lcore
+// ackTimeout bounds the wait for an lcore to take new components. An lcore
 // thread that shares a loaded CPU can wait seconds for its turn, and a
 // timeout leaves a switch half done, so it is generous.
 const ackTimeout = 10 * time.Second
@@ -82,11 +80,16 @@ func stopLoops() {
 func (lc *lcore) req() *uint64 { return (*uint64)(unsafe.Pointer(&lc.c.req)) }
 func (lc *lcore) ack() *uint64 { return (*uint64)(unsafe.Pointer(&lc.c.ack)) }
 
-// post hands cfg to the loop: it goes into the slot the loop is not using,
-// then the request number moves on.
-func (lc *lcore) post(cfg *Config) {
+// post hands the loop a new list: it goes into the slot the loop is not
+// using, then the request number moves on.
+func (lc *lcore) post(comps []*Component) {
 	next := atomic.LoadUint64(lc.req()) + 1
-	cfg.fill(&lc.c.cfg[next&1])
+	l := &lc.c.list[next&1]
+	*l = C.struct_spp_list{n: C.uint32_t(len(comps))}
+	for i, c := range comps {
+		l.comps[i] = c.c
+	}
+	lc.comps = append([]*Component(nil), comps...)
 	atomic.StoreUint64(lc.req(), next)
 }
 
@@ -95,7 +98,7 @@ func waitAcks(ids []int, deadline time.Time) error {
 		lc := loops[id]
 		for atomic.LoadUint64(lc.ack()) != atomic.LoadUint64(lc.req()) {
 			if time.Now().After(deadline) {
-				return fmt.Errorf("lcore %d did not take its new component within %v", id, ackTimeout)
+				return fmt.Errorf("lcore %d did not take its new components within %v", id, ackTimeout)
 			}
 			time.Sleep(20 * time.Microsecond)
 		}
@@ -103,46 +106,38 @@ func waitAcks(ids []int, deadline time.Time) error {
 	return nil
 }
 
-// Switch gives each lcore of changes its new component (nil or
-// component.KernelIdle: idle), in two phases: every changed lcore that runs something goes idle
-// and acks, then every one takes its new component and acks. So no two
-// lcores ever poll one endpoint, even when a component moves between
-// lcores, and since kernels hold no packet across bursts nothing is lost or
-// duplicated. Tables and endpoints taken out of use may be freed once
-// Switch returns. Nothing changes if a config is invalid.
-func Switch(changes map[int]*Config) error {
+// MaxComponents is how many components one lcore runs in turn.
+const MaxComponents = C.SPP_MAX_COMPS
+
+// Switch gives each lcore of changes its new list of components (empty or
+// nil: idle), which it runs in turn, one burst each. A component on the
+// lcore before and after keeps running untouched. The switch has two
+// phases: every changed lcore first stops the components it does not keep
+// and acks, then every one takes its new list and acks. So no two lcores
+// ever run one component or poll one endpoint, even when a component moves
+// between lcores, and since kernels hold no packet across bursts nothing is
+// lost or duplicated. Components, tables and endpoints taken out of use may
+// be freed once Switch returns. Nothing changes if a list is invalid: too
+// long, a freed component, or a component on two lcores.
+func Switch(changes map[int][]*Component) error {
 	loopsMu.Lock()
 	defer loopsMu.Unlock()
+	if err := checkLists(changes); err != nil {
+		return err
+	}
 	var ids []int
 	for _, id := range WorkerLcores() { // lcore order, for stable errors
-		cfg, ok := changes[id]
-		if !ok {
-			continue
-		}
-		lc := loops[id]
-		if lc == nil {
-			return fmt.Errorf("lcore %d runs no loop", id)
-		}
-		if atomic.LoadUint64(lc.ack()) != atomic.LoadUint64(lc.req()) {
-			return fmt.Errorf("lcore %d has not answered an earlier switch", id)
-		}
-		if err := cfg.check(); err != nil {
-			return fmt.Errorf("lcore %d: %v", id, err)
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) != len(changes) {
-		for id := range changes {
-			if loops[id] == nil {
-				return fmt.Errorf("lcore %d is not a worker lcore with a loop", id)
-			}
+		if _, ok := changes[id]; ok {
+			ids = append(ids, id)
 		}
 	}
 	deadline := time.Now().Add(ackTimeout)
 	var stopping []int
 	for _, id := range ids {
-		if loops[id].busy {
-			loops[id].post(nil)
+		lc := loops[id]
+		keep := common(changes[id], lc.comps)
+		if len(keep) != len(lc.comps) {
+			lc.post(keep)
 			stopping = append(stopping, id)
 		}
 	}
@@ -152,24 +147,71 @@ func Switch(changes map[int]*Config) error {
 	var starting []int
 	for _, id := range ids {
 		lc := loops[id]
-		lc.busy = false
-		if cfg := changes[id]; cfg != nil && cfg.Kernel != component.KernelIdle {
-			lc.post(cfg)
-			lc.busy = true
+		if !same(changes[id], lc.comps) {
+			lc.post(changes[id])
 			starting = append(starting, id)
 		}
 	}
 	return waitAcks(starting, time.Now().Add(ackTimeout))
 }
 
-// LcoreCounters are the packets received and dropped by the component now on
-// lcore (zero for an idle one; reset when the lcore takes a new component).
-func LcoreCounters(id int) (packets, drops uint64) {
-	loopsMu.Lock()
-	lc := loops[id]
-	loopsMu.Unlock()
-	if lc == nil {
-		return 0, 0
+// checkLists refuses changes Switch cannot make: an lcore without a loop
+// or still busy with an earlier switch, a list too long, a nil or freed
+// component, one component twice in the lcores' lists after the change.
+func checkLists(changes map[int][]*Component) error {
+	for id, list := range changes {
+		lc := loops[id]
+		if lc == nil {
+			return fmt.Errorf("lcore %d is not a worker lcore with a loop", id)
+		}
+		if atomic.LoadUint64(lc.ack()) != atomic.LoadUint64(lc.req()) {
+			return fmt.Errorf("lcore %d has not answered an earlier switch", id)
+		}
+		if len(list) > MaxComponents {
+			return fmt.Errorf("lcore %d: %d components, at most %d", id, len(list), MaxComponents)
+		}
 	}
-	return load(&lc.c.packets), load(&lc.c.drops)
+	where := map[*Component]int{}
+	for id, lc := range loops {
+		list, changed := changes[id]
+		if !changed {
+			list = lc.comps
+		}
+		for _, c := range list {
+			if c == nil || c.c == nil {
+				return fmt.Errorf("lcore %d: a nil or freed component", id)
+			}
+			if other, dup := where[c]; dup {
+				return fmt.Errorf("%v on lcores %d and %d", c, min(id, other), max(id, other))
+			}
+			where[c] = id
+		}
+	}
+	return nil
+}
+
+// common is the components of next that are also in cur, in next's order.
+func common(next, cur []*Component) []*Component {
+	var out []*Component
+	for _, c := range next {
+		for _, d := range cur {
+			if c == d {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func same(a, b []*Component) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -1,17 +1,21 @@
 /* mirror: every packet to tx[0], and a copy of it to tx[1]. The copy is a
  * clone (shares the data, refcount) or, with deep, a full copy. A copy that
- * cannot be made is dropped and counted; the original still goes. */
+ * cannot be made is dropped and counted; the original still goes. With a
+ * VLAN operation on a tx port the copy is always a full one: an operation
+ * changes a frame in place, which a shared one cannot be. */
 #include <rte_prefetch.h>
-#include "dataplane.h"
+#include "vlan.h"
 
-void spp_mirror(struct spp_lcore *lc, const struct spp_config *c)
+SPP_INLINE void mirror(struct spp_lcore *lc, struct spp_component *c, const int vlan)
 {
 	struct rte_mbuf *pkts[SPP_BURST];
 	struct rte_mbuf *copies[SPP_BURST];
-	uint16_t nb = spp_rx(c->rx[0], pkts, SPP_BURST);
+	uint16_t nb = vlan ? spp_rx_vlan(c, 0, pkts, SPP_BURST) : spp_rx(c->rx[0], pkts, SPP_BURST);
 	uint16_t nc = 0;
 	uint64_t dropped = 0;
+	const int deep = c->deep || (vlan && c->tx_ops);
 
+	(void)lc;
 	if (nb == 0)
 		return;
 	for (uint16_t i = 0; i < nb; i++)
@@ -20,15 +24,22 @@ void spp_mirror(struct spp_lcore *lc, const struct spp_config *c)
 	for (uint16_t i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_mempool *mp = c->clone_pool ? c->clone_pool : m->pool;
-		struct rte_mbuf *cp = c->deep ? rte_pktmbuf_copy(m, mp, 0, UINT32_MAX)
-					      : rte_pktmbuf_clone(m, mp);
+		struct rte_mbuf *cp = deep ? rte_pktmbuf_copy(m, mp, 0, UINT32_MAX)
+					   : rte_pktmbuf_clone(m, mp);
 		if (likely(cp != NULL))
 			copies[nc++] = cp;
 	}
 	dropped += nb - nc;
-	dropped += spp_tx(c->tx[0], pkts, nb);
-	dropped += spp_tx(c->tx[1], copies, nc);
-	spp_add(&lc->packets, nb);
+	if (vlan) {
+		dropped += spp_tx_vlan(c, 0, pkts, nb);
+		dropped += spp_tx_vlan(c, 1, copies, nc);
+	} else {
+		dropped += spp_tx(c->tx[0], pkts, nb);
+		dropped += spp_tx(c->tx[1], copies, nc);
+	}
+	spp_add(&c->packets, nb);
 	if (unlikely(dropped))
-		spp_add(&lc->drops, dropped);
+		spp_add(&c->drops, dropped);
 }
+
+SPP_KERNEL(mirror)

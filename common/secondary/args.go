@@ -10,12 +10,13 @@ import (
 
 // Args are a secondary's own arguments, after the EAL ones and "--":
 //
-//	--client-id N -s HOST:PORT [--vhost-client] [--pcap-dir DIR] [--config FILE]
+//	--client-id N -s HOST:PORT [--vhost-client] [--vhost-dir DIR] [--pcap-dir DIR] [--config FILE]
 //	spp_mirror also: [--copy shallow|deep]
 type Args struct {
 	ClientID    int
 	Server      string // HOST:PORT of the controller
 	VhostClient bool   // vhost-user ports in client mode
+	VhostDir    string // where vhostN's socket sockN is (default /tmp)
 	PcapDir     string // where pcapN reads and writes (default /tmp)
 	Config      string // TOML file, "" for none
 	DeepCopy    bool   // spp_mirror --copy deep
@@ -38,7 +39,7 @@ func splitArgs(args []string) (eal, own []string) {
 // parseArgs reads the secondary's own arguments. Each error is one line
 // naming the argument at fault.
 func parseArgs(ptype string, own []string) (Args, error) {
-	a := Args{ClientID: -1, PcapDir: "/tmp"}
+	a := Args{ClientID: -1, VhostDir: "/tmp", PcapDir: "/tmp"}
 	for i := 0; i < len(own); i++ {
 		name, value, hasValue := strings.Cut(own[i], "=")
 		if !strings.HasPrefix(name, "-") {
@@ -78,6 +79,14 @@ func parseArgs(ptype string, own []string) (Args, error) {
 				err = fmt.Errorf("--vhost-client takes no value")
 			}
 			a.VhostClient = true
+		case "--vhost-dir":
+			if a.VhostDir, err = next(); err == nil {
+				if a.VhostDir == "" {
+					err = fmt.Errorf("--vhost-dir: empty directory name")
+				} else if strings.ContainsAny(a.VhostDir, ",=") {
+					err = fmt.Errorf("--vhost-dir %q: ',' and '=' cannot be passed to the vhost driver", a.VhostDir)
+				}
+			}
 		case "--pcap-dir":
 			if a.PcapDir, err = next(); err == nil && a.PcapDir == "" {
 				err = fmt.Errorf("--pcap-dir: empty directory name")
@@ -120,7 +129,7 @@ func parseArgs(ptype string, own []string) (Args, error) {
 
 // usage is the one-line synopsis printed after an argument error.
 func usage(prog, ptype string) string {
-	s := prog + " [EAL options] -- --client-id N -s HOST:PORT [--vhost-client] [--pcap-dir DIR] [--config FILE]"
+	s := prog + " [EAL options] -- --client-id N -s HOST:PORT [--vhost-client] [--vhost-dir DIR] [--pcap-dir DIR] [--config FILE]"
 	if ptype == proto.TypeMirror {
 		s += " [--copy shallow|deep]"
 	}

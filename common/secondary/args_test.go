@@ -10,17 +10,17 @@ import (
 // Good command lines parse into the right Args; the EAL part is split off
 // at the first "--".
 func TestParseArgs(t *testing.T) {
-	eal, own := splitArgs(strings.Fields("--lcores 1@0,2@1 --file-prefix x -- --client-id 3 -s 127.0.0.1:6666 --vhost-client --pcap-dir /var/tmp --config=a.toml --copy deep"))
+	eal, own := splitArgs(strings.Fields("--lcores 1@0,2@1 --file-prefix x -- --client-id 3 -s 127.0.0.1:6666 --vhost-client --vhost-dir /run/spp --pcap-dir /var/tmp --config=a.toml --copy deep"))
 	if strings.Join(eal, " ") != "--lcores 1@0,2@1 --file-prefix x" {
 		t.Errorf("EAL args %q", eal)
 	}
 	a, err := parseArgs(proto.TypeMirror, own)
-	want := Args{ClientID: 3, Server: "127.0.0.1:6666", VhostClient: true, PcapDir: "/var/tmp", Config: "a.toml", DeepCopy: true}
+	want := Args{ClientID: 3, Server: "127.0.0.1:6666", VhostClient: true, VhostDir: "/run/spp", PcapDir: "/var/tmp", Config: "a.toml", DeepCopy: true}
 	if err != nil || a != want {
 		t.Errorf("got %+v, %v; want %+v", a, err, want)
 	}
 	a, err = parseArgs(proto.TypeVF, strings.Fields("--client-id=0 --server localhost:1"))
-	if want := (Args{ClientID: 0, Server: "localhost:1", PcapDir: "/tmp"}); err != nil || a != want {
+	if want := (Args{ClientID: 0, Server: "localhost:1", VhostDir: "/tmp", PcapDir: "/tmp"}); err != nil || a != want {
 		t.Errorf("got %+v, %v; want %+v", a, err, want)
 	}
 }
@@ -41,6 +41,9 @@ func TestParseArgsRefused(t *testing.T) {
 		{proto.TypeVF, "--client-id 1 -s h:1 --bogus", "unknown option --bogus"},
 		{proto.TypeVF, "--client-id 1 -s h:1 stray", `unexpected argument "stray"`},
 		{proto.TypeVF, "--client-id 1 -s h:1 --vhost-client=1", "--vhost-client takes no value"},
+		{proto.TypeVF, "--client-id 1 -s h:1 --vhost-dir", "--vhost-dir needs a value"},
+		{proto.TypeVF, "--client-id 1 -s h:1 --vhost-dir=", "--vhost-dir: empty directory name"},
+		{proto.TypeVF, "--client-id 1 -s h:1 --vhost-dir /a,b", `--vhost-dir "/a,b": ',' and '=' cannot be passed to the vhost driver`},
 	}
 	for _, c := range cases {
 		_, err := parseArgs(c.ptype, strings.Fields(c.args))

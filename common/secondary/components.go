@@ -1,7 +1,8 @@
 package secondary
 
 // The components of a secondary: the engine's components turned into the
-// configs the C loops run, and the classifiers' MAC tables.
+// C components the lcore loops run (with a classifier's MAC table), kept
+// while they run so that their counters go on.
 
 import (
 	"fmt"
@@ -12,100 +13,168 @@ import (
 	"github.com/spp-go/spp/common/port"
 )
 
-// Apply builds a dpdk.Config per changed lcore and switches them.
-func (d *dataplane) Apply(changes map[int]*engine.Component) error {
+// running is an engine component as the C loops run it.
+type running struct {
+	comp  *dpdk.Component
+	table *dpdk.MACTable // classifier only
+}
+
+func (r *running) free() {
+	r.comp.Free()
+	if r.table != nil {
+		r.table.Free()
+	}
+}
+
+// Apply builds a C component for each component it has not seen (a known
+// pointer keeps its C component, and so its counters) and switches the
+// lcores of changes to their lists. Components no lcore runs any more are
+// freed.
+func (d *dataplane) Apply(changes map[int][]*engine.Component) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	cfgs := make(map[int]*dpdk.Config, len(changes))
-	newTables := map[int]*dpdk.MACTable{}
-	freeNew := func() {
-		for _, t := range newTables {
-			t.Free()
+	lists := make(map[int][]*dpdk.Component, len(changes))
+	made := map[*engine.Component]*running{}
+	for id, list := range changes {
+		lists[id] = nil
+		for _, c := range list {
+			r := d.comps[c]
+			if r == nil {
+				r = made[c]
+			}
+			if r == nil {
+				var err error
+				if r, err = d.build(c); err != nil {
+					for _, m := range made {
+						m.free()
+					}
+					return fmt.Errorf("lcore %d: %s: %v", id, c.Name, err)
+				}
+				made[c] = r
+			}
+			lists[id] = append(lists[id], r.comp)
 		}
 	}
-	for id, c := range changes {
-		cfg, table, err := d.config(c)
-		if err != nil {
-			freeNew()
-			return fmt.Errorf("lcore %d: %v", id, err)
-		}
-		cfgs[id] = cfg
-		if table != nil {
-			newTables[id] = table
-		}
-	}
-	if err := dpdk.Switch(cfgs); err != nil {
-		// Some lcores may use their new table already: free none of
-		// them before every lcore is idle (close).
-		for _, t := range newTables {
-			d.stale = append(d.stale, t)
+	if err := dpdk.Switch(lists); err != nil {
+		// Some lcores may run their new components already: free none
+		// of them before every lcore is idle (close).
+		for _, r := range made {
+			d.stale = append(d.stale, r)
 		}
 		return err
 	}
-	// The old tables of the switched lcores are out of use now.
-	for id := range changes {
-		if t := d.tables[id]; t != nil {
-			t.Free()
-			delete(d.tables, id)
+	for c, r := range made {
+		d.comps[c] = r
+	}
+	for id, list := range changes {
+		d.lcores[id] = list
+	}
+	live := map[*engine.Component]bool{}
+	for _, list := range d.lcores {
+		for _, c := range list {
+			live[c] = true
 		}
-		if t := newTables[id]; t != nil {
-			d.tables[id] = t
+	}
+	for c, r := range d.comps {
+		if !live[c] {
+			r.free()
+			delete(d.comps, c)
 		}
 	}
 	return nil
 }
 
-// config turns a component into what the C loop runs (nil: idle).
-func (d *dataplane) config(c *engine.Component) (*dpdk.Config, *dpdk.MACTable, error) {
-	if c == nil {
-		return nil, nil, nil
-	}
+// build makes the C component of c.
+func (d *dataplane) build(c *engine.Component) (*running, error) {
 	cfg := &dpdk.Config{Kernel: c.Kernel}
 	for _, list := range []struct {
-		ps  []port.Port
-		eps *[]*dpdk.Endpoint
-	}{{c.Rx, &cfg.Rx}, {c.Tx, &cfg.Tx}} {
-		for _, p := range list.ps {
-			op := d.ports[p]
+		refs []engine.PortRef
+		eps  *[]*dpdk.Endpoint
+		ops  *[]dpdk.VLAN
+	}{{c.Rx, &cfg.Rx, &cfg.RxVLAN}, {c.Tx, &cfg.Tx, &cfg.TxVLAN}} {
+		for _, r := range list.refs {
+			op := d.ports[r.Port]
 			if op == nil {
-				return nil, nil, fmt.Errorf("%s is not open", p)
+				return nil, fmt.Errorf("%s is not open", r.Port)
 			}
 			*list.eps = append(*list.eps, op.ep)
+			*list.ops = append(*list.ops, vlan(r.VLAN))
 		}
 	}
+	r := &running{}
 	switch c.Kernel {
 	case component.KernelClassifier:
 		t, err := d.table(c)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		cfg.Table = t
-		return cfg, t, nil
+		cfg.Table, r.table = t, t
 	case component.KernelMirror:
 		cfg.ClonePool, cfg.DeepCopy = d.clonePool, d.deep
 	}
-	return cfg, nil, nil
+	comp, err := dpdk.NewComponent(cfg)
+	if err != nil {
+		if r.table != nil {
+			r.table.Free()
+		}
+		return nil, err
+	}
+	r.comp = comp
+	return r, nil
 }
 
-// table builds a classifier's MAC table: tx indexes are indexes of c.Tx.
+// vlan is the data plane's form of a VLAN operation.
+func vlan(v engine.VLANOp) dpdk.VLAN {
+	op := dpdk.VLANNone
+	switch v.Op {
+	case engine.VLANAdd:
+		op = dpdk.VLANAdd
+	case engine.VLANDel:
+		op = dpdk.VLANDel
+	}
+	return dpdk.VLAN{Op: op, ID: v.ID, PCP: v.PCP}
+}
+
+// table builds a classifier's MAC table: tx indexes are indexes of c.Tx;
+// a key's VLAN id (key >> 48) 0 is a MAC entry, 1..4094 a VLAN entry.
 func (d *dataplane) table(c *engine.Component) (*dpdk.MACTable, error) {
 	index := map[port.Port]int{}
-	for i, p := range c.Tx {
-		index[p] = i
+	for i, r := range c.Tx {
+		index[r.Port] = i
 	}
-	t, err := dpdk.NewMACTable(len(c.MACs))
+	nmac, nvlan := 0, 0
+	for key := range c.MACs {
+		if key>>48 == 0 {
+			nmac++
+		} else {
+			nvlan++
+		}
+	}
+	t, err := dpdk.NewMACTable(nmac, nvlan)
 	if err != nil {
 		return nil, err
 	}
-	for mac, p := range c.MACs {
-		if err := t.Add(mac, index[p]); err != nil {
+	for key, p := range c.MACs {
+		tx, ok := index[p]
+		if !ok {
+			err = fmt.Errorf("entry for %s, not a tx port", p)
+		} else if vid, mac := uint16(key>>48), key&(1<<48-1); vid == 0 {
+			err = t.Add(mac, tx)
+		} else {
+			err = t.AddVLAN(vid, mac, tx)
+		}
+		if err != nil {
 			t.Free()
 			return nil, err
 		}
 	}
 	def := -1
 	if c.Default != nil {
-		def = index[*c.Default]
+		var ok bool
+		if def, ok = index[*c.Default]; !ok {
+			t.Free()
+			return nil, fmt.Errorf("default %s is not a tx port", *c.Default)
+		}
 	}
 	if err := t.SetDefault(def); err != nil {
 		t.Free()
@@ -114,18 +183,42 @@ func (d *dataplane) table(c *engine.Component) (*dpdk.MACTable, error) {
 	return t, nil
 }
 
-func (d *dataplane) CoreCounters(lcore int) (uint64, uint64) { return dpdk.LcoreCounters(lcore) }
+// ComponentCounters: packets and drops of a component Apply handed over,
+// as long as it runs.
+func (d *dataplane) ComponentCounters(c *engine.Component) (uint64, uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r := d.comps[c]; r != nil {
+		return r.comp.Counters()
+	}
+	return 0, 0
+}
 
-// close releases every table still in use; the lcores must be idle.
+// DrainRing empties ring port p, which no lcore of this process reads any
+// more, counting what it held as p's rx_drop.
+func (d *dataplane) DrainRing(p port.Port) (uint64, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	op := d.ports[p]
+	if op == nil || p.Kind != port.Ring {
+		return 0, fmt.Errorf("%s is not an open ring port", p)
+	}
+	return op.ep.Drain(), nil
+}
+
+// close releases every component still held; the lcores must be idle.
 func (d *dataplane) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for id, t := range d.tables {
-		t.Free()
-		delete(d.tables, id)
+	for c, r := range d.comps {
+		r.free()
+		delete(d.comps, c)
 	}
-	for _, t := range d.stale {
-		t.Free()
+	for _, r := range d.stale {
+		r.free()
 	}
 	d.stale = nil
+	d.lcores = map[int][]*engine.Component{}
 }
+
+var _ engine.Dataplane = (*dataplane)(nil)

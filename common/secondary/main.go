@@ -56,6 +56,12 @@ func Main(ptype string, args []string) int {
 		fmt.Fprintf(os.Stderr, "%s: --pcap-dir: %v\n", prog, err)
 		return exitUsage
 	}
+	// The vhost driver binds or connects in this process, but a relative
+	// socket path would show in status and logs without its directory.
+	if a.VhostDir, err = filepath.Abs(a.VhostDir); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: --vhost-dir: %v\n", prog, err)
+		return exitUsage
+	}
 	var fc *FileConfig
 	if a.Config != "" {
 		if fc, err = loadConfig(a.Config); err != nil {
@@ -108,8 +114,9 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code 
 		dpdk.MainLcore(), dpdk.WorkerLcores(), len(nics), how, nrings)
 
 	dp := &dataplane{
-		pool: pool, deep: a.DeepCopy, nics: nics, pcapDir: a.PcapDir, vhostClient: a.VhostClient,
-		logf: logf, ports: map[port.Port]*openPort{}, tables: map[int]*dpdk.MACTable{},
+		pool: pool, deep: a.DeepCopy, nics: nics, pcapDir: a.PcapDir, vhostDir: a.VhostDir, vhostClient: a.VhostClient,
+		logf: logf, ports: map[port.Port]*openPort{}, comps: map[*engine.Component]*running{},
+		lcores: map[int][]*engine.Component{},
 	}
 	if ptype == proto.TypeMirror {
 		name := dpdk.MirrorPoolName(a.ClientID)

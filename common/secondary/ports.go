@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/spp-go/spp/common/dpdk"
+	"github.com/spp-go/spp/common/engine"
 	"github.com/spp-go/spp/common/pcapfile"
 	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
@@ -29,13 +30,15 @@ type dataplane struct {
 	deep        bool
 	nics        []uint16 // nicN -> ethdev id
 	pcapDir     string
+	vhostDir    string
 	vhostClient bool
 	logf        func(string, ...any)
 
 	mu     sync.Mutex
 	ports  map[port.Port]*openPort
-	tables map[int]*dpdk.MACTable // the table each classifier lcore uses now
-	stale  []*dpdk.MACTable       // tables of a failed switch, freed by close
+	comps  map[*engine.Component]*running // what the lcores run, by the engine's pointer
+	lcores map[int][]*engine.Component    // each lcore's list, as last switched
+	stale  []*running                     // made for a failed switch, freed by close
 }
 
 // openPort is a port this process made usable.
@@ -100,7 +103,7 @@ const maxDevargs = 127
 // hotplug creates a vdev and sets it up with one rx and one tx queue.
 func (d *dataplane) hotplug(devargs string) (*openPort, error) {
 	if len(devargs) > maxDevargs {
-		return nil, fmt.Errorf("%q is longer than the %d bytes DPDK passes to the primary (use a shorter --pcap-dir)", devargs, maxDevargs)
+		return nil, fmt.Errorf("%q is longer than the %d bytes DPDK passes to the primary (use a shorter --vhost-dir or --pcap-dir)", devargs, maxDevargs)
 	}
 	id, err := dpdk.Hotplug(devargs)
 	if err != nil {
@@ -115,11 +118,12 @@ func (d *dataplane) hotplug(devargs string) (*openPort, error) {
 	return &openPort{ep: dpdk.EthEndpoint(id), eth: int(id), hotplugged: true}, nil
 }
 
-// openVhost creates vhostN on /tmp/sockN. In server mode a socket file that
-// nobody listens on (left by a killed process) is removed first; one that
-// answers belongs to another process, and vhostN is refused.
+// openVhost creates vhostN on DIR/sockN (DIR: --vhost-dir). In server mode
+// a socket file that nobody listens on (left by a killed process) is
+// removed first; one that answers belongs to another process, and vhostN is
+// refused.
 func (d *dataplane) openVhost(n int) (*openPort, error) {
-	sock := fmt.Sprintf("/tmp/sock%d", n)
+	sock := filepath.Join(d.vhostDir, fmt.Sprintf("sock%d", n))
 	devargs := fmt.Sprintf("net_vhost%d,iface=%s,queues=1", n, sock)
 	if d.vhostClient {
 		devargs += ",client=1"

@@ -190,7 +190,7 @@ func TestParseStatusReplies(t *testing.T) {
 	out := []byte(`spp: listening
 {"results":[{"result":"success"}]}
 {"results":[{"result":"success"}],"info":{"main_lcore":0,"ports":[{"port":"nic0","rx":5,"tx":6,"rx_drop":0,"tx_drop":0}],"rings":[],"mempool":{"name":"spp_mbuf_pool","size":8,"available":8,"in_use":0}}}
-{"results":[{"result":"success"}],"info":{"client_id":1,"process_type":"vf","main_lcore":1,"staged":false,"ports":[{"port":"vhost0","rx":1,"tx":2,"rx_drop":0,"tx_drop":0,"link":"up"}],"core":[{"core":2,"name":"classifier2","type":"classifier","rx_port":["nic0"],"tx_port":["ring0"],"packets":9,"drops":3}],"classifier_table":[]}}
+{"results":[{"result":"success"}],"info":{"client_id":1,"process_type":"vf","main_lcore":1,"staged":false,"ports":[{"port":"vhost0","rx":1,"tx":2,"rx_drop":0,"tx_drop":0,"link":"up"}],"core":[{"core":2,"name":"classifier2","type":"classifier","state":"running","rx_port":[{"port":"nic0","vlan":{"operation":"none"}}],"tx_port":[{"port":"ring0","vlan":{"operation":"none"}}],"packets":9,"drops":3}],"classifier_table":[]}}
 `)
 	secs, pri := ParseStatusReplies(out)
 	if pri == nil || pri.Ports[0].Tx != 6 {

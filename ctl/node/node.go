@@ -151,6 +151,9 @@ func down(statePath string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
+	if note := st.strandedNote(); note != "" {
+		logf("%s", note)
+	}
 	stuck := st.Teardown(stopGrace, logf)
 	if len(stuck) > 0 {
 		fmt.Fprintf(stderr, "spp down: could not stop %s\n", strings.Join(stuck, ", "))

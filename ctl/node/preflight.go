@@ -20,12 +20,17 @@ func (u *upSession) preflight() error {
 	}
 	if old != nil {
 		if live := old.Live(); len(live) > 0 {
-			var names []string
-			for _, p := range live {
-				names = append(names, fmt.Sprintf("%s (pid %d)", p.Name, p.Pid))
-			}
-			return fmt.Errorf("a node is already up (%s): run spp down first", strings.Join(names, ", "))
+			return old.liveError(live)
 		}
+	}
+	prefixes := []string{u.c.EAL.FilePrefix}
+	for _, v := range u.c.VM {
+		prefixes = append(prefixes, v.FilePrefix)
+	}
+	if err := prefixesInUse(prefixes); err != nil {
+		return err
+	}
+	if old != nil {
 		u.say("cleaning up after a node that did not stop cleanly")
 		old.RemoveFiles(u.logf)
 		_ = os.Remove(u.statePath)

@@ -88,7 +88,9 @@ func (r Rates) Port(name string) (PortRate, bool) {
 	return PortRate{}, false
 }
 
-// Component returns the rate of the component c is the status of.
+// Component returns the rate of the component c is the status of: by its
+// name (protocol v2 runs several components on one lcore), by its lcore
+// when the status names none.
 func (r Rates) Component(c proto.CoreStatus) (CoreRate, bool) {
 	for _, cr := range r.Core {
 		if cr.Core == c.Core && cr.Name == c.Name {
@@ -136,7 +138,7 @@ func Between(prev, cur Snapshot) (Rates, error) {
 			continue
 		}
 		v, reset := counts([]uint64{o.Packets, o.Drops}, []uint64{c.Packets, c.Drops})
-		if o.Type != c.Type { // another component on that lcore
+		if changed(o, c) { // a new component of that name: its counters started again
 			v, reset = []uint64{c.Packets, c.Drops}, true
 		}
 		r.Core = append(r.Core, CoreRate{
@@ -164,6 +166,28 @@ func counts(prev, cur []uint64) ([]uint64, bool) {
 }
 
 func idle(c proto.CoreStatus) bool { return c.Type == proto.CoreUnuse || c.Type == "" }
+
+// changed says whether the component of one key was replaced between two
+// snapshots. A daemon restarts a component's counters from 0 whenever it
+// changes in any way (protocol v2: another type, lcore, state, port or VLAN
+// operation), so such a component counted from 0 at some moment within
+// the interval even when its counters went up.
+func changed(o, c proto.CoreStatus) bool {
+	return o.Type != c.Type || o.Core != c.Core || o.State != c.State ||
+		!samePorts(o.RxPort, c.RxPort) || !samePorts(o.TxPort, c.TxPort)
+}
+
+func samePorts(a, b []proto.PortRef) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // compKey names a component within its process: by name (protocol v2 has
 // several per lcore), by lcore when the status gives no name.

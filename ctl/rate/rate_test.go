@@ -145,6 +145,57 @@ func TestBetweenComponents(t *testing.T) {
 	}
 }
 
+// Protocol v2: several components on one lcore each have their rate, found
+// by name; a component that changed (moved to another lcore, got another
+// port, a VLAN operation, went idle or running) counted from 0 within the
+// interval, so its rate is its new count, flagged reset, even though its
+// counters went up.
+func TestBetweenSharedLcore(t *testing.T) {
+	ring := func(name, op string) []proto.PortRef {
+		return []proto.PortRef{{Port: name, VLAN: proto.VLAN{Operation: op}}}
+	}
+	fw := func(name string, core int, state string, rx, tx []proto.PortRef, packets uint64) proto.CoreStatus {
+		return proto.CoreStatus{Core: core, Name: name, Type: "forward", State: state, RxPort: rx, TxPort: tx, Packets: packets}
+	}
+	run, idle := proto.StateRunning, proto.StateIdle
+	prev := Snapshot{At: t0, Cores: []proto.CoreStatus{
+		fw("fa", 2, run, ring("ring0", "none"), ring("ring1", "none"), 100),
+		fw("fb", 2, run, ring("ring2", "none"), ring("ring3", "none"), 1000),
+		fw("fc", 2, run, ring("ring4", "none"), ring("ring5", "none"), 10),
+		fw("fd", 3, run, ring("ring6", "none"), ring("ring7", "none"), 10),
+		fw("fe", 3, run, ring("ring8", "none"), ring("ring9", "none"), 10),
+		fw("ff", 4, idle, ring("nic0", "none"), nil, 0),
+	}}
+	cur := Snapshot{At: t0.Add(time.Second), Cores: []proto.CoreStatus{
+		fw("fa", 2, run, ring("ring0", "none"), ring("ring1", "none"), 400),
+		fw("fb", 2, run, ring("ring2", "none"), ring("ring3", "none"), 1100),
+		fw("fc", 3, run, ring("ring4", "none"), ring("ring5", "none"), 50), // moved to lcore 3
+		fw("fd", 3, run, ring("ring6", "none"), ring("ring5", "none"), 60), // another tx port
+		fw("fe", 3, run, ring("ring8", "none"), ring("ring9", "del"), 70),  // a VLAN operation
+		fw("ff", 4, run, ring("nic0", "none"), ring("nic1", "none"), 5),    // completed: running
+	}}
+	r, err := Between(prev, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CoreRate{
+		{Core: 2, Name: "fa", PPS: 300},
+		{Core: 2, Name: "fb", PPS: 100},
+		{Core: 3, Name: "fc", PPS: 50, Reset: true},
+		{Core: 3, Name: "fd", PPS: 60, Reset: true},
+		{Core: 3, Name: "fe", PPS: 70, Reset: true},
+		{Core: 4, Name: "ff", PPS: 5, Reset: true},
+	}
+	if !reflect.DeepEqual(r.Core, want) {
+		t.Fatalf("got  %+v\nwant %+v", r.Core, want)
+	}
+	for i, pps := range []float64{300, 100} {
+		if c, ok := r.Component(cur.Cores[i]); !ok || c.PPS != pps {
+			t.Errorf("Component(%s) = %+v, %v", cur.Cores[i].Name, c, ok)
+		}
+	}
+}
+
 func TestBetweenInterval(t *testing.T) {
 	s := Snapshot{At: t0, Ports: []proto.PortStatus{port("nic0", 1, 1, 0, 0)}}
 	if _, err := Between(s, s); err != ErrInterval {

@@ -1,6 +1,9 @@
 package registry
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Kind is what happened; its value is the name of the event in
 // rest.md's event stream.
@@ -12,7 +15,7 @@ const (
 	Joined       Kind = "joined"        // Process registered
 	Replaced     Kind = "replaced"      // Process registered in place of Old, of the same id; Old is dropped
 	Left         Kind = "left"          // Process disconnected; Err says why, nil when it hung up
-	Rejected     Kind = "rejected"      // the connection from Peer was dropped at the handshake; Err says why
+	Rejected     Kind = "rejected"      // the connection from Peer was dropped at the handshake; Err says why (Count > 0: a summary, see limit.go)
 	LateReply    Kind = "late_reply"    // Reply came after Request had timed out: thrown away
 	UnaskedReply Kind = "unasked_reply" // Reply came with no request pending: thrown away
 )
@@ -26,6 +29,13 @@ type Event struct {
 	Err     error    // Left, Rejected
 	Request string   // LateReply: the request as Send described it
 	Reply   []byte   // LateReply, UnaskedReply
+
+	// A Rejected event with Count > 0 summarises Count connections dropped
+	// within Window for the reason Err; More: besides those reported one
+	// by one in that window. It has no Peer.
+	Count  int
+	More   bool
+	Window time.Duration
 }
 
 // String is the event as one line for an operator: "sec 1 (vf) connected
@@ -44,6 +54,9 @@ func (e Event) String() string {
 		}
 		return msg
 	case Rejected:
+		if e.Count > 0 {
+			return e.summary()
+		}
 		return fmt.Sprintf("connection from %s dropped: process: %v", e.Peer, e.Err)
 	case LateReply:
 		return fmt.Sprintf("late reply from %s to %q ignored: %s", e.Process.Label(), e.Request, short(e.Reply))

@@ -10,8 +10,13 @@ import (
 	"github.com/spp-go/spp/common/proto/client"
 )
 
-// processBatch is the handshake request, sent first on every connection.
-var processBatch = proto.EncodeBatch(proto.Process())
+// processBatch is the handshake request, sent first on every connection
+// as processLine. (Appending the newline per connection would write into
+// the shared array from every handshake at once: a data race.)
+var (
+	processBatch = proto.EncodeBatch(proto.Process())
+	processLine  = append(append([]byte{}, processBatch...), '\n')
+)
 
 // handshake asks a new connection `process`, then registers it. The
 // exchange happens before the connection's protocol client starts, so the
@@ -34,7 +39,7 @@ func (r *Registry) handshake(c net.Conn, primary bool) {
 		r.mu.Unlock()
 		c.Close()
 		if !closing {
-			r.emit(Event{Kind: Rejected, Peer: p.Peer, Err: err})
+			r.drops.drop(Event{Kind: Rejected, Peer: p.Peer, Err: err})
 		}
 		return
 	}
@@ -82,16 +87,16 @@ func (r *Registry) handshake(c net.Conn, primary bool) {
 func askProcess(c net.Conn, primary bool) (*client.Reply, error) {
 	c.SetDeadline(time.Now().Add(ReplyTimeout))
 	defer c.SetDeadline(time.Time{})
-	if _, err := c.Write(append(processBatch, '\n')); err != nil {
+	if _, err := c.Write(processLine); err != nil {
 		return nil, err
 	}
 	line, err := readLine(c)
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, fmt.Errorf("did not answer within %v", ReplyTimeout)
+			return nil, fmt.Errorf("%w within %v", errNoAnswer, ReplyTimeout)
 		}
-		return nil, fmt.Errorf("unreadable reply: %v", err)
+		return nil, fmt.Errorf("unreadable reply: %w", err)
 	}
 	r, err := client.Parse(line)
 	if err != nil {

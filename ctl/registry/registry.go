@@ -32,6 +32,7 @@ var (
 // secondaries by client id.
 type Registry struct {
 	onEvent func(Event) // nil: nobody listens
+	drops   dropLimiter // Rejected events go through it
 
 	priLn, secLn net.Listener
 
@@ -51,6 +52,7 @@ type Registry struct {
 // (hand long work, such as a request to the process, to a goroutine).
 func Listen(bind string, priPort, secPort int, onEvent func(Event)) (*Registry, error) {
 	r := &Registry{onEvent: onEvent, secs: map[int]*Process{}, changed: make(chan struct{}), conns: map[*Process]bool{}}
+	r.drops.emit = r.emit
 	var err error
 	if r.priLn, err = net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(priPort))); err != nil {
 		return nil, err
@@ -83,6 +85,7 @@ func (r *Registry) Close() {
 		p.conn.Close()
 	}
 	r.wg.Wait() // no handshake runs: every client has started, or never will
+	r.drops.stop()
 	for p := range conns {
 		if p.client != nil {
 			<-p.client.Done()

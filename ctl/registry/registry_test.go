@@ -61,8 +61,9 @@ func (tr *testRegistry) event(i int) Event {
 
 // Connections whose process reply is unusable are dropped, with a notice.
 func TestHandshakeRejects(t *testing.T) {
-	defer func(d time.Duration) { ReplyTimeout = d }(ReplyTimeout)
+	defer func(d time.Duration, b int) { ReplyTimeout, DropBurst = d, b }(ReplyTimeout, DropBurst)
 	ReplyTimeout = 200 * time.Millisecond
+	DropBurst = 100 // each drop's own notice here; summaries: limit_test.go
 	ts := listen(t)
 	for _, c := range []struct{ reply, notice string }{
 		{`{"results":[{"result":"success"}],"client_id":1,"process_type":"primary"}`, "the primary on the secondary port"},

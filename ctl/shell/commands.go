@@ -1,9 +1,10 @@
 package shell
 
 // The one table of commands. Parsing (parse.go), `help` (here) and
-// completion (complete.go) all read it: adding a command is adding an entry
-// here (a process command: its builder in translate.go; a shell command:
-// its run function in shellcmds.go).
+// completion (complete.go, its candidate lists in candidates.go) all read
+// it: adding a command is adding an entry here (a process command: its
+// builder in translate.go; a shell command: its run function in
+// shellcmds.go).
 
 import (
 	"fmt"
@@ -138,27 +139,66 @@ func init() {
 			args:  []arg{{values: commandNames}},
 			run:   (*Shell).cmdHelp},
 
-		// Process commands (protocol.md section 3).
+		// Process commands (protocol.md sections 3 and 9).
 		{name: proto.CmdComponent, scope: procScope, forSec: true,
-			usage: "CORE TYPE [RX[,RX..]] [TX[,TX..]] | component CORE none",
+			usage: "CORE TYPE [RX[,RX..]] [TX[,TX..]] [name NAME] | component CORE none [name NAME]",
 			brief: "put a component on a worker lcore (staged until flush); none clears the lcore",
 			help: "TYPE:\n" + typesHelp() +
 				"Ports: nicN, ringN, vhostN, pcapN, nullN (also phy:N, ring:N, vhost:N, pcap:N, nullpmd:N).\n" +
 				"Ports of one side are separated by commas:\n" +
 				"  component 2 classifier nic0 ring0,ring2\n" +
-				"sends {\"command\":\"component\",\"core_id\":\"2\",\"type\":\"classifier\",\"rx_ports\":[\"nic0\"],\"tx_ports\":[\"ring0\",\"ring2\"]}",
+				"sends {\"command\":\"component\",\"core_id\":\"2\",\"type\":\"classifier\",\"rx_ports\":[\"nic0\"],\"tx_ports\":[\"ring0\",\"ring2\"]}\n" +
+				"Without name, the component replaces everything on CORE and is called TYPE\n" +
+				"followed by CORE (forward4). With name NAME, it creates or replaces the component\n" +
+				"NAME (moving it if CORE differs) and leaves the others on CORE alone: several\n" +
+				"components may share an lcore, which runs them in turn. none with a name removes\n" +
+				"that component, without one clears the lcore:\n" +
+				"  component 2 forward ring0 name fw1\n" +
+				"sends {\"command\":\"component\",\"core_id\":\"2\",\"type\":\"forward\",\"name\":\"fw1\",\"rx_ports\":[\"ring0\"],\"tx_ports\":[]}\n" +
+				"A component with fewer ports than its type needs is idle (its lcore skips it)\n" +
+				"until port add completes it; the shell notes it after the flush.",
 			args: []arg{{values: coreIDs}, {values: componentTypes, next: func(w string) []arg {
 				if w == component.None {
-					return nil
+					return []arg{nameWord}
 				}
-				return []arg{{values: ports}, {values: ports}} // comma lists: "," ends a word too
+				return []arg{portsThenName(2)} // rx, tx (comma lists: "," ends a word too), name
 			}}},
 			build: buildComponent},
+		{name: proto.CmdPort, scope: procScope, forSec: true,
+			usage: "add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]",
+			brief: "add or remove one rx or tx port of component NAME (staged until flush), optionally with a VLAN operation",
+			help: "add_vlantag ID PCP pushes an 802.1Q tag (id 1..4094, priority 0..7) on every packet\n" +
+				"received on that port (rx) or sent to it (tx); del_vlantag strips the outer tag.\n" +
+				"To change a port's VLAN operation, del the port, then add it again.\n" +
+				"  port add ring1 tx fw1 add_vlantag 100 0\n" +
+				"sends {\"command\":\"port\",\"action\":\"add\",\"port\":\"ring1\",\"dir\":\"tx\",\"name\":\"fw1\",\"vlan\":{\"operation\":\"add\",\"id\":100,\"pcp\":0}}",
+			args: []arg{{values: words("add", "add a port to the component", "del", "remove a port from the component")},
+				{values: ports}, {values: words("rx", "a port it receives from", "tx", "a port it sends to")}, {values: componentNames},
+				{values: words("add_vlantag", "push a tag: ID (1..4094) then PCP (0..7)", "del_vlantag", "strip the outer tag"),
+					next: func(w string) []arg {
+						if w == "add_vlantag" {
+							return []arg{{values: vlanIDs}, {values: pcps}}
+						}
+						return nil
+					}}},
+			build: buildPort},
 		{name: proto.CmdClassifierTable, scope: procScope, forSec: true,
-			usage: "mac MAC|default PORT|unuse",
-			brief: "map a destination MAC (or default) to a classifier tx port; unuse removes the MAC",
-			help:  "MACs are compared case-insensitively by the daemon; what you type is sent as it is.",
-			args:  []arg{{values: words("mac", "")}, {values: macs}, {values: portsOrUnuse}},
+			usage: "mac MAC|default PORT|unuse | classifier_table vlan VID MAC PORT|unuse",
+			brief: "map a destination MAC (or default), or a VLAN id and MAC, to a classifier tx port; unuse removes it",
+			help: "mac entries are for untagged packets, vlan entries for packets tagged with VID\n" +
+				"(1..4094): a tagged broadcast goes to the ports of that VLAN's entries (and default).\n" +
+				"MACs are compared case-insensitively by the daemon; what you type is sent as it is.\n" +
+				"  classifier_table vlan 100 52:54:00:00:00:01 ring0\n" +
+				"sends {\"command\":\"classifier_table\",\"type\":\"vlan\",\"vlan\":100,\"value\":\"52:54:00:00:00:01\",\"port\":\"ring0\"}",
+			args: []arg{{values: words(proto.EntryMAC, "untagged packets, by destination MAC", proto.EntryVLAN, "tagged packets, by VLAN id and destination MAC"),
+				next: func(w string) []arg {
+					if w == proto.EntryVLAN {
+						return []arg{{values: vlanIDs, next: func(vid string) []arg {
+							return []arg{{values: vlanMACs(vid)}, {values: portsOrUnuse}}
+						}}}
+					}
+					return []arg{{values: macs}, {values: portsOrUnuse}}
+				}}},
 			build: buildClassifierTable},
 		{name: proto.CmdFlush, scope: procScope, forSec: true,
 			brief: "commit everything staged", build: buildBare(proto.Flush)},
@@ -166,7 +206,12 @@ func init() {
 			brief: "throw away everything staged since the last flush", build: buildBare(proto.Cancel)},
 		{name: proto.CmdStatus, scope: procScope, forPri: true, forSec: true,
 			brief: "the process's status: cores, ports, classifier table (primary: ports, rings, mempool)",
-			help: "PPS (per component) and RX_PPS, TX_PPS (per port) are packets per second since the\n" +
+			help: "The cores table has a row per component: STATE running, or idle (fewer ports than\n" +
+				"its type needs: port add completes it); a port with a VLAN operation says it after\n" +
+				"its name: ring1(+vlan 100/0) pushes a tag with id 100 and priority 0, ring0(-vlan)\n" +
+				"strips the outer tag. An lcore with no component is a row unuse. The classifier\n" +
+				"table's VLAN column is empty for mac entries (untagged packets).\n" +
+				"PPS (per component) and RX_PPS, TX_PPS (per port) are packets per second since the\n" +
 				"previous status of that process; when the shell has none, it asks for one itself\n" +
 				"a second before (the line above the tables says over what time). --json adds\n" +
 				"them to the reply as \"rates\".",
@@ -268,7 +313,7 @@ func helpText() string {
 	b.WriteString("\nProcess commands (sec N;CMD, pri;CMD, or bare after sec N):\n")
 	list(procScope)
 	b.WriteString("  " + rawHelp + "\n")
-	b.WriteString("\nhelp CMD says more. Tab completes commands, client ids, lcores, types, ports and MACs.\nA pasted line runs; a pasted block runs line by line, in order.\n")
+	b.WriteString("\nhelp CMD says more. Tab completes commands, client ids, lcores, types, ports, component names,\nMACs and VLAN ids.\nA pasted line runs; a pasted block runs line by line, in order.\n")
 	return b.String()
 }
 

@@ -114,7 +114,7 @@ func TestCompletion(t *testing.T) {
 		{"wait pri ", nil},
 		{"help comp", []string{"component"}},
 		{"playback " + dir + "/v", []string{dir + "/vm1.txt", dir + "/vms/"}},
-		{"sec 1;", []string{"component", "classifier_table", "flush", "cancel", "status", "process", "exit"}},
+		{"sec 1;", []string{"component", "port", "classifier_table", "flush", "cancel", "status", "process", "exit"}},
 		{"sec 1;comp", []string{"component"}},
 		{"sec 1; cl", []string{"classifier_table"}},
 		{"pri;", []string{"status", "process", "exit", "clear"}},
@@ -122,13 +122,14 @@ func TestCompletion(t *testing.T) {
 		{"sec 1;component ", []string{"2", "3", "4"}},
 		{"sec 1;component 2 ", []string{"forward", "merge", "classifier", "none"}},
 		{"sec 4;component 2 ", []string{"mirror", "none"}},
-		{"sec 1;component 2 forward ", []string{"nic0", "nic1", "ring0", "ring1", "ring2", "vhost0"}},
+		{"sec 1;component 2 forward ", []string{"nic0", "nic1", "ring0", "ring1", "ring2", "vhost0", "name"}},
 		{"sec 1;component 2 forward ri", []string{"ring0", "ring1", "ring2"}},
 		{"sec 1;component 2 classifier nic0 ring0,ri", []string{"ring0", "ring1", "ring2"}},
 		{"sec 1;component 2 classifier nic0 ring0,v", []string{"vhost0"}},
-		{"sec 1;component 2 none ", nil},
-		{"sec 1;component 2 forward ring0 ring1 ", nil},
-		{"sec 1;classifier_table ", []string{"mac"}},
+		{"sec 1;component 2 none ", []string{"name"}},
+		{"sec 1;component 2 forward ring0 ring1 ", []string{"name"}},
+		{"sec 1;component 2 forward ring0 ring1 name fw1 ", nil},
+		{"sec 1;classifier_table ", []string{"mac", "vlan"}},
 		{"sec 1;classifier_table mac ", []string{"default", "52:54:00:12:34:56"}},
 		{"sec 1;classifier_table mac 52", []string{"52:54:00:12:34:56"}},
 		{"sec 1;classifier_table mac default ", []string{"nic0", "nic1", "ring0", "ring1", "ring2", "vhost0", "unuse"}},
@@ -172,6 +173,79 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
+// Completion of what protocol.md section 9 adds, from a status that has it
+// (ctltest.SampleV2): component names (port ... NAME, component ... name
+// NAME), add_vlantag and del_vlantag, VLAN ids (from the classifier table
+// and the pushes), the MACs of one VLAN's entries, an lcore with two
+// components offered once.
+func TestCompletionV2(t *testing.T) {
+	ts := newTestShell(t)
+	ts.sec(t, 1, ctltest.WithStatus(ctltest.SampleV2))
+	for _, p := range ts.reg.Processes() {
+		ts.learnStatus(p)
+	}
+	ports := []string{"nic0", "nic1", "ring0", "ring1", "ring2", "ring3"}
+	names := []string{"cls", "up", "forward3"}
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"sec 1;component ", []string{"2", "3", "4"}},
+		{"sec 1;component 2 forward n", []string{"nic0", "nic1", "name"}},
+		{"sec 1;component 2 forward name ", names},
+		{"sec 1;component 2 forward ring3 name ", names},
+		{"sec 1;component 2 forward ring3 ring0 name ", names},
+		{"sec 1;component 2 forward ring3 ring0 name f", []string{"forward3"}},
+		{"sec 1;component 2 forward name fw1 ", nil},
+		{"sec 1;component 2 none name ", names},
+		{"sec 1;port ", []string{"add", "del"}},
+		{"sec 1;port add ", ports},
+		{"sec 1;port add ring3 ", []string{"rx", "tx"}},
+		{"sec 1;port add nic1 tx ", names},
+		{"sec 1;port add nic1 tx forward3 ", []string{"add_vlantag", "del_vlantag"}},
+		{"sec 1;port add nic1 tx forward3 add_vlantag ", []string{"100", "200"}},
+		{"sec 1;port add nic1 tx forward3 add_vlantag 1", []string{"100"}},
+		{"sec 1;port add nic1 tx forward3 add_vlantag 100 ", []string{"0", "1", "2", "3", "4", "5", "6", "7"}},
+		{"sec 1;port add nic1 tx forward3 add_vlantag 100 0 ", nil},
+		{"sec 1;port add nic1 tx forward3 del_vlantag ", nil},
+		{"sec 1;classifier_table vlan ", []string{"100", "200"}},
+		{"sec 1;classifier_table vlan 100 ", []string{"52:54:00:00:00:01"}},
+		{"sec 1;classifier_table vlan 200 ", []string{"52:54:00:00:00:02"}},
+		{"sec 1;classifier_table vlan 300 ", nil},
+		{"sec 1;classifier_table vlan 100 52:54:00:00:00:01 ", append(append([]string(nil), ports...), "unuse")},
+		{"sec 1;classifier_table vlan 100 52:54:00:00:00:01 ring0 ", nil},
+		{"sec 1;classifier_table mac ", []string{"default", "52:54:00:00:00:09"}},
+		{"pri;port", nil},
+	}
+	for _, c := range cases {
+		if got := complete(ts.Shell, c.text); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: got %q, want %q", c.text, got, c.want)
+		}
+	}
+	// What the candidates say: both components of lcore 2, an idle one,
+	// where a VLAN id comes from.
+	desc := map[string]string{}
+	for _, text := range []string{"sec 1;component ", "sec 1;port add nic1 tx ", "sec 1;classifier_table vlan "} {
+		b := prompt.NewBuffer()
+		b.InsertText(text, false, true)
+		for _, s := range ts.complete(*b.Document()) {
+			desc[text+s.Text] = s.Description
+		}
+	}
+	for k, want := range map[string]string{
+		"sec 1;component 2":               "cls: classifier nic0 -> ring0(-vlan),ring1(-vlan); up: forward ring2 -> nic1(+vlan 100/3)",
+		"sec 1;component 3":               "forward3: forward ring3 -> - (idle)",
+		"sec 1;component 4":               "no component",
+		"sec 1;port add nic1 tx forward3": "core 3, forward3: forward ring3 -> - (idle)",
+		"sec 1;classifier_table vlan 100": "classifier table, pushed by up",
+		"sec 1;classifier_table vlan 200": "classifier table",
+	} {
+		if desc[k] != want {
+			t.Errorf("%q: description %q, want %q", k, desc[k], want)
+		}
+	}
+}
+
 // record writes typed commands (inside sec N as sec N;CMD); history keeps
 // every typed line in $SPP_HISTORY and numbers them; the record file plays
 // back as one batch.
@@ -208,7 +282,7 @@ func TestRecordHistory(t *testing.T) {
 	if !ts.typed("playback " + rec) {
 		t.Fatal(ts.errw)
 	}
-	if got := d.Sent()[n:]; len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
+	if got := d.Sent()[n:]; len(got) != 2 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` || got[1] != flushStatus {
 		t.Errorf("playback sent %q", got)
 	}
 }
@@ -226,6 +300,10 @@ func TestHelpCoversSpec(t *testing.T) {
 		"playback FILE", "record FILE", "history", "bye [sec|all]", "help [CMD]",
 		"component CORE TYPE [RX[,RX..]] [TX[,TX..]]", "component CORE none",
 		"classifier_table mac MAC|default PORT|unuse",
+		// Version 2 (controller.md "Version 2 additions", protocol.md 9).
+		"component CORE TYPE [RX[,RX..]] [TX[,TX..]] [name NAME]", "component CORE none [name NAME]",
+		"port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]",
+		"classifier_table vlan VID MAC PORT|unuse",
 		"flush", "cancel", "process", "exit", "clear", `{"commands":[...]}`,
 	} {
 		if !strings.Contains(list, typed) {
@@ -233,18 +311,22 @@ func TestHelpCoversSpec(t *testing.T) {
 		}
 	}
 	for name, says := range map[string][]string{
-		"status":           {"shell command", "table of connected processes", "process command, for primary and secondaries", "cores, ports, classifier table", "rings, mempool"},
-		"pri":              {"status, clear, exit, process", "end"},
-		"sec":              {"spp [sec 1] > ", "end"},
-		"end":              {"leave"},
-		"wait":             {"default 10s", "TIMEOUT is seconds"},
-		"playback":         {"# and blank lines are skipped", "all or nothing per process"},
-		"record":           {"sec N;CMD", "playback"},
-		"history":          {"~/.spp_history"},
-		"bye":              {"sec: first exit every secondary", "all: and then the primary", "10 s at most"},
-		"help":             {"more about one command"},
-		"component":        {"forward", "merge", "classifier", "classifier_mac", "mirror", "none", "nicN, ringN, vhostN, pcapN, nullN", "phy:N", "staged until flush"},
-		"classifier_table": {"default", "unuse", "case-insensitively"},
+		"status": {"shell command", "table of connected processes", "process command, for primary and secondaries", "cores, ports, classifier table", "rings, mempool",
+			"a row per component", "idle", "ring1(+vlan 100/0)", "ring0(-vlan)", "VLAN column"},
+		"pri":      {"status, clear, exit, process", "end"},
+		"sec":      {"spp [sec 1] > ", "end"},
+		"end":      {"leave"},
+		"wait":     {"default 10s", "TIMEOUT is seconds"},
+		"playback": {"# and blank lines are skipped", "all or nothing per process"},
+		"record":   {"sec N;CMD", "playback"},
+		"history":  {"~/.spp_history"},
+		"bye":      {"sec: first exit every secondary", "all: and then the primary", "10 s at most"},
+		"help":     {"more about one command"},
+		"component": {"forward", "merge", "classifier", "classifier_mac", "mirror", "none", "nicN, ringN, vhostN, pcapN, nullN", "phy:N", "staged until flush",
+			"replaces everything on CORE", "forward4", "With name NAME", "share an lcore", "none with a name removes", "idle", `"name":"fw1"`},
+		"port": {"add or remove one rx or tx port of component NAME", "add_vlantag ID PCP", "1..4094", "0..7", "del_vlantag", "strips the outer tag",
+			`"vlan":{"operation":"add","id":100,"pcp":0}`},
+		"classifier_table": {"default", "unuse", "case-insensitively", "vlan entries", "VID", `"type":"vlan","vlan":100`},
 		"flush":            {"commit"},
 		"cancel":           {"since the last flush"},
 		"process":          {"type and client id"},
@@ -265,5 +347,34 @@ func TestHelpCoversSpec(t *testing.T) {
 	ts.errw.Reset()
 	if ts.typed("help nonsense") || !strings.Contains(ts.errw.String(), `no command "nonsense"`) {
 		t.Errorf("help nonsense: %s", ts.errw)
+	}
+}
+
+// Every example in help ("  TYPED" then "sends JSON") is what typing it
+// sends.
+func TestHelpExamplesSend(t *testing.T) {
+	ts := newTestShell(t)
+	d := ts.sec(t, 1)
+	n := 0
+	for _, c := range commands {
+		lines := strings.Split(c.help, "\n")
+		for i := 0; i+1 < len(lines); i++ {
+			want, ok := strings.CutPrefix(lines[i+1], "sends ")
+			if !ok || !strings.HasPrefix(lines[i], "  ") {
+				continue
+			}
+			n++
+			before := len(d.Sent())
+			if !ts.typed("sec 1;" + strings.TrimSpace(lines[i])) {
+				t.Errorf("%s: %s", lines[i], ts.errw)
+				continue
+			}
+			if got := d.Sent()[before:]; len(got) != 1 || got[0] != `{"commands":[`+want+`]}` {
+				t.Errorf("help of %s: %q sends %q, help says %s", c.name, lines[i], got, want)
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d examples found", n)
 	}
 }

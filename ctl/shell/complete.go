@@ -1,15 +1,10 @@
 package shell
 
 import (
-	"os"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/c-bata/go-prompt"
 
-	"github.com/spp-go/spp/common/component"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -113,149 +108,6 @@ func procNames(t registry.Target) []prompt.Suggest {
 		if c.scope == procScope && c.accepts(t) {
 			s = append(s, prompt.Suggest{Text: c.name, Description: c.brief})
 		}
-	}
-	return s
-}
-
-// Candidate lists of arguments (referenced from the table).
-
-func secIDs(c *compCtx) []prompt.Suggest {
-	var s []prompt.Suggest
-	for _, p := range c.sh.reg.Processes() {
-		if !p.Primary {
-			s = append(s, prompt.Suggest{Text: strconv.Itoa(p.ID), Description: p.Type + " " + p.Peer})
-		}
-	}
-	return s
-}
-
-// coreIDs: the worker lcores of the process's last status.
-func coreIDs(c *compCtx) []prompt.Suggest {
-	if c.p == nil {
-		return nil
-	}
-	si, _ := c.p.Info()
-	if si == nil {
-		return nil
-	}
-	var s []prompt.Suggest
-	for _, core := range si.Core {
-		d := "idle"
-		if core.Type != "unuse" && core.Type != "" {
-			d = core.Type + " " + strings.Join(core.RxPort, ",") + " -> " + strings.Join(core.TxPort, ",")
-		}
-		s = append(s, prompt.Suggest{Text: strconv.Itoa(core.Core), Description: d})
-	}
-	return s
-}
-
-// componentTypes: the catalogue's types, those of the process's daemon
-// when it is connected, and none.
-func componentTypes(c *compCtx) []prompt.Suggest {
-	var s []prompt.Suggest
-	for _, t := range component.Types {
-		if c.p == nil || t.Daemon == c.p.Type {
-			s = append(s, prompt.Suggest{Text: t.Name, Description: t.Help})
-		}
-	}
-	return append(s, prompt.Suggest{Text: component.None, Description: component.NoneHelp})
-}
-
-// ports: every port name the processes reported in their last status (the
-// primary's rings and NICs serve every secondary).
-func ports(c *compCtx) []prompt.Suggest {
-	seen := map[string]bool{}
-	for _, p := range c.sh.reg.Processes() {
-		if p != c.p && !p.Primary {
-			continue
-		}
-		si, pi := p.Info()
-		if si != nil {
-			for _, ps := range si.Ports {
-				seen[ps.Port] = true
-			}
-			for _, core := range si.Core {
-				for _, n := range append(append([]string(nil), core.RxPort...), core.TxPort...) {
-					seen[n] = true
-				}
-			}
-		}
-		if pi != nil {
-			for _, ps := range pi.Ports {
-				seen[ps.Port] = true
-			}
-			for _, r := range pi.Rings {
-				seen[r.Ring] = true
-			}
-		}
-	}
-	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return portLess(names[i], names[j]) })
-	s := make([]prompt.Suggest, len(names))
-	for i, n := range names {
-		s[i] = prompt.Suggest{Text: n}
-	}
-	return s
-}
-
-// portLess orders ring2 before ring10.
-func portLess(a, b string) bool {
-	split := func(s string) (string, int) {
-		i := len(strings.TrimRight(s, "0123456789"))
-		n, _ := strconv.Atoi(s[i:])
-		return s[:i], n
-	}
-	ak, an := split(a)
-	bk, bn := split(b)
-	if ak != bk {
-		return ak < bk
-	}
-	return an < bn
-}
-
-func portsOrUnuse(c *compCtx) []prompt.Suggest {
-	return append(ports(c), prompt.Suggest{Text: "unuse", Description: "remove the MAC"})
-}
-
-// macs: default and the MACs already in the classifier table.
-func macs(c *compCtx) []prompt.Suggest {
-	s := []prompt.Suggest{{Text: "default", Description: "where unknown unicast goes"}}
-	if c.p == nil {
-		return s
-	}
-	si, _ := c.p.Info()
-	if si == nil {
-		return s
-	}
-	for _, e := range si.ClassifierTable {
-		if e.Value != "default" {
-			s = append(s, prompt.Suggest{Text: e.Value, Description: "-> " + e.Port})
-		}
-	}
-	return s
-}
-
-// files completes a path.
-func files(c *compCtx) []prompt.Suggest {
-	dir, _ := filepath.Split(c.word)
-	list := dir
-	if list == "" {
-		list = "."
-	}
-	ents, err := os.ReadDir(list)
-	if err != nil {
-		return nil
-	}
-	var s []prompt.Suggest
-	for _, e := range ents {
-		name := dir + e.Name()
-		if e.IsDir() {
-			name += "/"
-		}
-		s = append(s, prompt.Suggest{Text: name})
 	}
 	return s
 }

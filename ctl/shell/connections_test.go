@@ -65,7 +65,7 @@ func TestDuplicateIDReplaces(t *testing.T) {
 	if !ts.typed("sec 1;flush") {
 		t.Fatal(ts.errw)
 	}
-	if len(d1.Sent()) != 0 || len(d2.Sent()) != 1 {
+	if len(d1.Sent()) != 0 || len(d2.Sent()) != 2 { // the flush, and the status after it
 		t.Errorf("sent to old %q, new %q", d1.Sent(), d2.Sent())
 	}
 	if n := len(ts.reg.Processes()); n != 1 {
@@ -117,7 +117,7 @@ func TestReplyTimeout(t *testing.T) {
 	ctltest.WaitFor(t, "late notice", func() bool {
 		return strings.Contains(ts.notes.String(), `late reply from sec 1 to "sec 1;status" ignored: {"results":[{"result":"success"}],"info":`)
 	})
-	if got := d.Sent(); len(got) != 2 {
+	if got := d.Sent(); len(got) != 3 || got[2] != flushStatus { // status, flush, the status after the flush
 		t.Errorf("sent %q", got)
 	}
 	// Still registered and usable.

@@ -10,6 +10,10 @@ import (
 	"github.com/spp-go/spp/ctl/registry"
 )
 
+// flushStatus is the status the shell asks for after a batch with a flush
+// succeeded: it notes the components the flush left idle (protocol.md 9.2).
+const flushStatus = `{"commands":[{"command":"status"}]}`
+
 // testShell is a non-interactive shell on free ports, its output captured.
 type testShell struct {
 	*Shell

@@ -33,24 +33,33 @@ func (sh *Shell) forgetRates(e registry.Event) {
 // rates since the previous status of p (nil: none). what names the request
 // in a late-reply notice.
 func (sh *Shell) fetchStatus(p *registry.Process, what string) (*rate.Rates, error) {
+	if err := sh.askStatus(p, what); err != nil {
+		return nil, err
+	}
+	return sh.observe(p), nil
+}
+
+// askStatus asks p for its status and keeps it (p.Info), without taking
+// it as a base of rates.
+func (sh *Shell) askStatus(p *registry.Process, what string) error {
 	raw, err := p.Send(statusBatch, what, registry.ReplyTimeout)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("unreadable reply from %s: %v", p.Label(), err)
+		return fmt.Errorf("unreadable reply from %s: %v", p.Label(), err)
 	}
 	if msg := r.FirstError(); msg != "" {
-		return nil, fmt.Errorf("%s: %s", p.Label(), msg)
+		return fmt.Errorf("%s: %s", p.Label(), msg)
 	}
 	if r.Info == nil {
-		return nil, fmt.Errorf("%s answered status without info", p.Label())
+		return fmt.Errorf("%s answered status without info", p.Label())
 	}
 	if err := p.SetInfo(r.Info); err != nil {
-		return nil, fmt.Errorf("unreadable status from %s: %v", p.Label(), err)
+		return fmt.Errorf("unreadable status from %s: %v", p.Label(), err)
 	}
-	return sh.observe(p), nil
+	return nil
 }
 
 // observe records the status p reported last, read now, and returns the
@@ -87,7 +96,10 @@ func (sh *Shell) measureFirst(p *registry.Process, g *group) {
 }
 
 // asksStatus says whether a batch has a status command.
-func asksStatus(g *group) bool {
+func asksStatus(g *group) bool { return g.has(proto.CmdStatus) }
+
+// has says whether a batch has a command of that name.
+func (g *group) has(name string) bool {
 	if g.raw != nil {
 		var b struct {
 			Commands []struct {
@@ -98,14 +110,14 @@ func asksStatus(g *group) bool {
 			return false
 		}
 		for _, c := range b.Commands {
-			if c.Command == proto.CmdStatus {
+			if c.Command == name {
 				return true
 			}
 		}
 		return false
 	}
 	for _, c := range g.cmds {
-		if c.Name == proto.CmdStatus {
+		if c.Name == name {
 			return true
 		}
 	}

@@ -26,13 +26,13 @@ func TestRenderRates(t *testing.T) {
 	renderSecondary(&b, "sec 1", &si, rt)
 	want := `sec 1: vf, client_id 1, main lcore 1: changes staged, not flushed yet (flush applies them, cancel drops them)
 pps over the last 2s
-+------+---------------+-------+-------------+---------+-------+-----+
-| CORE | TYPE          | RX    | TX          | PACKETS | DROPS | PPS |
-+------+---------------+-------+-------------+---------+-------+-----+
-|    2 | classifier    | nic0  | ring0,ring2 |     120 |     0 | 7.5 |
-|    3 | unuse         |       |             |         |       |     |
-|    4 | forward (fw1) | ring0 | vhost0      |      60 |     2 |   - |
-+------+---------------+-------+-------------+---------+-------+-----+
++------+-------------+------------+---------+-------+-------------+---------+-------+-----+
+| CORE | NAME        | TYPE       | STATE   | RX    | TX          | PACKETS | DROPS | PPS |
++------+-------------+------------+---------+-------+-------------+---------+-------+-----+
+|    2 | classifier2 | classifier | running | nic0  | ring0,ring2 |     120 |     0 | 7.5 |
+|    3 |             | unuse      |         |       |             |         |       |     |
+|    4 | fw1         | forward    | running | ring0 | vhost0      |      60 |     2 |   - |
++------+-------------+------------+---------+-------+-------------+---------+-------+-----+
 +--------+-----+----+---------+---------+------+--------+--------+
 | PORT   | RX  | TX | RX_DROP | TX_DROP | LINK | RX_PPS | TX_PPS |
 +--------+-----+----+---------+---------+------+--------+--------+
@@ -92,7 +92,7 @@ func TestStatusRates(t *testing.T) {
 	// 600 packets over about 0.3 s: about 2k pps on each port and component.
 	cell := `(1\.[2-9]|2\.[0-9])k`
 	for _, cells := range [][]string{
-		{"2", "classifier", "nic0", "ring0,ring2", "720", "0", cell},
+		{"2", "classifier2", "classifier", "running", "nic0", "ring0,ring2", "720", "0", cell},
 		{"vhost0", "640", "660", "0", "3", "up", cell, cell},
 	} {
 		re := `(?m)^\|\s*` + strings.Join(cells, `\s*\|\s*`) + `\s*\|$`

@@ -42,6 +42,11 @@ func u64(n uint64) string { return strconv.FormatUint(n, 10) }
 // renderSecondary prints sec N;status: a line on staged changes, then
 // cores, ports and the classifier table. rt, when known, fills the pps
 // columns (else "-") and gets a line saying over what time.
+//
+// The cores table has a row per component (protocol v2: several may share
+// an lcore), with its name and state (running, or idle: too few ports to
+// run), and a row "unuse" per lcore without any. A port with a VLAN
+// operation says it after its name (vlanText).
 func renderSecondary(w io.Writer, name string, si *proto.SecondaryInfo, rt *rate.Rates) {
 	staged := "no changes staged"
 	if si.Staged {
@@ -50,29 +55,54 @@ func renderSecondary(w io.Writer, name string, si *proto.SecondaryInfo, rt *rate
 	fmt.Fprintf(w, "%s: %s, client_id %d, main lcore %d: %s\n", name, si.ProcessType, si.ClientID, si.MainLcore, staged)
 	rateLine(w, rt)
 
-	t := newTable(w, []string{"CORE", "TYPE", "RX", "TX", "PACKETS", "DROPS", "PPS"}, 0, 4, 5, 6)
+	t := newTable(w, []string{"CORE", "NAME", "TYPE", "STATE", "RX", "TX", "PACKETS", "DROPS", "PPS"}, 0, 6, 7, 8)
 	for _, c := range si.Core {
 		if c.Type == proto.CoreUnuse || c.Type == "" {
-			t.Append([]string{strconv.Itoa(c.Core), proto.CoreUnuse, "", "", "", "", ""})
+			t.Append([]string{strconv.Itoa(c.Core), "", proto.CoreUnuse, "", "", "", "", "", ""})
 			continue
 		}
-		typ := c.Type
-		if c.Name != "" && c.Name != c.Type+strconv.Itoa(c.Core) {
-			typ += " (" + c.Name + ")" // a name other than the default
-		}
-		t.Append([]string{strconv.Itoa(c.Core), typ, strings.Join(c.RxPort, ","), strings.Join(c.TxPort, ","), u64(c.Packets), u64(c.Drops), componentPPS(rt, c)})
+		t.Append([]string{strconv.Itoa(c.Core), c.Name, c.Type, c.State, portsText(c.RxPort), portsText(c.TxPort),
+			u64(c.Packets), u64(c.Drops), componentPPS(rt, c)})
 	}
 	t.Render()
 
 	renderPorts(w, si.Ports, rt)
 
 	if si.ProcessType != proto.TypeMirror {
-		t = newTable(w, []string{"MAC", "PORT"})
+		t = newTable(w, []string{"VLAN", "MAC", "PORT"}, 0)
 		for _, e := range si.ClassifierTable {
-			t.Append([]string{e.Value, e.Port})
+			vlan := "" // a mac entry: untagged packets
+			if e.Type == proto.EntryVLAN {
+				vlan = strconv.Itoa(e.VLAN)
+			}
+			t.Append([]string{vlan, e.Value, e.Port})
 		}
 		t.Render()
 	}
+}
+
+// portsText writes a component's ports: "ring0,ring1(+vlan 100/0)".
+func portsText(ps []proto.PortRef) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.Port + vlanText(p.VLAN)
+	}
+	return strings.Join(s, ",")
+}
+
+// vlanText is a port's VLAN operation as the tables write it after the
+// port's name: "" (none), "(-vlan)" (strip the outer tag), "(+vlan ID/PCP)"
+// (push a tag with that id and priority).
+func vlanText(v proto.VLAN) string {
+	switch v.Operation {
+	case "", proto.VLANNone:
+		return ""
+	case proto.VLANDel:
+		return "(-vlan)"
+	case proto.VLANAdd:
+		return "(+vlan " + strconv.Itoa(v.ID) + "/" + strconv.Itoa(v.PCP) + ")"
+	}
+	return "(vlan " + v.Operation + ")"
 }
 
 // renderPorts prints the ports table; rt fills RX_PPS and TX_PPS. There is

@@ -11,21 +11,22 @@ import (
 	"github.com/spp-go/spp/ctl/registry"
 )
 
-// sec N;status: the staged line, then cores (an idle one as unuse, a name
-// shown only when it is not the default), ports, classifier table. With no
-// rates known, the pps columns say "-".
+// sec N;status: the staged line, then cores (a row per component with its
+// name and state, an lcore without any as unuse), ports, classifier table
+// (the VLAN column empty for mac entries). With no rates known, the pps
+// columns say "-".
 func TestRenderSecondary(t *testing.T) {
 	var b bytes.Buffer
 	si := ctltest.SampleSec
 	renderSecondary(&b, "sec 1", &si, nil)
 	want := `sec 1: vf, client_id 1, main lcore 1: changes staged, not flushed yet (flush applies them, cancel drops them)
-+------+---------------+-------+-------------+---------+-------+-----+
-| CORE | TYPE          | RX    | TX          | PACKETS | DROPS | PPS |
-+------+---------------+-------+-------------+---------+-------+-----+
-|    2 | classifier    | nic0  | ring0,ring2 |     120 |     0 |   - |
-|    3 | unuse         |       |             |         |       |     |
-|    4 | forward (fw1) | ring0 | vhost0      |      60 |     2 |   - |
-+------+---------------+-------+-------------+---------+-------+-----+
++------+-------------+------------+---------+-------+-------------+---------+-------+-----+
+| CORE | NAME        | TYPE       | STATE   | RX    | TX          | PACKETS | DROPS | PPS |
++------+-------------+------------+---------+-------+-------------+---------+-------+-----+
+|    2 | classifier2 | classifier | running | nic0  | ring0,ring2 |     120 |     0 |   - |
+|    3 |             | unuse      |         |       |             |         |       |     |
+|    4 | fw1         | forward    | running | ring0 | vhost0      |      60 |     2 |   - |
++------+-------------+------------+---------+-------+-------------+---------+-------+-----+
 +--------+-----+----+---------+---------+------+--------+--------+
 | PORT   | RX  | TX | RX_DROP | TX_DROP | LINK | RX_PPS | TX_PPS |
 +--------+-----+----+---------+---------+------+--------+--------+
@@ -33,12 +34,12 @@ func TestRenderSecondary(t *testing.T) {
 | ring0  |  60 | 60 |       0 |       0 |      |      - |      - |
 | vhost0 |  40 | 60 |       0 |       3 | up   |      - |      - |
 +--------+-----+----+---------+---------+------+--------+--------+
-+-------------------+-------+
-| MAC               | PORT  |
-+-------------------+-------+
-| default           | ring2 |
-| 52:54:00:12:34:56 | ring0 |
-+-------------------+-------+
++------+-------------------+-------+
+| VLAN | MAC               | PORT  |
++------+-------------------+-------+
+|      | default           | ring2 |
+|      | 52:54:00:12:34:56 | ring0 |
++------+-------------------+-------+
 `
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
@@ -49,10 +50,10 @@ func TestRenderSecondary(t *testing.T) {
 func TestRenderMirror(t *testing.T) {
 	var b bytes.Buffer
 	renderSecondary(&b, "sec 2", &proto.SecondaryInfo{ClientID: 2, ProcessType: "mirror", MainLcore: 5,
-		Core: []proto.CoreStatus{{Core: 6, Name: "mirror6", Type: "mirror", RxPort: []string{"ring0"}, TxPort: []string{"ring1", "ring2"}, Packets: 7}}}, nil)
+		Core: []proto.CoreStatus{{Core: 6, Name: "mirror6", Type: "mirror", State: proto.StateRunning, RxPort: ctltest.Ports("ring0"), TxPort: ctltest.Ports("ring1", "ring2"), Packets: 7}}}, nil)
 	out := b.String()
 	if !strings.HasPrefix(out, "sec 2: mirror, client_id 2, main lcore 5: no changes staged\n") ||
-		!strings.Contains(out, "|    6 | mirror | ring0 | ring1,ring2 |       7 |     0 |") || strings.Contains(out, "MAC") {
+		!strings.Contains(out, "|    6 | mirror6 | mirror | running | ring0 | ring1,ring2 |       7 |     0 |") || strings.Contains(out, "MAC") {
 		t.Errorf("got\n%s", out)
 	}
 }
@@ -113,7 +114,7 @@ func TestStatusReplyOutput(t *testing.T) {
 	ts := newTestShell(t)
 	ts.sec(t, 1)
 	ts.pri(t)
-	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "| 52:54:00:12:34:56 | ring0 |") {
+	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "|      | 52:54:00:12:34:56 | ring0 |") {
 		t.Errorf("sec 1;status:\n%s%s", ts.out, ts.errw)
 	}
 	ts.out.Reset()
@@ -132,5 +133,62 @@ func TestStatusReplyOutput(t *testing.T) {
 	out := ts.out.String()
 	if !strings.HasPrefix(out, `{"results":[{"result":"success"}],"info":{"client_id":1,"process_type":"vf"`) || strings.Count(out, "\n") != 1 {
 		t.Errorf("--json: %q", out)
+	}
+}
+
+// Protocol v2 (section 9.5): a row per component, two on lcore 2; the
+// state (idle: forward3 lacks its tx port); each port's VLAN operation
+// after its name, (-vlan) strip, (+vlan ID/PCP) push; vlan entries with
+// their id in the VLAN column, after the mac ones.
+func TestRenderSecondaryV2(t *testing.T) {
+	var b bytes.Buffer
+	si := ctltest.SampleV2
+	renderSecondary(&b, "sec 1", &si, nil)
+	want := `sec 1: vf, client_id 1, main lcore 1: no changes staged
++------+----------+------------+---------+-------+---------------------------+---------+-------+-----+
+| CORE | NAME     | TYPE       | STATE   | RX    | TX                        | PACKETS | DROPS | PPS |
++------+----------+------------+---------+-------+---------------------------+---------+-------+-----+
+|    2 | cls      | classifier | running | nic0  | ring0(-vlan),ring1(-vlan) |     300 |     0 |   - |
+|    2 | up       | forward    | running | ring2 | nic1(+vlan 100/3)         |      90 |     1 |   - |
+|    3 | forward3 | forward    | idle    | ring3 |                           |       0 |     0 |   - |
+|    4 |          | unuse      |         |       |                           |         |       |     |
++------+----------+------------+---------+-------+---------------------------+---------+-------+-----+
++-------+-----+-----+---------+---------+------+--------+--------+
+| PORT  | RX  | TX  | RX_DROP | TX_DROP | LINK | RX_PPS | TX_PPS |
++-------+-----+-----+---------+---------+------+--------+--------+
+| nic0  | 300 |   0 |       0 |       0 |      |      - |      - |
+| nic1  |   0 |  90 |       0 |       0 |      |      - |      - |
+| ring0 | 100 | 100 |       0 |       0 |      |      - |      - |
+| ring1 | 200 | 200 |       0 |       0 |      |      - |      - |
+| ring2 |  90 |  90 |       0 |       0 |      |      - |      - |
+| ring3 |   0 |   0 |       0 |       0 |      |      - |      - |
++-------+-----+-----+---------+---------+------+--------+--------+
++------+-------------------+-------+
+| VLAN | MAC               | PORT  |
++------+-------------------+-------+
+|      | default           | ring1 |
+|      | 52:54:00:00:00:09 | ring1 |
+|  100 | 52:54:00:00:00:01 | ring0 |
+|  200 | 52:54:00:00:00:02 | ring1 |
++------+-------------------+-------+
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// Every VLAN operation as the tables write it after a port's name.
+func TestVLANText(t *testing.T) {
+	for v, want := range map[proto.VLAN]string{
+		{}:                                   "",
+		{Operation: proto.VLANNone}:          "",
+		{Operation: proto.VLANDel}:           "(-vlan)",
+		{Operation: proto.VLANAdd, ID: 4094}: "(+vlan 4094/0)",
+		{Operation: proto.VLANAdd, ID: 1, PCP: 7}: "(+vlan 1/7)",
+		{Operation: "swap"}:                       "(vlan swap)", // a newer daemon's: said as it is
+	} {
+		if got := vlanText(v); got != want {
+			t.Errorf("%+v: %q, want %q", v, got, want)
+		}
 	}
 }

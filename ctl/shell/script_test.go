@@ -43,10 +43,11 @@ sec 1;cancel
 			`{"command":"component","core_id":"5","type":"forward","rx_ports":["vhost0"],"tx_ports":["ring1"]},` +
 			`{"command":"component","core_id":"3","type":"merge","rx_ports":["ring1"],"tx_ports":["nic0"]},` +
 			`{"command":"flush"}]}`,
+		flushStatus,
 		`{"commands":[{"command":"status"}]}`,
 		`{"commands":[{"command":"cancel"}]}`,
 	}
-	want2 := []string{`{"commands":[{"command":"component","core_id":"3","type":"forward","rx_ports":["ring1"],"tx_ports":["nic1"]},{"command":"flush"}]}`}
+	want2 := []string{`{"commands":[{"command":"component","core_id":"3","type":"forward","rx_ports":["ring1"],"tx_ports":["nic1"]},{"command":"flush"}]}`, flushStatus}
 	wantPri := []string{`{"commands":[{"command":"status"}]}`}
 	for _, c := range []struct {
 		name string
@@ -65,7 +66,8 @@ sec 1;cancel
 }
 
 // An error reply: the failing line is named, the batch reported as not
-// applied, the script fails, and the rest of the file still runs.
+// applied, the script fails, and the rest of the file still runs. The
+// shell asks for the status after a flush only when its batch succeeded.
 func TestScriptErrorReply(t *testing.T) {
 	ts := newTestShell(t)
 	s1 := ts.sec(t, 1, ctltest.FailingCore("9"))
@@ -77,7 +79,7 @@ func TestScriptErrorReply(t *testing.T) {
 	if ts.errw.String() != want {
 		t.Errorf("error output\n%q\nwant\n%q", ts.errw, want)
 	}
-	if got := s1.Sent(); len(got) != 2 || got[1] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
+	if got := s1.Sent(); len(got) != 3 || got[1] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` || got[2] != flushStatus {
 		t.Errorf("sent %q", got)
 	}
 }
@@ -100,11 +102,11 @@ sec 1;flush
 	if ts.script(file) {
 		t.Fatal("script succeeded")
 	}
-	if got := s1.Sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"5","type":"none"},{"command":"flush"}]}` {
+	if got := s1.Sent(); len(got) != 2 || got[0] != `{"commands":[{"command":"component","core_id":"5","type":"none"},{"command":"flush"}]}` || got[1] != flushStatus {
 		t.Errorf("sec 1 got %q", got)
 	}
 	// Skipped lines are as if absent: sec 2's lines around them are one batch.
-	if got := s2.Sent(); len(got) != 1 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` {
+	if got := s2.Sent(); len(got) != 2 || got[0] != `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` || got[1] != flushStatus {
 		t.Errorf("sec 2 got %q", got)
 	}
 	e := ts.errw.String()
@@ -132,7 +134,7 @@ func TestPlayback(t *testing.T) {
 	if !ts.typed("playback " + outer) {
 		t.Fatalf("playback failed: %s", ts.errw)
 	}
-	want := `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` + "\n" + `{"commands":[{"command":"status"}]}`
+	want := `{"commands":[{"command":"component","core_id":"2","type":"none"},{"command":"flush"}]}` + "\n" + flushStatus + "\n" + `{"commands":[{"command":"status"}]}`
 	if got := strings.Join(s1.Sent(), "\n"); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

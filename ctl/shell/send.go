@@ -21,7 +21,7 @@ type group struct {
 	labels []string // error prefix of each command
 	raw    []byte   // a raw batch instead of cmds
 	nraw   int
-	flush  bool // it has a flush: a longer wait, and the interactive shell then refreshes its status
+	flush  bool // it has a flush: a longer wait, and then a status (idle components, completion)
 }
 
 func (g *group) size() int {
@@ -143,8 +143,13 @@ func (sh *Shell) send(g *group) bool {
 	if ok && !sh.json && sh.interactive && r.Info == nil && r.ProcessType == "" {
 		fmt.Fprintln(sh.out, "ok")
 	}
-	if ok && sh.interactive && g.flush {
-		go sh.learnStatus(p) // new ports and components, for completion
+	if ok && g.flush {
+		switch {
+		case !sh.json:
+			sh.afterFlush(p, g) // idle components; new ports and components, for completion
+		case sh.interactive:
+			go sh.learnStatus(p) // for completion
+		}
 	}
 	return ok
 }

@@ -1,14 +1,18 @@
 package shell
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/spp-go/spp/common/proto"
 
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
 // Every row of controller.md's translation table, and every process
-// command, byte for byte on the wire.
+// command, byte for byte on the wire. A batch with a flush is followed by
+// the shell's own status (the idle note).
 func TestTranslationOnTheWire(t *testing.T) {
 	ts := newTestShell(t)
 	sec := ts.sec(t, 1)
@@ -40,6 +44,33 @@ func TestTranslationOnTheWire(t *testing.T) {
 			`{"commands":[{"command":"classifier_table","type":"mac","value":"default","port":"ring2"}]}`},
 		{"sec 1;classifier_table mac 52:54:00:12:34:56 unuse", sec,
 			`{"commands":[{"command":"classifier_table","type":"mac","value":"52:54:00:12:34:56","port":"unuse"}]}`},
+		// Version 2 (protocol.md 9.1, 9.3, 9.4).
+		{"sec 1;component 2 forward ring0 ring1 name fw1", sec,
+			`{"commands":[{"command":"component","core_id":"2","type":"forward","name":"fw1","rx_ports":["ring0"],"tx_ports":["ring1"]}]}`},
+		{"sec 1;component 2 forward ring0 name fw1", sec, // idle until it has a tx port
+			`{"commands":[{"command":"component","core_id":"2","type":"forward","name":"fw1","rx_ports":["ring0"],"tx_ports":[]}]}`},
+		{"sec 1;component 2 classifier name cls", sec,
+			`{"commands":[{"command":"component","core_id":"2","type":"classifier","name":"cls","rx_ports":[],"tx_ports":[]}]}`},
+		{"sec 1;component 3 merge ring1,ring3 nic0 name m-1.x", sec,
+			`{"commands":[{"command":"component","core_id":"3","type":"merge","name":"m-1.x","rx_ports":["ring1","ring3"],"tx_ports":["nic0"]}]}`},
+		{"sec 1;component 2 none name fw1", sec,
+			`{"commands":[{"command":"component","core_id":"2","type":"none","name":"fw1"}]}`},
+		{"sec 1;port add ring0 rx fw1", sec,
+			`{"commands":[{"command":"port","action":"add","port":"ring0","dir":"rx","name":"fw1"}]}`},
+		{"sec 1;port del ring1 tx fw1", sec,
+			`{"commands":[{"command":"port","action":"del","port":"ring1","dir":"tx","name":"fw1"}]}`},
+		{"sec 1;port add ring1 tx fw1 add_vlantag 100 0", sec,
+			`{"commands":[{"command":"port","action":"add","port":"ring1","dir":"tx","name":"fw1","vlan":{"operation":"add","id":100,"pcp":0}}]}`},
+		{"sec 1;port add vhost:0 rx fw1 add_vlantag 4094 7", sec,
+			`{"commands":[{"command":"port","action":"add","port":"vhost:0","dir":"rx","name":"fw1","vlan":{"operation":"add","id":4094,"pcp":7}}]}`},
+		{"sec 1;port add ring1 tx fw1 add_vlantag 0x10 high", sec, // values are the daemon's to judge
+			`{"commands":[{"command":"port","action":"add","port":"ring1","dir":"tx","name":"fw1","vlan":{"operation":"add","id":"0x10","pcp":"high"}}]}`},
+		{"sec 1;port add ring0 rx fw1 del_vlantag", sec,
+			`{"commands":[{"command":"port","action":"add","port":"ring0","dir":"rx","name":"fw1","vlan":{"operation":"del"}}]}`},
+		{"sec 1;classifier_table vlan 100 52:54:00:00:00:01 ring0", sec,
+			`{"commands":[{"command":"classifier_table","type":"vlan","vlan":100,"value":"52:54:00:00:00:01","port":"ring0"}]}`},
+		{"sec 1;classifier_table vlan 100 52:54:00:00:00:01 unuse", sec,
+			`{"commands":[{"command":"classifier_table","type":"vlan","vlan":100,"value":"52:54:00:00:00:01","port":"unuse"}]}`},
 		{"sec 1;flush", sec, `{"commands":[{"command":"flush"}]}`},
 		{"sec 1;cancel", sec, `{"commands":[{"command":"cancel"}]}`},
 		{"sec 1;status", sec, `{"commands":[{"command":"status"}]}`},
@@ -58,13 +89,13 @@ func TestTranslationOnTheWire(t *testing.T) {
 		if !ts.typed(c.typed) {
 			t.Errorf("%q failed: %s", c.typed, ts.errw)
 		}
-		got := c.to.Requests()
-		if len(got) != n+1 {
-			t.Errorf("%q: %d requests sent, want 1", c.typed, len(got)-n)
-			continue
+		want := []string{c.want}
+		if strings.Contains(c.want, `{"command":"flush"}`) {
+			want = append(want, flushStatus)
 		}
-		if got[n] != c.want {
-			t.Errorf("%q sent\n  %s\nwant\n  %s", c.typed, got[n], c.want)
+		got := c.to.Requests()[n:]
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%q sent\n  %s\nwant\n  %s", c.typed, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 		}
 	}
 	if ts.errw.Len() > 0 {
@@ -109,6 +140,7 @@ func TestContext(t *testing.T) {
 	want := []string{
 		`{"commands":[{"command":"component","core_id":"2","type":"none"}]}`,
 		`{"commands":[{"command":"flush"}]}`,
+		flushStatus,
 		`{"commands":[{"command":"status"}]}`,
 		`{"commands":[{"command":"cancel"}]}`,
 	}
@@ -139,7 +171,23 @@ func TestTranslationErrors(t *testing.T) {
 		{"sec 1;component 2 forward ring0 ring1 ring2", "separated by commas"},
 		{"sec 1;component 2 merge ring0,,ring1 nic0", `empty port name in "ring0,,ring1"`},
 		{"sec 1;classifier_table mac 00:11:22:33:44:55", "needs mac"},
-		{"sec 1;classifier_table vlan 1 ring0", `unknown table type "vlan"`},
+		{"sec 1;classifier_table vlan 1 ring0", "needs vlan, then VID, MAC, and PORT or unuse"},
+		{"sec 1;classifier_table vlan 1 00:11:22:33:44:55 ring0 x", "needs vlan, then VID"},
+		{"sec 1;classifier_table ip 1 ring0", `unknown table type "ip" (mac or vlan)`},
+		{"sec 1;classifier_table", "needs mac or vlan"},
+		{"sec 1;component 2 forward ring0 ring1 name", "name needs a NAME"},
+		{"sec 1;component 2 forward name", "name needs a NAME"},
+		{"sec 1;component 2 forward name fw1 ring0", "name NAME comes last"},
+		{"sec 1;component 2 forward ring0 name fw1 name fw2", "name NAME comes last"},
+		{"sec 1;component 2 none ring0 name fw1", "none takes no ports"},
+		{"sec 1;component 2 forward ring0 ring1 ring2 name fw1", "separated by commas"},
+		{"sec 1;port add ring0 rx", "port: needs add or del, PORT, rx or tx, and the component's NAME"},
+		{"sec 1;port", "needs add or del"},
+		{"sec 1;port add ring0 rx fw1 add_vlantag 100", "add_vlantag needs ID and PCP"},
+		{"sec 1;port add ring0 rx fw1 add_vlantag 100 0 1", "add_vlantag needs ID and PCP, and nothing after"},
+		{"sec 1;port add ring0 rx fw1 del_vlantag 100", "del_vlantag takes nothing after it"},
+		{"sec 1;port add ring0 rx fw1 vlan 100", `after NAME: add_vlantag ID PCP or del_vlantag, not "vlan"`},
+		{"pri;port add ring0 rx fw1", "port is not a primary command"},
 		{"sec 1;flush now", "flush: takes no arguments"},
 		{"sec 1;clear", "clear is a primary command"},
 		{"pri;flush", "flush is not a primary command"},
@@ -182,5 +230,96 @@ func TestTranslationErrors(t *testing.T) {
 	}
 	if ts.quit {
 		t.Error("a bad bye left the shell")
+	}
+}
+
+// What the shell builds for the version 2 commands reads back, with the
+// daemon's own readers (common/proto), as what was typed; values the shell
+// passes on unchecked get the daemon's error for that field.
+func TestV2CommandsReadBack(t *testing.T) {
+	build := func(line string) proto.Command {
+		t.Helper()
+		w := strings.Fields(line)
+		cmd, err := lookup(procScope, w[0]).build(w[1:])
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		return cmd
+	}
+	names := func(ps []proto.PortSpec) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.String())
+		}
+		return "[" + strings.Join(s, ",") + "]"
+	}
+	for line, want := range map[string]string{
+		"component 2 forward ring0 name fw1":        "2 forward fw1 [ring0] []",
+		"component 3 merge ring1,ring3 nic0 name m": "3 merge m [ring1,ring3] [nic0]",
+		"component 2 classifier name cls":           "2 classifier cls [] []",
+		"component 2 none name fw1":                 "2 none fw1 [] []",
+		"component 2 forward ring0 vhost0":          "2 forward  [ring0] [vhost0]",
+	} {
+		c, err := build(line).Component()
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		if got := fmt.Sprintf("%d %s %s %s %s", c.CoreID, c.Type, c.Name, names(c.Rx), names(c.Tx)); got != want {
+			t.Errorf("%s reads back as %q, want %q", line, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"port add ring1 tx fw1 add_vlantag 100 3": "add ring1 tx fw1 {add 100 3}",
+		"port add vhost:0 rx fw1 del_vlantag":     "add vhost0 rx fw1 {del 0 0}",
+		"port del ring1 rx fw1":                   "del ring1 rx fw1 {none 0 0}",
+	} {
+		p, err := build(line).PortOp()
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		if got := fmt.Sprintf("%s %s %s %s %v", p.Action, p.Port, p.Dir, p.Name, p.VLAN); got != want {
+			t.Errorf("%s reads back as %q, want %q", line, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"classifier_table vlan 100 52:54:00:AA:00:01 ring0":  "vlan 100 52:54:00:aa:00:01 ring0",
+		"classifier_table vlan 4094 52:54:00:aa:00:01 unuse": "vlan 4094 52:54:00:aa:00:01 unuse",
+		"classifier_table mac default ring2":                 "mac 0 default ring2",
+	} {
+		c, err := build(line).Classifier()
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		port := c.Port.String()
+		if c.Unuse {
+			port = "unuse"
+		}
+		if got := fmt.Sprintf("%s %d %s %s", c.Type, c.VLAN, c.Value, port); got != want {
+			t.Errorf("%s reads back as %q, want %q", line, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"port add ring1 tx fw1 add_vlantag 0x10 1":        "bad value(id)",
+		"port add ring1 tx fw1 add_vlantag 4095 1":        "bad value(id)",
+		"port add ring1 tx fw1 add_vlantag 100 8":         "bad value(pcp)",
+		"port add ring1 up fw1":                           "bad value(dir)",
+		"port move ring1 tx fw1":                          "bad value(action)",
+		"classifier_table vlan 0 52:54:00:00:00:01 ring0": "bad value(vlan)",
+		"classifier_table vlan 100 default ring0":         "bad value(value)",
+	} {
+		cmd := build(line)
+		var err error
+		switch cmd.Name {
+		case proto.CmdPort:
+			_, err = cmd.PortOp()
+		default:
+			_, err = cmd.Classifier()
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: daemon's reader says %v, want %s...", line, err, want)
+		}
 	}
 }

@@ -5,7 +5,10 @@
 // (and default) its table sends there. The processes are named in the
 // graph's title and, when there are several, in each component's box (a
 // box per process, a dot cluster, would pull the components out of the
-// path into one column).
+// path into one column). Protocol v2 adds to the edges the VLAN operation
+// of each port ("push vlan 100 pcp 0", "strip vlan") and a classifier's
+// vlan entries ("vlan 100 52:54:00:00:00:01"); an idle component's box is
+// dashed and says idle.
 //
 // The output depends only on the statuses: ports, components and table
 // entries come out in the order the status lists them (the daemons sort
@@ -52,25 +55,29 @@ func DOT(procs ...Process) []byte {
 	}
 	for _, pr := range procs {
 		for _, c := range components(pr.Info) {
-			label := compLabel(c)
+			attrs, label := "shape=box", compLabel(c)
 			if len(procs) > 1 {
 				label = pr.Name + "\n" + label
 			}
-			fmt.Fprintf(&b, "\t%s [shape=box, label=%s];\n", quote(compID(pr, c)), quote(label))
+			if c.State == proto.StateIdle { // staged with too few ports: its lcore skips it
+				attrs += ", style=dashed"
+				label += "\nidle"
+			}
+			fmt.Fprintf(&b, "\t%s [%s, label=%s];\n", quote(compID(pr, c)), attrs, quote(label))
 		}
 	}
 	for _, pr := range procs {
 		for _, c := range components(pr.Info) {
 			id := compID(pr, c)
-			for _, port := range c.RxPort {
-				edge(&b, port, id, portNotes(c, port, false))
+			for _, p := range c.RxPort {
+				edge(&b, p.Port, id, portNotes(p))
 			}
-			for _, port := range c.TxPort {
-				notes := portNotes(c, port, true)
+			for _, p := range c.TxPort {
+				notes := portNotes(p)
 				if c.Type == "classifier" {
-					notes = append(entries(pr.Info, port), notes...)
+					notes = append(entries(pr.Info, p.Port), notes...)
 				}
-				edge(&b, id, port, notes)
+				edge(&b, id, p.Port, notes)
 			}
 		}
 	}
@@ -104,9 +111,9 @@ func ports(procs []Process) []proto.PortStatus {
 	}
 	for _, pr := range procs {
 		for _, c := range components(pr.Info) {
-			for _, list := range [][]string{c.RxPort, c.TxPort} {
-				for _, name := range list {
-					add(proto.PortStatus{Port: name})
+			for _, list := range [][]proto.PortRef{c.RxPort, c.TxPort} {
+				for _, p := range list {
+					add(proto.PortStatus{Port: p.Port})
 				}
 			}
 		}
@@ -144,7 +151,7 @@ func compLabel(c proto.CoreStatus) string {
 }
 
 // entries are the classifier table's entries that send to port, in table
-// order ("default" first, then the MACs).
+// order ("default" first, then the MACs, then the vlan entries).
 func entries(si *proto.SecondaryInfo, port string) []string {
 	var out []string
 	for _, e := range si.ClassifierTable {
@@ -155,23 +162,31 @@ func entries(si *proto.SecondaryInfo, port string) []string {
 	return out
 }
 
-// entryLabel writes one classifier entry on an edge. Protocol v2 (section
-// 9.4) adds entries of type "vlan", keyed by VLAN id and MAC: when
-// proto.ClassifierEntry carries the id, write them here as "vlan ID MAC".
+// entryLabel writes one classifier entry on an edge: a MAC (or default)
+// for untagged packets, "vlan ID MAC" for a vlan entry (protocol.md 9.4).
 func entryLabel(e proto.ClassifierEntry) string {
-	if e.Type == "mac" || e.Type == "" {
+	switch e.Type {
+	case proto.EntryMAC, "":
 		return e.Value
+	case proto.EntryVLAN:
+		return "vlan " + strconv.Itoa(e.VLAN) + " " + e.Value
 	}
 	return e.Type + " " + e.Value
 }
 
-// portNotes is the hook for what a component does to the packets of one of
-// its ports, written on that port's edge. Protocol v2 (section 9.4) gives
-// each port of a component a VLAN operation ("add" with id and pcp, "del");
-// when proto.CoreStatus carries it, return here "push vlan ID pcp P" or
-// "strip vlan" for that port (nothing for "none"). Version 1 has none.
-func portNotes(c proto.CoreStatus, port string, tx bool) []string {
-	return nil
+// portNotes is what a component does to the packets of one of its ports,
+// written on that port's edge: its VLAN operation (protocol.md 9.4), on
+// an rx edge as the packets come in, on a tx edge as they leave.
+func portNotes(p proto.PortRef) []string {
+	switch v := p.VLAN; v.Operation {
+	case proto.VLANAdd:
+		return []string{"push vlan " + strconv.Itoa(v.ID) + " pcp " + strconv.Itoa(v.PCP)}
+	case proto.VLANDel:
+		return []string{"strip vlan"}
+	case "", proto.VLANNone:
+		return nil
+	}
+	return []string{"vlan " + p.VLAN.Operation}
 }
 
 // quote writes s as a DOT string: quotes and backslashes escaped, line

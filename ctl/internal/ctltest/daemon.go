@@ -48,7 +48,17 @@ func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// SampleSec is the status of a vf as protocol.md section 4 shows it.
+// Ports is a status port list of names without VLAN operations.
+func Ports(names ...string) []proto.PortRef {
+	out := []proto.PortRef{}
+	for _, n := range names {
+		out = append(out, proto.PortRef{Port: n, VLAN: proto.VLAN{Operation: proto.VLANNone}})
+	}
+	return out
+}
+
+// SampleSec is the status of a vf as protocol.md section 4 shows it, in
+// the shape of version 2 (section 9.5): ports as objects, a state.
 var SampleSec = proto.SecondaryInfo{
 	ClientID: 1, ProcessType: "vf", MainLcore: 1, Staged: true,
 	Ports: []proto.PortStatus{
@@ -57,13 +67,40 @@ var SampleSec = proto.SecondaryInfo{
 		{Port: "vhost0", Rx: 40, Tx: 60, TxDrop: 3, Link: "up"},
 	},
 	Core: []proto.CoreStatus{
-		{Core: 2, Name: "classifier2", Type: "classifier", RxPort: []string{"nic0"}, TxPort: []string{"ring0", "ring2"}, Packets: 120},
+		{Core: 2, Name: "classifier2", Type: "classifier", State: proto.StateRunning, RxPort: Ports("nic0"), TxPort: Ports("ring0", "ring2"), Packets: 120},
 		{Core: 3, Type: "unuse"},
-		{Core: 4, Name: "fw1", Type: "forward", RxPort: []string{"ring0"}, TxPort: []string{"vhost0"}, Packets: 60, Drops: 2},
+		{Core: 4, Name: "fw1", Type: "forward", State: proto.StateRunning, RxPort: Ports("ring0"), TxPort: Ports("vhost0"), Packets: 60, Drops: 2},
 	},
 	ClassifierTable: []proto.ClassifierEntry{
 		{Type: "mac", Value: "default", Port: "ring2"},
 		{Type: "mac", Value: "52:54:00:12:34:56", Port: "ring0"},
+	},
+}
+
+// SampleV2 is the status of a vf using what protocol.md section 9 adds:
+// two components on lcore 2, VLAN operations (cls strips the tag on its tx
+// ports, up pushes VLAN 100 on nic1), an idle component (forward3 has no
+// tx port), a lcore without any, and vlan entries after the mac ones.
+var SampleV2 = proto.SecondaryInfo{
+	ClientID: 1, ProcessType: "vf", MainLcore: 1,
+	Ports: []proto.PortStatus{
+		{Port: "nic0", Rx: 300}, {Port: "nic1", Tx: 90},
+		{Port: "ring0", Rx: 100, Tx: 100}, {Port: "ring1", Rx: 200, Tx: 200}, {Port: "ring2", Rx: 90, Tx: 90}, {Port: "ring3"},
+	},
+	Core: []proto.CoreStatus{
+		{Core: 2, Name: "cls", Type: "classifier", State: proto.StateRunning, RxPort: Ports("nic0"),
+			TxPort:  []proto.PortRef{{Port: "ring0", VLAN: proto.VLAN{Operation: proto.VLANDel}}, {Port: "ring1", VLAN: proto.VLAN{Operation: proto.VLANDel}}},
+			Packets: 300},
+		{Core: 2, Name: "up", Type: "forward", State: proto.StateRunning, RxPort: Ports("ring2"),
+			TxPort: []proto.PortRef{{Port: "nic1", VLAN: proto.VLAN{Operation: proto.VLANAdd, ID: 100, PCP: 3}}}, Packets: 90, Drops: 1},
+		{Core: 3, Name: "forward3", Type: "forward", State: proto.StateIdle, RxPort: Ports("ring3"), TxPort: Ports()},
+		{Core: 4, Type: "unuse"},
+	},
+	ClassifierTable: []proto.ClassifierEntry{
+		{Type: "mac", Value: "default", Port: "ring1"},
+		{Type: "mac", Value: "52:54:00:00:00:09", Port: "ring1"},
+		{Type: "vlan", VLAN: 100, Value: "52:54:00:00:00:01", Port: "ring0"},
+		{Type: "vlan", VLAN: 200, Value: "52:54:00:00:00:02", Port: "ring1"},
 	},
 }
 
@@ -94,6 +131,9 @@ type Daemon struct {
 	step uint64
 	// secStatus, when set, is the status a secondary answers.
 	secStatus *proto.SecondaryInfo
+	// handler, when set, answers every request after the handshake
+	// instead (a real engine behind the test daemon).
+	handler func(*proto.Request) (proto.Reply, bool)
 
 	mu       sync.Mutex
 	statuses uint64        // status replies sent
@@ -159,7 +199,12 @@ func (d *Daemon) serve() {
 		if d.delay != nil {
 			time.Sleep(d.delay(n))
 		}
-		out := d.answer(req)
+		var out []byte
+		if d.handler != nil && n > 0 {
+			out = d.handle(req)
+		} else {
+			out = d.answer(req)
+		}
 		if _, err := d.Conn.Write(append(out, '\n')); err != nil {
 			return
 		}
@@ -241,6 +286,33 @@ func (d *Daemon) answer(req string) []byte {
 		panic(fmt.Sprint("test daemon: ", err))
 	}
 	return out
+}
+
+// handle decodes req as a daemon does (common/proto's reader) and answers
+// with the handler's reply.
+func (d *Daemon) handle(req string) []byte {
+	r, err := proto.NewReader(lineConn{strings.NewReader(req)}).Next()
+	if err != nil {
+		return []byte(`{"results":[{"result":"error","error_details":{"message":"bad message format"}}]}`)
+	}
+	rep, _ := d.handler(r)
+	out, err := json.Marshal(r.Shape(rep))
+	if err != nil {
+		panic(fmt.Sprint("test daemon: ", err))
+	}
+	return out
+}
+
+// lineConn is one request's bytes as proto.Reader reads them.
+type lineConn struct{ *strings.Reader }
+
+func (lineConn) SetReadDeadline(time.Time) error { return nil }
+
+// WithHandler makes the daemon answer every request after the handshake
+// with h, such as a common/engine Engine's Handle: the shell then talks to
+// the real staging, flush and status logic.
+func WithHandler(h func(*proto.Request) (proto.Reply, bool)) func(*Daemon) {
+	return func(d *Daemon) { d.handler = h }
 }
 
 // grown is a copy of ports with every counter grown by n.
