@@ -1,8 +1,11 @@
 // Command spp is the controller shell of a Soft Patch Panel node
 // (../shared/spec/controller.md): it listens for spp_primary (-p) and the
-// secondaries (-s), and turns what the operator types into JSON batches.
+// secondaries (-s), or attaches to a running spp serve (--api), and turns
+// what the operator types into JSON batches.
 //
 //	spp [-p 5555] [-s 6666] [--bind 127.0.0.1] [-f FILE] [-c "CMD"]... [--json]
+//	spp --api URL [--api-token-file FILE] [-f FILE] [-c "CMD"]... [--json]
+//	spp serve [-p 5555] [-s 6666] [--bind ADDR] [--api ADDR] ...   (package ctl/serve)
 //	spp up FILE ... | spp down ...   (node start and stop, package ctl/node)
 //	spp topo [sec N] [--svg FILE]    (the shell's topo, once: topo.go)
 //	spp agent ... | spp port ...     (VMs plugged through etcd: ctl/agent)
@@ -19,7 +22,7 @@ import (
 
 	"github.com/spp-go/spp/ctl/agent"
 	"github.com/spp-go/spp/ctl/node"
-	"github.com/spp-go/spp/ctl/registry"
+	"github.com/spp-go/spp/ctl/serve"
 	"github.com/spp-go/spp/ctl/shell"
 )
 
@@ -43,7 +46,8 @@ func (s sources) Set(v string) error {
 	return nil
 }
 
-const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "CMD"]... [--json]
+const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [--api URL [--api-token-file FILE]] [-f FILE] [-c "CMD"]... [--json]
+       spp serve [--api ADDR] ...   the controller as a service (spp serve -h)
        spp up FILE [--demo]   start the node FILE describes (spp up -h)
        spp down [FILE]        stop it
        spp topo [sec N] [--svg FILE]   the wiring as DOT, or SVG (spp topo -h)
@@ -53,11 +57,13 @@ const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [-f FILE] [-c "C
 With neither -f nor -c, spp is an interactive shell (or, when stdin is not a
 terminal, reads commands from it). In the shell, help lists its commands and
 help CMD describes one. -f and -c run, in the order given, and exit.
+With --api (or $SPP_API), spp attaches to a running spp serve instead of
+listening itself: the same commands, tables and exit statuses.
 
 Exit status: 0 every command of -f, -c or stdin succeeded, or the
 interactive shell was left (bye, Ctrl-D, SIGTERM); 1 a command failed, or a
 daemon did not answer in time (5 s; 15 s for a batch with a flush); 2 bad
-usage, or a port cannot be listened on; 3 an internal error.
+usage, a port cannot be listened on, or no spp serve at --api; 3 an internal error.
 
 `
 
@@ -76,6 +82,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && args[0] == "topo" {
 		return topoMain(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "serve" {
+		return serve.Main(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "agent" {
 		return agent.Main(args[1:], stdout, stderr)
 	}
@@ -91,11 +100,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs.Var(sources{&srcs, true}, "f", "run the commands in `FILE`, then exit")
 	fs.Var(sources{&srcs, false}, "c", "run `CMD`, then exit (repeatable)")
 	jsonOut := fs.Bool("json", false, "print daemon replies as JSON instead of tables")
+	apiURL := fs.String("api", os.Getenv("SPP_API"), "attach to the spp serve at `URL` (default $SPP_API) instead of listening")
+	tokenFile := fs.String("api-token-file", "", "with --api: send the bearer token in `FILE`")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -118,15 +130,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	opts.Color = isTerminal(opts.Err)
 	sh := shell.New(opts)
 	defer sh.Close()
-	reg, err := registry.Listen(*bind, *priPort, *secPort, sh.OnEvent)
+	var stop func()
+	if *apiURL != "" {
+		if flagSet(fs, "p", "s", "bind") {
+			fmt.Fprintln(stderr, "spp: --api attaches to spp serve, which listens for the daemons: -p, -s and --bind are its own")
+			return 2
+		}
+		stop, err = attach(sh, *apiURL, *tokenFile)
+	} else {
+		stop, err = listen(sh, *bind, *priPort, *secPort)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "spp: %v\n", err)
 		return 2
 	}
-	defer reg.Close()
-	sh.Use(reg)
-	pa, sa := reg.Addrs()
-	sh.Announce(fmt.Sprintf("spp: listening on %s (primary) and %s (secondaries)", pa, sa))
+	defer stop()
 
 	ok := true
 	switch {

@@ -112,7 +112,8 @@ func TestRunJSON(t *testing.T) {
 }
 
 // spp -h documents every flag: the flags it lists (flag's own list, so
-// every defined flag) are exactly controller.md's, each is in the synopsis,
+// every defined flag) are exactly controller.md's (--api and its token
+// file from rest.md), each is in the synopsis,
 // and the subcommands and the exit statuses are there.
 func TestUsageEveryFlag(t *testing.T) {
 	var out, errOut bytes.Buffer
@@ -132,10 +133,10 @@ func TestUsageEveryFlag(t *testing.T) {
 			}
 		}
 	}
-	if want := []string{"bind", "c", "f", "json", "p", "s"}; !reflect.DeepEqual(listed, want) {
+	if want := []string{"api", "api-token-file", "bind", "c", "f", "json", "p", "s"}; !reflect.DeepEqual(listed, want) {
 		t.Errorf("-h lists flags %v, the spec has %v", listed, want)
 	}
-	for _, w := range []string{"spp up FILE [--demo]", "spp down [FILE]", "help CMD",
+	for _, w := range []string{"spp up FILE [--demo]", "spp down [FILE]", "spp serve [--api ADDR]", "$SPP_API", "help CMD",
 		"Exit status: 0 ", "; 1 a command failed", "; 2 bad\nusage", "; 3 an internal error"} {
 		if !strings.Contains(h, w) {
 			t.Errorf("-h lacks %q:\n%s", w, h)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -14,14 +15,16 @@ import (
 	"github.com/spp-go/spp/ctl/shell"
 )
 
-const topoUsage = `usage: spp topo [sec N] [--svg FILE] [-p PORT] [-s PORT] [--bind ADDR] [--wait SECONDS]
+const topoUsage = `usage: spp topo [sec N] [--svg FILE] [-p PORT] [-s PORT] [--bind ADDR] [--wait SECONDS] [--api URL]
 
 Prints the wiring of the node's secondaries as Graphviz DOT, or, with --svg,
 draws it into FILE with dot: the shell's topo command, run once. spp listens
 on the controller's ports like spp -c does, so no other shell may hold them
 (in a running shell, type topo svg FILE instead); the daemons connect within
 a second or so. Without sec N it draws every secondary that connected by the
-time none has come for 1.5 s (--wait bounds the whole wait).
+time none has come for 1.5 s (--wait bounds the whole wait). With --api (or
+$SPP_API) it asks a running spp serve instead (spp up runs one), where the
+daemons are connected already.
 
 `
 
@@ -40,6 +43,7 @@ func topoMain(args []string, stdout, stderr io.Writer) int {
 	bind := fs.String("bind", "127.0.0.1", "listen on `ADDR`")
 	svg := fs.String("svg", "", "draw the graph into `FILE` (SVG, with dot) instead of printing DOT")
 	wait := fs.Float64("wait", 5, "wait at most `SECONDS` for the secondaries to connect")
+	apiURL := fs.String("api", os.Getenv("SPP_API"), "ask the spp serve at `URL` (default $SPP_API) instead of listening")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, topoUsage)
 		fs.PrintDefaults()
@@ -81,21 +85,31 @@ func topoMain(args []string, stdout, stderr io.Writer) int {
 
 	sh := shell.New(shell.Options{Out: stdout, Err: stderr, Color: isTerminal(stderr)})
 	defer sh.Close()
-	reg, err := registry.Listen(*bind, *priPort, *secPort, sh.OnEvent)
-	if err != nil {
-		fmt.Fprintf(stderr, "spp topo: %v (a shell already listening? type topo there)\n", err)
-		return 2
-	}
-	defer reg.Close()
-	sh.Use(reg)
-
 	limit := time.Duration(*wait * float64(time.Second))
 	cmd := "topo"
 	if tgt != nil {
-		reg.Wait(*tgt, limit) // topo says so if it did not come
 		cmd += " " + tgt.String()
+	}
+	if *apiURL != "" {
+		stop, err := attach(sh, *apiURL, "")
+		if err != nil {
+			fmt.Fprintf(stderr, "spp topo: %v\n", err)
+			return 2
+		}
+		defer stop()
 	} else {
-		settle(reg, limit)
+		reg, err := registry.Listen(*bind, *priPort, *secPort, func(e registry.Event) { sh.OnEvent(shell.LocalEvent(e)) })
+		if err != nil {
+			fmt.Fprintf(stderr, "spp topo: %v (a shell already listening? type topo there, or use --api)\n", err)
+			return 2
+		}
+		defer reg.Close()
+		sh.Use(shell.Local{Reg: reg})
+		if tgt != nil {
+			reg.Wait(*tgt, limit) // topo says so if it did not come
+		} else {
+			settle(reg, limit)
+		}
 	}
 	if *svg != "" {
 		cmd += " svg " + *svg

@@ -90,11 +90,32 @@ func (c *Config) VMArgv(v VM, stdbuf string) []string {
 		"--total-num-mbufs="+strconv.Itoa(v.Mbufs))
 }
 
-// ShellArgv is the start of every `spp` shell command line of this node.
+// ServeArgv is the command line of the node's controller, spp serve.
+func (c *Config) ServeArgv(binDir string) []string {
+	ct := c.Controller
+	a := []string{c.bin("spp", binDir), "serve",
+		"-p", strconv.Itoa(ct.PrimaryPort), "-s", strconv.Itoa(ct.SecondaryPort),
+		"--bind", ct.Bind, "--api", ct.API}
+	if ct.APITokenFile != "" {
+		a = append(a, "--api-token-file", abs(ct.APITokenFile))
+	}
+	return a
+}
+
+// APIURL is where the node's shells reach spp serve: its API address, or
+// loopback when it listens on every address (loopback needs no token).
+func (c *Config) APIURL() string {
+	host, port, _ := net.SplitHostPort(c.Controller.API)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// ShellArgv is the start of every `spp` shell command line of this node:
+// the shell attached to the node's spp serve.
 func (c *Config) ShellArgv(binDir string) []string {
-	return []string{c.bin("spp", binDir),
-		"-p", strconv.Itoa(c.Controller.PrimaryPort), "-s", strconv.Itoa(c.Controller.SecondaryPort),
-		"--bind", c.Controller.Bind}
+	return []string{c.bin("spp", binDir), "--api", c.APIURL()}
 }
 
 // PcapPath is the capture file the traffic source's pcapN reads.

@@ -42,13 +42,26 @@ func TestArgv(t *testing.T) {
 	if got != want {
 		t.Errorf("vm:\n got %s\nwant %s", got, want)
 	}
+	got = strings.Join(c.ServeArgv("/b"), " ")
+	if want = "/b/spp serve -p 5555 -s 6666 --bind 127.0.0.1 --api 127.0.0.1:7777"; got != want {
+		t.Errorf("serve: got %s, want %s", got, want)
+	}
 	got = strings.Join(c.ShellArgv("/b"), " ")
-	if want = "/b/spp -p 5555 -s 6666 --bind 127.0.0.1"; got != want {
+	if want = "/b/spp --api http://127.0.0.1:7777"; got != want {
 		t.Errorf("shell: got %s, want %s", got, want)
 	}
 	c.Controller.Bind = "0.0.0.0" // daemons cannot connect to "any"
 	if a := c.PrimaryArgv("/b"); a[len(a)-1] != "127.0.0.1:5555" {
 		t.Errorf("bind 0.0.0.0: primary connects to %s", a[len(a)-1])
+	}
+	// An API on every address: its token file goes to spp serve, the
+	// node's own shells attach on loopback (no token needed).
+	c.Controller.API, c.Controller.APITokenFile = "0.0.0.0:7000", "/etc/spp/token"
+	if got, want := strings.Join(c.ServeArgv("/b"), " "), "/b/spp serve -p 5555 -s 6666 --bind 0.0.0.0 --api 0.0.0.0:7000 --api-token-file /etc/spp/token"; got != want {
+		t.Errorf("serve on every address: got %s, want %s", got, want)
+	}
+	if got := c.APIURL(); got != "http://127.0.0.1:7000" {
+		t.Errorf("API URL %s", got)
 	}
 	c.Node.BinDir = "/opt/spp"
 	if a := c.PrimaryArgv("/b"); a[0] != "/opt/spp/spp_primary" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"strconv"
 
 	"github.com/spp-go/spp/common/proto"
 )
@@ -37,8 +38,8 @@ func (c *Config) check() error {
 	k := &checker{
 		c:          c,
 		lcoreOwner: map[int]string{},
-		// log/<name>.log: these three are taken by spp up itself.
-		names:     map[string]string{"primary": "primary", "spp": "the shell", "node": "spp up"},
+		// log/<name>.log: these four are taken by spp up itself.
+		names:     map[string]string{"primary": "primary", "spp": "the shell", "serve": "spp serve", "node": "spp up"},
 		clientIDs: map[int]bool{},
 	}
 	for _, section := range []func() error{k.controller, k.eal, k.primary, k.secondaries, k.vms, k.traffic, k.demo} {
@@ -90,6 +91,21 @@ func (k *checker) controller() error {
 	}
 	if net.ParseIP(ct.Bind) == nil {
 		return bad("controller.bind", "%q is not an IP address", ct.Bind)
+	}
+	host, port, err := net.SplitHostPort(ct.API)
+	if err != nil {
+		return bad("controller.api", "%q is not HOST:PORT (%v)", ct.API, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return bad("controller.api", "%q: %s is not a TCP port", ct.API, port)
+	}
+	if n, _ := strconv.Atoi(port); ct.Bind == host && (n == ct.PrimaryPort || n == ct.SecondaryPort) {
+		return bad("controller.api", "%q: the port is one of the daemons'", ct.API)
+	}
+	if ip := net.ParseIP(host); host != "" && host != "localhost" && ip == nil {
+		return bad("controller.api", "%q: the host is an IP address (or localhost)", ct.API)
+	} else if (ip == nil || !ip.IsLoopback()) && host != "localhost" && ct.APITokenFile == "" {
+		return bad("controller.api", "%q is reachable from other hosts: set controller.api_token_file too", ct.API)
 	}
 	return nil
 }

@@ -35,11 +35,14 @@ type Node struct {
 	Testpmd     string `toml:"testpmd"`      // default "dpdk-testpmd" (the VMs)
 }
 
-// Controller is where the shell listens and the daemons connect.
+// Controller is where spp serve listens: the daemons connect to its bind
+// address and ports, the shell (and REST clients) to its API.
 type Controller struct {
 	Bind          string `toml:"bind"`           // default 127.0.0.1
 	PrimaryPort   int    `toml:"primary_port"`   // default 5555
 	SecondaryPort int    `toml:"secondary_port"` // default 6666
+	API           string `toml:"api"`            // spp serve --api, default 127.0.0.1:7777
+	APITokenFile  string `toml:"api_token_file"` // spp serve --api-token-file: required when api is not loopback
 }
 
 // EAL holds the EAL options shared by the primary and its secondaries.
@@ -151,6 +154,7 @@ func (c *Config) defaults() {
 	setStr(&c.Controller.Bind, "127.0.0.1")
 	setInt(&c.Controller.PrimaryPort, 5555)
 	setInt(&c.Controller.SecondaryPort, 6666)
+	setStr(&c.Controller.API, "127.0.0.1:7777")
 	setStr(&c.EAL.HugeDir, "/dev/hugepages")
 	for i := range c.Secondary {
 		s := &c.Secondary[i]

@@ -154,6 +154,10 @@ func TestBadValues(t *testing.T) {
 		{`name = "vm2"`, `name = "vf1"`, "bad value of vm[1].name: name \"vf1\" is already used"},
 		{`dst = "vm1"`, `dst = "vm9"`, "bad value of traffic.frames[0].dst"},
 		{`secondary_port = 6666`, `secondary_port = 5555`, "bad value of controller.secondary_port"},
+		{`api = "127.0.0.1:7777"`, `api = "127.0.0.1"`, "bad value of controller.api"},
+		{`api = "127.0.0.1:7777"`, `api = "127.0.0.1:6666"`, "bad value of controller.api: \"127.0.0.1:6666\": the port is one of the daemons'"},
+		{`api = "127.0.0.1:7777"`, `api = "0.0.0.0:7777"`, "bad value of controller.api: \"0.0.0.0:7777\" is reachable from other hosts: set controller.api_token_file too"},
+		{`api = "127.0.0.1:7777"`, `api = ":7777"`, "set controller.api_token_file too"},
 		{`rings = 4`, `rings = "4"`, "primary.rings"}, // the decoder's own message names the key
 	} {
 		bad := strings.Replace(text, c.from, c.to, 1)
@@ -189,7 +193,7 @@ mac = "02:00:00:00:00:01"
 	}
 	s, v := c.Secondary[0], c.VM[0]
 	if c.Node.LogDir != "log" || c.Controller.PrimaryPort != 5555 || c.Controller.SecondaryPort != 6666 ||
-		c.Controller.Bind != "127.0.0.1" || s.Name != "mirror3" || s.PcapDir != "log" ||
+		c.Controller.Bind != "127.0.0.1" || c.Controller.API != "127.0.0.1:7777" || s.Name != "mirror3" || s.PcapDir != "log" ||
 		v.Mode != "macswap" || v.Lcores != "0,1" || v.FilePrefix != "p_a" || v.MemoryMB != 64 {
 		t.Errorf("defaults not applied: %+v %+v %+v", c.Controller, s, v)
 	}

@@ -36,10 +36,10 @@ func (u *upSession) preflight() error {
 		_ = os.Remove(u.statePath)
 	}
 	c := u.c.Controller
-	for _, port := range []int{c.PrimaryPort, c.SecondaryPort} {
-		l, err := net.Listen("tcp", net.JoinHostPort(c.Bind, strconv.Itoa(port)))
+	for _, addr := range []string{net.JoinHostPort(c.Bind, strconv.Itoa(c.PrimaryPort)), net.JoinHostPort(c.Bind, strconv.Itoa(c.SecondaryPort)), c.API} {
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			return fmt.Errorf("controller port %d: %v (another spp running? see docs/troubleshooting.md)", port, err)
+			return fmt.Errorf("controller address %s: %v (another spp running? see docs/troubleshooting.md)", addr, err)
 		}
 		l.Close()
 	}

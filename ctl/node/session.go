@@ -31,8 +31,9 @@ type upSession struct {
 	mu          sync.Mutex // guards everything below
 	state       State
 	stopping    bool
-	interactive bool      // the operator's shell holds the controller ports
-	shellCmd    *exec.Cmd // that shell
+	interactive bool        // the operator's shell runs
+	shellCmd    *exec.Cmd   // that shell
+	serve       *proc.Child // spp serve: the controller every shell attaches to
 	primary     *proc.Child
 	secs        []*proc.Child                 // as c.Secondary
 	vms         []*proc.Child                 // as c.VM
@@ -51,13 +52,22 @@ const (
 // say reports progress. While the operator's shell owns the terminal, a
 // message goes on lines of its own ("\r\n" around it: the shell's prompt
 // may be half typed), and everything also goes to log/node.log.
-func (u *upSession) say(format string, a ...any) {
+func (u *upSession) say(format string, a ...any) { u.report(true, format, a...) }
+
+// note reports progress in log/node.log only: what the operator need not
+// watch (spp serve coming and going with the node, docs/operator-guide.md).
+func (u *upSession) note(format string, a ...any) { u.report(false, format, a...) }
+
+func (u *upSession) report(show bool, format string, a ...any) {
 	msg := fmt.Sprintf("node: "+format, a...)
 	u.outMu.Lock()
 	defer u.outMu.Unlock()
 	if f, err := os.OpenFile(logPathOf(u.logDir, "node"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
 		fmt.Fprintf(f, "%s %s\n", time.Now().Format("15:04:05.000"), msg)
 		f.Close()
+	}
+	if !show {
+		return
 	}
 	if u.termShared.Load() {
 		fmt.Fprintf(u.out, "\r\n%s\r\n", msg)

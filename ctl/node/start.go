@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +20,7 @@ func (u *upSession) start() error {
 		return err
 	}
 	// Fresh logs for this run; a restart of the group appends.
-	names := []string{"primary", "spp", "node"}
+	names := []string{"serve", "primary", "spp", "node"}
 	for _, s := range u.c.Secondary {
 		names = append(names, s.Name)
 	}
@@ -66,7 +67,10 @@ func (u *upSession) start() error {
 		u.say("traffic capture %s: %d frames", path, countFrames(u.c))
 	}
 
-	if err := u.startGroup(true); err != nil {
+	if err := u.startServe(); err != nil {
+		return err
+	}
+	if err := u.startGroup(); err != nil {
 		return err
 	}
 	// VMs in server mode own their socket: they must listen before the
@@ -99,6 +103,7 @@ func (u *upSession) start() error {
 		return err
 	}
 	go u.supervise()
+	go u.superviseServe()
 	u.say("node is up: logs in %s/, state in %s", u.logDir, u.statePath)
 	return nil
 }
@@ -139,7 +144,11 @@ func (u *upSession) spawn(name, role string, argv []string, withStdin bool) (*pr
 	if err := u.saveState(); err != nil {
 		u.say("writing %s: %v", u.statePath, err)
 	}
-	u.say("started %s (pid %d), log %s", name, ch.Pid(), ch.LogPath)
+	report := u.say
+	if role == RoleController {
+		report = u.note
+	}
+	report("started %s (pid %d), log %s", name, ch.Pid(), ch.LogPath)
 	go func() {
 		<-ch.Done()
 		u.mu.Lock()
@@ -177,11 +186,42 @@ func (u *upSession) forget(chs ...*proc.Child) {
 	_ = u.saveState()
 }
 
-// startGroup starts the primary and then the secondaries. When the shell
-// ports are free (viaShell), `wait pri` and `wait sec N` tell when each has
-// finished its start; otherwise the operator's shell holds the ports and
-// the files DPDK creates have to do.
-func (u *upSession) startGroup(viaShell bool) error {
+// startServe starts spp serve, the node's controller, and waits until its
+// API answers: every shell of the node (the command file, the waits, the
+// operator's) attaches to it.
+func (u *upSession) startServe() error {
+	ch, err := u.spawn("serve", RoleController, u.c.ServeArgv(u.binDir), false)
+	if err != nil {
+		return err
+	}
+	u.mu.Lock()
+	u.serve = ch
+	u.mu.Unlock()
+	return waitAPI(u.c.APIURL(), ch, waitDaemon)
+}
+
+// waitAPI waits until the API at url answers, or ch dies.
+func waitAPI(url string, ch *proc.Child, d time.Duration) error {
+	hc := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if ch.Exited() {
+			return fmt.Errorf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(8))
+		}
+		if resp, err := hc.Get(url + "/v1/processes"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s: no API at %s after %v (see %s)", ch.Name, url, d, ch.LogPath)
+}
+
+// startGroup starts the primary and then the secondaries; `wait pri` and
+// `wait sec N`, through spp serve, tell when each has finished its start.
+func (u *upSession) startGroup() error {
 	pri, err := u.spawn("primary", RolePrimary, u.c.PrimaryArgv(u.binDir), false)
 	if err != nil {
 		return err
@@ -189,11 +229,7 @@ func (u *upSession) startGroup(viaShell bool) error {
 	u.mu.Lock()
 	u.primary = pri
 	u.mu.Unlock()
-	if viaShell {
-		if err := u.waitDaemon(pri, "wait pri "+secs(waitDaemon)); err != nil {
-			return err
-		}
-	} else if err := waitFile(filepath.Join("/var/run/dpdk", u.c.EAL.FilePrefix, "mp_socket"), pri, waitDaemon); err != nil {
+	if err := u.waitDaemon(pri, "wait pri "+secs(waitDaemon)); err != nil {
 		return err
 	}
 	secsCh := make([]*proc.Child, len(u.c.Secondary))
@@ -208,15 +244,8 @@ func (u *upSession) startGroup(viaShell bool) error {
 	u.secs = secsCh
 	u.mu.Unlock()
 	for i, s := range u.c.Secondary {
-		if viaShell {
-			if err := u.waitDaemon(secsCh[i], fmt.Sprintf("wait sec %d %s", *s.ClientID, secs(waitDaemon))); err != nil {
-				return err
-			}
-		} else {
-			time.Sleep(time.Second)
-			if secsCh[i].Exited() {
-				return fmt.Errorf("%s %s:\n%s", s.Name, secsCh[i].DescribeExit(), secsCh[i].Tail(8))
-			}
+		if err := u.waitDaemon(secsCh[i], fmt.Sprintf("wait sec %d %s", *s.ClientID, secs(waitDaemon))); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -244,22 +273,6 @@ func (u *upSession) waitDaemon(ch *proc.Child, wait string) error {
 		return fmt.Errorf("%s did not connect to the controller: %v", ch.Name, err)
 	}
 	return nil
-}
-
-// waitFile waits until path exists, or ch dies.
-func waitFile(path string, ch *proc.Child, d time.Duration) error {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if ch.Exited() {
-			return fmt.Errorf("%s %s:\n%s", ch.Name, ch.DescribeExit(), ch.Tail(8))
-		}
-		if _, err := os.Stat(path); err == nil {
-			time.Sleep(time.Second) // the file comes early in its start
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("%s: no %s after %v", ch.Name, path, d)
 }
 
 func (u *upSession) applyCommandFile() error {

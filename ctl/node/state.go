@@ -35,13 +35,14 @@ type State struct {
 // later process that got its pid.
 type ProcessRecord struct {
 	Name  string `json:"name"`
-	Role  string `json:"role"` // primary, secondary, vm, supervisor
+	Role  string `json:"role"` // controller, primary, secondary, vm, supervisor
 	Pid   int    `json:"pid"`
 	Start uint64 `json:"start"`
 }
 
 // Roles of a ProcessRecord.
 const (
+	RoleController = "controller" // spp serve
 	RolePrimary    = "primary"
 	RoleSecondary  = "secondary"
 	RoleVM         = "vm"
@@ -125,7 +126,8 @@ func waitGone(p ProcessRecord, d time.Duration) bool {
 }
 
 // Teardown stops every recorded process in reverse start order (VMs, then
-// secondaries, then the primary) and removes the node's files. It returns
+// secondaries, then the primary, then spp serve) and removes the node's
+// files. It returns
 // the names of processes it could not stop.
 func (s *State) Teardown(grace time.Duration, logf func(string, ...any)) []string {
 	var stuck []string

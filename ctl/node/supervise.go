@@ -10,7 +10,8 @@ import (
 )
 
 // Supervision: a dead primary takes its group down and the group starts
-// again; a secondary a failed flush killed starts again.
+// again; a secondary a failed flush killed starts again; spp serve, if it
+// dies, starts again (the daemons keep forwarding and reconnect to it).
 
 // supervise restarts the group when the primary dies: its secondaries are
 // stranded then (a new primary cannot start while they live), so they are
@@ -59,7 +60,7 @@ func (u *upSession) supervise() {
 		if err := proc.RemovePrefix(u.c.EAL.HugeDir, u.c.EAL.FilePrefix); err != nil {
 			u.say("%v", err)
 		}
-		if err := u.startGroup(!interactive); err != nil {
+		if err := u.startGroup(); err != nil {
 			u.say("restarting the group: %v", err)
 			u.teardown()
 			os.Exit(1)
@@ -116,4 +117,38 @@ func (u *upSession) restartDeadSecondaries() error {
 		}
 	}
 	return nil
+}
+
+// superviseServe starts spp serve again when it dies while the node runs:
+// it holds no state the daemons do not have, and they reconnect to it
+// within a second. It gives up after 3 deaths within a minute.
+func (u *upSession) superviseServe() {
+	var deaths []time.Time
+	for {
+		u.mu.Lock()
+		ch := u.serve
+		u.mu.Unlock()
+		<-ch.Done()
+		if u.isStopping() {
+			return
+		}
+		now := time.Now()
+		recent := deaths[:0]
+		for _, t := range deaths {
+			if now.Sub(t) < time.Minute {
+				recent = append(recent, t)
+			}
+		}
+		deaths = append(recent, now)
+		u.forget(ch)
+		if len(deaths) > 3 {
+			u.say("spp serve died 4 times within a minute: not starting it again (see %s); spp down stops the node", ch.LogPath)
+			return
+		}
+		if err := u.startServe(); err != nil {
+			u.say("starting spp serve again: %v", err)
+			return
+		}
+		u.say("spp serve started again; the daemons reconnect to it")
+	}
 }

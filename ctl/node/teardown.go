@@ -2,11 +2,11 @@ package node
 
 import (
 	"fmt"
-	"net"
 	"os"
-	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/spp-go/spp/common/proc"
 )
 
 // teardown stops everything `spp up` started, in reverse order, and removes
@@ -20,18 +20,15 @@ func (u *upSession) teardown() bool {
 		return true
 	}
 	u.stopping = true
-	pri, secsCh, vms := u.primary, u.secs, u.vms
+	serve, pri, secsCh, vms := u.serve, u.primary, u.secs, u.vms
 	if u.interactive && u.shellCmd != nil {
 		// Stopped from outside (spp down, a signal): the operator's shell
-		// goes first, so that the daemons' exit can be sent.
+		// goes first, and gives the terminal back.
 		_ = u.shellCmd.Process.Signal(syscall.SIGTERM)
 	}
 	u.mu.Unlock()
 	defer close(u.tornDown())
 	sh := u.sh.abort() // a wait or a status of the main flow: no longer needed
-	for i := 0; i < 30 && u.shellBusy(); i++ {
-		time.Sleep(100 * time.Millisecond) // the shell lets go of the ports
-	}
 
 	ok := true
 	for i := len(vms) - 1; i >= 0; i-- {
@@ -51,7 +48,7 @@ func (u *upSession) teardown() bool {
 			live = append(live, "-c", fmt.Sprintf("wait sec %d 3", *s.ClientID), "-c", fmt.Sprintf("sec %d;exit", *s.ClientID))
 		}
 	}
-	if len(live) > 0 && !u.shellBusy() {
+	if len(live) > 0 && serveUp(serve) {
 		u.say("stopping the secondaries (exit)")
 		_ = sh.run(15*time.Second, nil, live...)
 	}
@@ -65,10 +62,18 @@ func (u *upSession) teardown() bool {
 	}
 	if pri != nil && !pri.Exited() {
 		u.say("stopping the primary (exit)")
-		if !u.shellBusy() {
+		if serveUp(serve) {
 			_ = sh.run(15*time.Second, nil, "-c", "wait pri 3", "-c", "pri;exit")
 		}
 		if err := pri.Stop(stopGrace); err != nil {
+			u.say("%v", err)
+			ok = false
+		}
+	}
+	// The controller goes last: the daemons' exits went through it.
+	if serveUp(serve) {
+		u.note("stopping spp serve")
+		if err := serve.Stop(stopGrace); err != nil {
 			u.say("%v", err)
 			ok = false
 		}
@@ -83,14 +88,5 @@ func (u *upSession) teardown() bool {
 
 func (u *upSession) tornDown() chan struct{} { return u.down }
 
-// shellBusy says whether the operator's shell still holds the controller
-// ports.
-func (u *upSession) shellBusy() bool {
-	c := u.c.Controller
-	l, err := net.Listen("tcp", net.JoinHostPort(c.Bind, strconv.Itoa(c.SecondaryPort)))
-	if err != nil {
-		return true
-	}
-	l.Close()
-	return false
-}
+// serveUp says whether spp serve runs: the shells' commands go through it.
+func serveUp(serve *proc.Child) bool { return serve != nil && !serve.Exited() }

@@ -1,13 +1,10 @@
 package registry
 
 import (
-	"encoding/json"
 	"net"
 	"strconv"
-	"sync"
 	"time"
 
-	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/common/proto/client"
 )
 
@@ -42,10 +39,6 @@ type Process struct {
 	ID      int    // client id (secondaries)
 	Type    string // process_type: primary, vf, mirror
 	Since   time.Time
-
-	mu      sync.Mutex
-	secInfo *proto.SecondaryInfo // last status
-	priInfo *proto.PrimaryInfo
 }
 
 // Target is the name of the process.
@@ -66,34 +59,4 @@ func (p *Process) describe() string {
 // describes the request in a LateReply event.
 func (p *Process) Send(batch []byte, what string, timeout time.Duration) ([]byte, error) {
 	return p.client.Send(batch, what, timeout)
-}
-
-// SetInfo keeps the status (a reply's info) the process last reported.
-func (p *Process) SetInfo(raw json.RawMessage) error {
-	if p.Primary {
-		var pi proto.PrimaryInfo
-		if err := json.Unmarshal(raw, &pi); err != nil {
-			return err
-		}
-		p.mu.Lock()
-		p.priInfo = &pi
-		p.mu.Unlock()
-		return nil
-	}
-	var si proto.SecondaryInfo
-	if err := json.Unmarshal(raw, &si); err != nil {
-		return err
-	}
-	p.mu.Lock()
-	p.secInfo = &si
-	p.mu.Unlock()
-	return nil
-}
-
-// Info returns the last status kept by SetInfo: a secondary's or the
-// primary's (the other is nil; both are nil before any).
-func (p *Process) Info() (*proto.SecondaryInfo, *proto.PrimaryInfo) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.secInfo, p.priInfo
 }

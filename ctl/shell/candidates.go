@@ -19,9 +19,10 @@ import (
 
 func secIDs(c *compCtx) []prompt.Suggest {
 	var s []prompt.Suggest
-	for _, p := range c.sh.reg.Processes() {
-		if !p.Primary {
-			s = append(s, prompt.Suggest{Text: strconv.Itoa(p.ID), Description: p.Type + " " + p.Peer})
+	ps, _ := c.sh.be.Processes()
+	for _, p := range ps {
+		if !p.Target.Primary {
+			s = append(s, prompt.Suggest{Text: strconv.Itoa(p.Target.ID), Description: p.Type + " " + p.Peer})
 		}
 	}
 	return s
@@ -71,7 +72,7 @@ func (c *compCtx) secInfo() *proto.SecondaryInfo {
 	if c.p == nil {
 		return nil
 	}
-	si, _ := c.p.Info()
+	si, _ := c.sh.infos.get(c.p.Target)
 	return si
 }
 
@@ -165,11 +166,12 @@ func componentTypes(c *compCtx) []prompt.Suggest {
 // primary's rings and NICs serve every secondary).
 func ports(c *compCtx) []prompt.Suggest {
 	seen := map[string]bool{}
-	for _, p := range c.sh.reg.Processes() {
-		if p != c.p && !p.Primary {
+	procs, _ := c.sh.be.Processes()
+	for _, p := range procs {
+		if (c.p == nil || p.Target != c.p.Target) && !p.Target.Primary {
 			continue
 		}
-		si, pi := p.Info()
+		si, pi := c.sh.infos.get(p.Target)
 		if si != nil {
 			for _, ps := range si.Ports {
 				seen[ps.Port] = true

@@ -95,7 +95,7 @@ func TestCompletion(t *testing.T) {
 	ts.sec(t, 4, ctltest.Mirror)
 	ts.pri(t)
 	for _, p := range ts.reg.Processes() {
-		ts.learnStatus(p)
+		ts.learnStatus(p.Target())
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "vm1.txt"), nil, 0o644)
@@ -182,7 +182,7 @@ func TestCompletionV2(t *testing.T) {
 	ts := newTestShell(t)
 	ts.sec(t, 1, ctltest.WithStatus(ctltest.SampleV2))
 	for _, p := range ts.reg.Processes() {
-		ts.learnStatus(p)
+		ts.learnStatus(p.Target())
 	}
 	ports := []string{"nic0", "nic1", "ring0", "ring1", "ring2", "ring3"}
 	names := []string{"cls", "up", "forward3"}

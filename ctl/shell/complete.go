@@ -16,8 +16,8 @@ const wordSeps = " ;,"
 // compCtx is what a candidate list may look at.
 type compCtx struct {
 	sh   *Shell
-	p    *registry.Process // the process the command goes to; nil if not connected
-	word string            // the partial word
+	p    *Proc  // the process the command goes to; nil if not connected
+	word string // the partial word
 }
 
 func (sh *Shell) complete(d prompt.Document) []prompt.Suggest {
@@ -71,7 +71,11 @@ func (sh *Shell) procCandidates(t registry.Target, text, word string) []prompt.S
 	if c == nil || !c.accepts(t) {
 		return nil
 	}
-	return argValues(c, w, cur, &compCtx{sh: sh, p: sh.reg.Lookup(t), word: word})
+	ctx := &compCtx{sh: sh, word: word}
+	if p, ok := sh.lookup(t); ok {
+		ctx.p = &p
+	}
+	return argValues(c, w, cur, ctx)
 }
 
 func argValues(c *command, w []string, cur int, ctx *compCtx) []prompt.Suggest {

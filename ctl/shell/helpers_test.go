@@ -17,6 +17,7 @@ const flushStatus = `{"commands":[{"command":"status"}]}`
 // testShell is a non-interactive shell on free ports, its output captured.
 type testShell struct {
 	*Shell
+	reg       *registry.Registry
 	out, errw *bytes.Buffer
 	notes     *ctltest.LockedBuffer
 	priAddr   string
@@ -27,12 +28,13 @@ func newTestShell(t *testing.T) *testShell {
 	t.Helper()
 	ts := &testShell{out: &bytes.Buffer{}, errw: &bytes.Buffer{}, notes: &ctltest.LockedBuffer{}}
 	ts.Shell = &Shell{out: ts.out, errw: ts.errw, con: &console{w: ts.notes}}
-	reg, err := registry.Listen("127.0.0.1", 0, 0, ts.OnEvent)
+	reg, err := registry.Listen("127.0.0.1", 0, 0, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(reg.Close)
 	ts.reg = reg
+	ts.Use(Local{Reg: reg})
 	pa, sa := reg.Addrs()
 	ts.priAddr, ts.secAddr = pa.String(), sa.String()
 	return ts

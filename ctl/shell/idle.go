@@ -15,7 +15,7 @@ import (
 	"github.com/spp-go/spp/ctl/registry"
 )
 
-// afterFlush asks p, whose batch with a flush succeeded, for its status,
+// afterFlush asks t, whose batch with a flush succeeded, for its status,
 // keeps it (completion sees the new components and ports) and notes every
 // idle component. The note is advice: when the status cannot be had (the
 // batch also stopped the process, the connection broke), nothing is said.
@@ -23,21 +23,21 @@ import (
 // rates: in a command file the next status may follow within
 // milliseconds, and the shell measures over a second instead
 // (measureFirst).
-func (sh *Shell) afterFlush(p *registry.Process, g *group) {
-	if g.has(proto.CmdExit) || sh.askStatus(p, "status (after the flush)") != nil {
+func (sh *Shell) afterFlush(t registry.Target, g *group) {
+	if g.has(proto.CmdExit) || sh.askStatus(t, "status (after the flush)") != nil {
 		return
 	}
 	if sh.interactive {
-		sh.observe(p)
+		sh.observe(t)
 	}
-	si, _ := p.Info()
+	si, _ := sh.infos.get(t)
 	if si == nil {
 		return
 	}
 	var b strings.Builder
 	for _, c := range si.Core {
 		if c.State == proto.StateIdle {
-			fmt.Fprintf(&b, "note: %s\n", idleNote(p.Type, c))
+			fmt.Fprintf(&b, "note: %s\n", idleNote(si.ProcessType, c))
 		}
 	}
 	fmt.Fprint(sh.out, b.String())

@@ -49,8 +49,12 @@ func (sh *Shell) monitorArgs(a []string) (tgts []registry.Target, every time.Dur
 		tgts = []registry.Target{*sh.entered}
 	}
 	if tgts == nil {
-		for _, p := range sh.reg.Processes() {
-			tgts = append(tgts, p.Target())
+		procs, err := sh.be.Processes()
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, p := range procs {
+			tgts = append(tgts, p.Target)
 		}
 		if len(tgts) == 0 {
 			return nil, 0, fmt.Errorf("no process connected")
@@ -89,17 +93,16 @@ func (sh *Shell) monitorFrame(tgts []registry.Target, every time.Duration, keys 
 	var names []string
 	for _, t := range tgts {
 		names = append(names, t.String())
-		p := sh.reg.Lookup(t)
-		if p == nil {
+		if _, ok := sh.lookup(t); !ok {
 			fmt.Fprintf(&body, "%s: not connected\n", t)
 			continue
 		}
-		rt, err := sh.fetchStatus(p, "status (monitor)")
+		rt, err := sh.fetchStatus(t, "status (monitor)")
 		if err != nil {
 			fmt.Fprintf(&body, "%s: %v\n", t, err)
 			continue
 		}
-		si, pi := p.Info()
+		si, pi := sh.infos.get(t)
 		if pi != nil {
 			renderPrimary(&body, pi, rt)
 		} else {

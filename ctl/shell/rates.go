@@ -7,6 +7,7 @@ package shell
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,52 +21,46 @@ import (
 // monitor).
 var statusBatch = proto.EncodeBatch(proto.Status())
 
-// forgetRates drops the last status of a process that connected, was
-// replaced or left: the next one's counters are another process's.
-func (sh *Shell) forgetRates(e registry.Event) {
-	switch e.Kind {
-	case registry.Joined, registry.Replaced, registry.Left:
-		sh.rates.Forget(e.Process.Label())
-	}
-}
-
-// fetchStatus asks p for its status, keeps it (completion) and returns the
-// rates since the previous status of p (nil: none). what names the request
+// fetchStatus asks t for its status, keeps it (completion) and returns the
+// rates since the previous status of t (nil: none). what names the request
 // in a late-reply notice.
-func (sh *Shell) fetchStatus(p *registry.Process, what string) (*rate.Rates, error) {
-	if err := sh.askStatus(p, what); err != nil {
+func (sh *Shell) fetchStatus(t registry.Target, what string) (*rate.Rates, error) {
+	if err := sh.askStatus(t, what); err != nil {
 		return nil, err
 	}
-	return sh.observe(p), nil
+	return sh.observe(t), nil
 }
 
-// askStatus asks p for its status and keeps it (p.Info), without taking
+// askStatus asks t for its status and keeps it (sh.infos), without taking
 // it as a base of rates.
-func (sh *Shell) askStatus(p *registry.Process, what string) error {
-	raw, err := p.Send(statusBatch, what, registry.ReplyTimeout)
+func (sh *Shell) askStatus(t registry.Target, what string) error {
+	raw, err := sh.be.Send(t, statusBatch, what, registry.ReplyTimeout)
+	if errors.Is(err, ErrNotConnected) {
+		return fmt.Errorf("%s is not connected", t)
+	}
 	if err != nil {
 		return err
 	}
 	var r client.Reply
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("unreadable reply from %s: %v", p.Label(), err)
+		return fmt.Errorf("unreadable reply from %s: %v", t, err)
 	}
 	if msg := r.FirstError(); msg != "" {
-		return fmt.Errorf("%s: %s", p.Label(), msg)
+		return fmt.Errorf("%s: %s", t, msg)
 	}
 	if r.Info == nil {
-		return fmt.Errorf("%s answered status without info", p.Label())
+		return fmt.Errorf("%s answered status without info", t)
 	}
-	if err := p.SetInfo(r.Info); err != nil {
-		return fmt.Errorf("unreadable status from %s: %v", p.Label(), err)
+	if err := sh.infos.set(t, r.Info); err != nil {
+		return fmt.Errorf("unreadable status from %s: %v", t, err)
 	}
 	return nil
 }
 
-// observe records the status p reported last, read now, and returns the
+// observe records the status t reported last, read now, and returns the
 // rates since the one before (nil: none).
-func (sh *Shell) observe(p *registry.Process) *rate.Rates {
-	si, pi := p.Info()
+func (sh *Shell) observe(t registry.Target) *rate.Rates {
+	si, pi := sh.infos.get(t)
 	var s rate.Snapshot
 	switch {
 	case pi != nil:
@@ -75,22 +70,22 @@ func (sh *Shell) observe(p *registry.Process) *rate.Rates {
 	default:
 		return nil
 	}
-	r, ok := sh.rates.Observe(p.Label(), s)
+	r, ok := sh.rates.Observe(t.String(), s)
 	if !ok {
 		return nil
 	}
 	return &r
 }
 
-// measureFirst: a batch that asks p for its status, when the shell has no
-// earlier status of p, is preceded by a status of the shell's own, a
+// measureFirst: a batch that asks t for its status, when the shell has no
+// earlier status of t, is preceded by a status of the shell's own, a
 // rateWindow earlier, so that its tables have rates. Without a window
 // (tests) or when that status fails, the batch goes as it is.
-func (sh *Shell) measureFirst(p *registry.Process, g *group) {
-	if sh.rateWindow <= 0 || !asksStatus(g) || sh.rates.Has(p.Label()) {
+func (sh *Shell) measureFirst(t registry.Target, g *group) {
+	if sh.rateWindow <= 0 || !asksStatus(g) || sh.rates.Has(t.String()) {
 		return
 	}
-	if _, err := sh.fetchStatus(p, "status (base of the rates)"); err == nil {
+	if _, err := sh.fetchStatus(t, "status (base of the rates)"); err == nil {
 		time.Sleep(sh.rateWindow)
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/rate"
-	"github.com/spp-go/spp/ctl/registry"
 )
 
 // newTable makes an ASCII table (it survives logs, copies and any terminal)
@@ -153,7 +152,7 @@ func renderPrimary(w io.Writer, pi *proto.PrimaryInfo, rt *rate.Rates) {
 }
 
 // renderProcs prints the shell's status: the connected processes.
-func renderProcs(w io.Writer, procs []*registry.Process, now time.Time) {
+func renderProcs(w io.Writer, procs []Proc, now time.Time) {
 	if len(procs) == 0 {
 		fmt.Fprintln(w, "no process connected")
 		return
@@ -161,8 +160,8 @@ func renderProcs(w io.Writer, procs []*registry.Process, now time.Time) {
 	t := newTable(w, []string{"PROCESS", "TYPE", "CLIENT_ID", "PEER", "CONNECTED SINCE"})
 	for _, p := range procs {
 		id := "-"
-		if !p.Primary {
-			id = strconv.Itoa(p.ID)
+		if !p.Target.Primary {
+			id = strconv.Itoa(p.Target.ID)
 		}
 		since := p.Since.Format("2006-01-02 15:04:05") + " (" + now.Sub(p.Since).Round(time.Second).String() + " ago)"
 		t.Append([]string{p.Label(), p.Type, id, p.Peer, since})

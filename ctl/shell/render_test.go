@@ -87,9 +87,9 @@ mempool spp_mbuf_pool: size 8192, available 8000, in use 192
 func TestRenderProcs(t *testing.T) {
 	var b bytes.Buffer
 	since := time.Date(2024, 5, 1, 12, 0, 0, 0, time.Local)
-	renderProcs(&b, []*registry.Process{
-		{Primary: true, Type: "primary", Peer: "127.0.0.1:40000", Since: since},
-		{ID: 1, Type: "vf", Peer: "127.0.0.1:40001", Since: since.Add(time.Minute)},
+	renderProcs(&b, []Proc{
+		{Target: registry.Target{Primary: true}, Type: "primary", Peer: "127.0.0.1:40000", Since: since},
+		{Target: registry.Target{ID: 1}, Type: "vf", Peer: "127.0.0.1:40001", Since: since.Add(time.Minute)},
 	}, since.Add(2*time.Minute))
 	want := `+---------+---------+-----------+-----------------+--------------------------------+
 | PROCESS | TYPE    | CLIENT_ID | PEER            | CONNECTED SINCE                |

@@ -57,11 +57,6 @@ func (sh *Shell) send(g *group) bool {
 	if n > 1 {
 		notApplied = fmt.Sprintf(" (batch of %d commands not applied)", n)
 	}
-	p := sh.reg.Lookup(g.tgt)
-	if p == nil {
-		sh.fail(g.labels[0], fmt.Errorf("%s is not connected%s", g.tgt, notApplied))
-		return false
-	}
 	batch := g.raw
 	if batch == nil {
 		batch = proto.EncodeBatch(g.cmds...)
@@ -70,8 +65,12 @@ func (sh *Shell) send(g *group) bool {
 	if g.flush {
 		wait = registry.FlushTimeout
 	}
-	sh.measureFirst(p, g)
-	raw, err := p.Send(batch, strings.Join(g.labels, "; "), wait)
+	sh.measureFirst(g.tgt, g)
+	raw, err := sh.be.Send(g.tgt, batch, strings.Join(g.labels, "; "), wait)
+	if errors.Is(err, ErrNotConnected) {
+		sh.fail(g.labels[0], fmt.Errorf("%s is not connected%s", g.tgt, notApplied))
+		return false
+	}
 	if err != nil {
 		if n > 1 {
 			err = fmt.Errorf("%v (batch of %d commands: outcome unknown)", err, n)
@@ -90,8 +89,8 @@ func (sh *Shell) send(g *group) bool {
 	var rt *rate.Rates // of a status reply
 	var infoErr error
 	if r.Info != nil {
-		if infoErr = p.SetInfo(r.Info); infoErr == nil {
-			rt = sh.observe(p)
+		if infoErr = sh.infos.set(g.tgt, r.Info); infoErr == nil {
+			rt = sh.observe(g.tgt)
 		}
 	}
 	if sh.json {
@@ -124,7 +123,7 @@ func (sh *Shell) send(g *group) bool {
 		}
 		if !sh.json {
 			var b bytes.Buffer // one write: no announcement inside a table
-			si, pi := p.Info()
+			si, pi := sh.infos.get(g.tgt)
 			if pi != nil {
 				renderPrimary(&b, pi, rt)
 			} else {
@@ -146,9 +145,9 @@ func (sh *Shell) send(g *group) bool {
 	if ok && g.flush {
 		switch {
 		case !sh.json:
-			sh.afterFlush(p, g) // idle components; new ports and components, for completion
+			sh.afterFlush(g.tgt, g) // idle components; new ports and components, for completion
 		case sh.interactive:
-			go sh.learnStatus(p) // for completion
+			go sh.learnStatus(g.tgt) // for completion
 		}
 	}
 	return ok

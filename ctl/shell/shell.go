@@ -2,7 +2,8 @@
 // commands, parsing and translation of what is typed into protocol batches,
 // command files (playback, -f, -c, stdin), the tables replies are printed
 // as, and the interactive prompt with completion. It drives the daemons
-// through a registry.Registry it is given; it never listens itself.
+// through a Backend it is given (Local: the registry of standalone spp; or a
+// running spp serve); it never listens itself, and knows nothing of HTTP.
 package shell
 
 import (
@@ -19,7 +20,8 @@ import (
 
 // Shell is one session: the state the commands act on.
 type Shell struct {
-	reg         *registry.Registry
+	be          Backend
+	infos       statuses // the status each process last reported
 	con         *console
 	out         io.Writer // results and tables
 	errw        io.Writer // error lines
@@ -48,7 +50,7 @@ type Options struct {
 	HistoryPath string    // where typed lines are kept; "" keeps none
 }
 
-// New makes a shell. It has no registry until Use.
+// New makes a shell. It has no backend until Use.
 func New(o Options) *Shell {
 	sh := &Shell{json: o.JSON, interactive: o.Interactive, color: o.Color, histPath: o.HistoryPath,
 		rateWindow: time.Second}
@@ -59,28 +61,43 @@ func New(o Options) *Shell {
 	return sh
 }
 
-// Use sets the registry the commands go through.
-func (sh *Shell) Use(reg *registry.Registry) { sh.reg = reg }
+// Use sets the backend the commands go through.
+func (sh *Shell) Use(be Backend) { sh.be = be }
 
-// Announce prints a line from elsewhere (the registry's events, the
+// Announce prints a line from elsewhere (the backend's events, the
 // listening line) without breaking the line being typed.
 func (sh *Shell) Announce(msg string) { sh.con.announce(msg) }
 
-// OnEvent is the shell's registry.Listen callback: it announces the event,
-// forgets the last status of a process that came or went (rates), and, in
+// OnEvent is told of the backend's events: it announces each, forgets the
+// last status of a process that came or went (completion, rates), and, in
 // the interactive shell, asks a process that joined for its status, for
 // completion (and as the base of the next status's rates).
-func (sh *Shell) OnEvent(e registry.Event) {
-	sh.forgetRates(e)
-	sh.Announce(e.String())
+func (sh *Shell) OnEvent(e Event) {
+	sh.Announce(e.Message)
+	switch e.Kind {
+	case registry.Joined, registry.Replaced, registry.Left:
+		sh.infos.drop(e.Proc.Target)
+		sh.rates.Forget(e.Proc.Label())
+	}
 	if sh.interactive && (e.Kind == registry.Joined || e.Kind == registry.Replaced) {
-		go sh.learnStatus(e.Process)
+		go sh.learnStatus(e.Proc.Target)
 	}
 }
 
 // learnStatus asks a process for its status, quietly, for completion.
-func (sh *Shell) learnStatus(p *registry.Process) {
-	sh.fetchStatus(p, "status (for completion)")
+func (sh *Shell) learnStatus(t registry.Target) {
+	sh.fetchStatus(t, "status (for completion)")
+}
+
+// lookup finds the connected process t names.
+func (sh *Shell) lookup(t registry.Target) (Proc, bool) {
+	ps, _ := sh.be.Processes()
+	for _, p := range ps {
+		if p.Target == t {
+			return p, true
+		}
+	}
+	return Proc{}, false
 }
 
 // Close ends the session: the record file is closed.

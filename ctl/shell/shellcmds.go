@@ -5,6 +5,7 @@ package shell
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -19,7 +20,10 @@ func (sh *Shell) cmdStatus(a []string) error {
 	if len(a) > 0 {
 		return fmt.Errorf("status takes no arguments (sec N;status asks a process)")
 	}
-	procs := sh.reg.Processes()
+	procs, err := sh.be.Processes()
+	if err != nil {
+		return err
+	}
 	if sh.json {
 		type row struct {
 			Type     string `json:"process_type"`
@@ -30,8 +34,8 @@ func (sh *Shell) cmdStatus(a []string) error {
 		rows := []row{}
 		for _, p := range procs {
 			r := row{Type: p.Type, Peer: p.Peer, Since: p.Since.Format(time.RFC3339)}
-			if !p.Primary {
-				id := p.ID
+			if !p.Target.Primary {
+				id := p.Target.ID
 				r.ClientID = &id
 			}
 			rows = append(rows, r)
@@ -67,7 +71,7 @@ func (sh *Shell) cmdSec(a []string) error {
 	}
 	t := registry.Target{ID: id}
 	sh.entered = &t
-	if sh.reg.Lookup(t) == nil {
+	if _, ok := sh.lookup(t); !ok {
 		fmt.Fprintf(sh.out, "note: %s is not connected (yet)\n", t)
 	}
 	return nil
@@ -102,8 +106,11 @@ func (sh *Shell) cmdWait(a []string) error {
 			return err
 		}
 	}
-	if sh.reg.Wait(t, d) == nil {
-		return fmt.Errorf("%s did not connect within %v", t, d)
+	if _, err := sh.be.Wait(t, d); err != nil {
+		if errors.Is(err, ErrNotConnected) {
+			return fmt.Errorf("%s did not connect within %v", t, d)
+		}
+		return err
 	}
 	return nil
 }
@@ -192,20 +199,31 @@ func (sh *Shell) cmdBye(a []string) error {
 	if len(a) == 0 {
 		return nil
 	}
+	procs, err := sh.be.Processes()
+	if err != nil {
+		return err
+	}
 	ok := true
 	exit := proto.Exit()
-	var exiting []*registry.Process
-	for _, p := range sh.reg.Processes() {
-		if p.Primary {
+	var exiting []Proc
+	var pri *Proc
+	for _, p := range procs {
+		if p.Target.Primary {
+			pri = &p
 			continue
 		}
-		if sh.send(&group{tgt: p.Target(), cmds: []proto.Command{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
+		if sh.send(&group{tgt: p.Target, cmds: []proto.Command{exit}, labels: []string{"bye: " + p.Label() + ";exit"}}) {
 			exiting = append(exiting, p)
 		} else {
 			ok = false
 		}
 	}
-	for _, p := range sh.reg.WaitGone(exiting, byeWait) {
+	left, err := sh.be.WaitGone(exiting, byeWait)
+	if err != nil {
+		sh.fail("bye", err)
+		ok = false
+	}
+	for _, p := range left {
 		then := ""
 		if a[0] == "all" {
 			then = "; stopping the primary anyway"
@@ -216,12 +234,16 @@ func (sh *Shell) cmdBye(a []string) error {
 	if a[0] == "all" {
 		// The primary hangs up last too: waiting for it means that when
 		// spp returns, the node is gone (its runtime directory removed).
-		pri := sh.reg.Lookup(registry.Target{Primary: true})
 		if !sh.send(&group{tgt: registry.Target{Primary: true}, cmds: []proto.Command{exit}, labels: []string{"bye: pri;exit"}}) {
 			ok = false
-		} else if pri != nil && len(sh.reg.WaitGone([]*registry.Process{pri}, byeWait)) > 0 {
-			sh.fail("bye: pri", fmt.Errorf("still connected %v after its exit reply", byeWait))
-			ok = false
+		} else if pri != nil {
+			if left, err := sh.be.WaitGone([]Proc{*pri}, byeWait); err != nil || len(left) > 0 {
+				if err == nil {
+					err = fmt.Errorf("still connected %v after its exit reply", byeWait)
+				}
+				sh.fail("bye: pri", err)
+				ok = false
+			}
 		}
 	}
 	if !ok {

@@ -37,9 +37,13 @@ func (sh *Shell) topoArgs(a []string) (tgts []registry.Target, svg string, err e
 		tgts = []registry.Target{*sh.entered}
 	}
 	if tgts == nil {
-		for _, p := range sh.reg.Processes() {
-			if !p.Primary {
-				tgts = append(tgts, p.Target())
+		procs, err := sh.be.Processes()
+		if err != nil {
+			return nil, "", err
+		}
+		for _, p := range procs {
+			if !p.Target.Primary {
+				tgts = append(tgts, p.Target)
 			}
 		}
 		if len(tgts) == 0 {
@@ -57,14 +61,10 @@ func (sh *Shell) cmdTopo(a []string) error {
 	// The wiring now, not the last status the shell happens to have.
 	var procs []topo.Process
 	for _, t := range tgts {
-		p := sh.reg.Lookup(t)
-		if p == nil {
-			return fmt.Errorf("%s is not connected", t)
-		}
-		if _, err := sh.fetchStatus(p, "status (topo)"); err != nil {
+		if _, err := sh.fetchStatus(t, "status (topo)"); err != nil {
 			return err
 		}
-		si, _ := p.Info()
+		si, _ := sh.infos.get(t)
 		procs = append(procs, topo.Process{Name: t.String(), Info: si})
 	}
 	dot := topo.DOT(procs...)
