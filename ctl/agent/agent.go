@@ -77,7 +77,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		a.poke() // whatever happened while it was closed
 	}, func(e Event) {
 		if e.Type == "vf" && (e.Event == "joined" || e.Event == "replaced") {
-			a.opt.Logf("spp_vf %d %s: reconciling it", e.Client(), e.Event)
+			a.opt.Logf("spp_vf %d %s: reconciling it", clientID(e), e.Event)
 			a.poke()
 		}
 	}, a.opt.Logf)

@@ -9,26 +9,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/common/proto/client"
+	"github.com/spp-go/spp/ctl/api"
 )
 
-// The agent's side of `spp serve` (rest.md, native endpoints): batches to a
-// secondary, its status, and the event stream that says when a spp_vf
-// (re)joins. The paths and the event's JSON are spp serve's (ctl/api in
-// branch s12); they are spelled here until that package is on main.
-const (
-	eventsPath = "/spp/v1/events"
-	// requestTimeout bounds one request: spp serve answers within its own
-	// deadlines (5 s, 15 s with a flush) and says 504 past them.
-	requestTimeout = 20 * time.Second
-)
+// The agent's side of `spp serve` (rest.md, native endpoints; the shapes
+// are ctl/api's): batches to a secondary, its status, and the event stream
+// that says when a spp_vf (re)joins.
 
-func batchPath(id int) string { return "/spp/v1/secondaries/" + strconv.Itoa(id) + "/batch" }
+// requestTimeout bounds one request: spp serve answers within its own
+// deadlines (5 s, 15 s with a flush) and says 504 past them.
+const requestTimeout = 20 * time.Second
 
 // ErrNotConnected is a secondary spp serve does not have (404): the spp_vf
 // is not running, or not connected yet.
@@ -62,7 +57,7 @@ func (c *Controller) URL() string { return c.base }
 func (c *Controller) Do(ctx context.Context, id int, cmds ...proto.Command) (*client.Reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+batchPath(id), bytes.NewReader(proto.EncodeBatch(cmds...)))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+api.SecondaryBatch(id), bytes.NewReader(proto.EncodeBatch(cmds...)))
 	if err != nil {
 		return nil, err
 	}
@@ -142,25 +137,16 @@ func unwrap(err error) error {
 	return err
 }
 
-// Event is one event of the stream: joined, left or replaced, with the
-// process's type and client id.
-type Event struct {
-	Event    string `json:"event"`
-	Type     string `json:"type"`
-	ClientID *int   `json:"client-id"`
-	ID       *int   `json:"id"` // rest.md's word for it
-	Peer     string `json:"peer"`
-}
+// Event is one event of the stream (api.Event: joined, left, replaced,
+// ...).
+type Event = api.Event
 
-// Client is the event's client id, -1 for the primary or none.
-func (e Event) Client() int {
-	switch {
-	case e.ClientID != nil:
-		return *e.ClientID
-	case e.ID != nil:
-		return *e.ID
+// clientID is the event's client id, -1 for the primary or none.
+func clientID(e Event) int {
+	if e.ClientID == nil {
+		return -1
 	}
-	return -1
+	return *e.ClientID
 }
 
 // Events follows the event stream until ctx ends: opened is called each
@@ -183,7 +169,7 @@ func (c *Controller) Events(ctx context.Context, opened func(), on func(Event), 
 }
 
 func (c *Controller) stream(ctx context.Context, opened func(), on func(Event)) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+eventsPath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+api.EventsPath, nil)
 	if err != nil {
 		return err
 	}

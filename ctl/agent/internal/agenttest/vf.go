@@ -60,6 +60,22 @@ func (v *VF) Handle(body []byte) []byte {
 	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
 }
 
+// Serve answers a request decoded off a daemon connection: the handler
+// of a ctl/internal/ctltest daemon (ctltest.WithHandler), so that the VF
+// can stand behind a real registry and spp serve.
+func (v *VF) Serve(req *proto.Request) (proto.Reply, bool) {
+	var raw []json.RawMessage
+	for _, c := range req.Commands {
+		raw = append(raw, c.Raw)
+	}
+	body, _ := json.Marshal(map[string]any{"commands": raw})
+	var rep proto.Reply
+	if err := json.Unmarshal(v.Handle(body), &rep); err != nil {
+		panic("agenttest: " + err.Error())
+	}
+	return rep, false
+}
+
 // Do runs commands as one batch and returns the reply.
 func (v *VF) Do(cmds ...proto.Command) proto.Reply {
 	var rep proto.Reply
