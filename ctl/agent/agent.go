@@ -80,7 +80,9 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.opt.Logf("spp_vf %d %s: reconciling it", clientID(e), e.Event)
 			a.poke()
 		}
-	}, a.opt.Logf)
+	}, func(err error) {
+		a.note("events", fmt.Sprintf("event stream of spp serve at %s: %v (trying again, every %v at most)", a.ctl.URL(), err, backoffMax))
+	})
 
 	var watchErr <-chan error
 	stopWatch := func() {}
@@ -98,13 +100,15 @@ func (a *Agent) Run(ctx context.Context) error {
 				wctx, cancel := context.WithCancel(ctx)
 				watchErr, stopWatch = Watch(wctx, a.etcd, a.opt.Host, rev, a.poke), cancel
 			}
+			if rev == 0 { // what else failed, sync logged
+				a.note("etcd", fmt.Sprintf("%v (retrying, every %v at most)", err, backoffMax))
+			} else {
+				a.note("etcd", "")
+			}
 			if err != nil {
-				d := b.next()
-				a.note("sync", fmt.Sprintf("%v (retrying, every %v at most)", err, backoffMax))
-				retry.Reset(d)
+				retry.Reset(b.next())
 				waiting = true
 			} else {
-				a.note("sync", "")
 				dirty = false
 				b.reset()
 			}

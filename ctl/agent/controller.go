@@ -151,8 +151,9 @@ func clientID(e Event) int {
 
 // Events follows the event stream until ctx ends: opened is called each
 // time the stream is (re)opened (events may have been missed before it),
-// on for each event. A broken stream is opened again, with backoff.
-func (c *Controller) Events(ctx context.Context, opened func(), on func(Event), logf func(string, ...any)) {
+// on for each event, broken each time it breaks or cannot be opened; it is
+// opened again, with backoff.
+func (c *Controller) Events(ctx context.Context, opened func(), on func(Event), broken func(error)) {
 	b := newBackoff()
 	for ctx.Err() == nil {
 		err := c.stream(ctx, func() { b.reset(); opened() }, on)
@@ -160,7 +161,7 @@ func (c *Controller) Events(ctx context.Context, opened func(), on func(Event), 
 			return
 		}
 		d := b.next()
-		logf("event stream of spp serve at %s: %v; again in %v", c.base, err, d)
+		broken(err)
 		select {
 		case <-ctx.Done():
 		case <-time.After(d):

@@ -24,19 +24,19 @@ func (a *Agent) sync(ctx context.Context) (rev int64, err error) {
 	}
 	switch {
 	case snap.ConfigErr != nil:
-		a.note("config", fmt.Sprintf("%s: %v: waiting for a good one", keys.Configuration(host), snap.ConfigErr))
+		a.note(keys.Configuration(host), fmt.Sprintf("%s: %v: waiting for a good one", keys.Configuration(host), snap.ConfigErr))
 		return snap.Rev, nil
 	case snap.Config == nil:
-		a.note("config", fmt.Sprintf("no %s in etcd: waiting for it (spp agent init --host %s FILE)", keys.Configuration(host), host))
+		a.note(keys.Configuration(host), fmt.Sprintf("no %s in etcd: waiting for it (spp agent init --host %s FILE)", keys.Configuration(host), host))
 		return snap.Rev, nil
 	}
-	a.note("config", "")
+	a.note(keys.Configuration(host), "")
 	cfg := snap.Config
 	bound, unplugs, bad := a.ports(snap)
 	work := context.WithoutCancel(ctx)
 	done := make([]bool, len(cfg.VF))
 	var wired []string
-	var errs []error
+	var errs, werrs []error // werrs: etcd writes
 	for i := range cfg.VF {
 		if ctx.Err() != nil {
 			break
@@ -60,7 +60,7 @@ func (a *Agent) sync(ctx context.Context) (rev int64, err error) {
 			continue
 		}
 		if ok, err := SetUp(work, a.etcd, host, p); err != nil {
-			errs = append(errs, fmt.Errorf("port %s: up: %v", p, err))
+			werrs = append(werrs, fmt.Errorf("port %s: up: %v", p, err))
 		} else if ok {
 			a.opt.Logf("port %s: wired, port_status up", p)
 		}
@@ -69,16 +69,21 @@ func (a *Agent) sync(ctx context.Context) (rev int64, err error) {
 		a.note("port "+e.Port, e.Error()+": not wired, no up")
 		if snap.Status[e.Port] == keys.Up {
 			if err := ClearUp(work, a.etcd, host, e.Port); err != nil {
-				errs = append(errs, err)
+				werrs = append(werrs, fmt.Errorf("port %s: %v", e.Port, err))
 			}
 		}
 	}
 	for _, p := range unplugs {
 		if err := a.release(work, snap, p, done); err != nil {
-			errs = append(errs, err)
+			werrs = append(werrs, err)
 		}
 	}
-	return snap.Rev, errors.Join(errs...)
+	if len(werrs) > 0 {
+		a.note("etcd writes", fmt.Sprintf("etcd: %v (retrying)", errors.Join(werrs...)))
+	} else {
+		a.note("etcd writes", "")
+	}
+	return snap.Rev, errors.Join(append(errs, werrs...)...)
 }
 
 // syncVF makes the spp_vf of NIC nic match the bound ports: its status,
