@@ -82,8 +82,8 @@ func TestServeRealDaemons(t *testing.T) {
 		Lcores   []int `json:"lcores"`
 		PhyPorts []struct {
 			ID, Rx, Tx, TxDrop int
-			Eth               string
-			NofQueues         map[string]int `json:"nof_queues"`
+			Eth                string
+			NofQueues          map[string]int `json:"nof_queues"`
 		} `json:"phy_ports"`
 		RingPorts []map[string]int `json:"ring_ports"`
 	}
