@@ -117,8 +117,9 @@ func (a *Agent) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			a.opt.Logf("agent of host %s: stopping", a.opt.Host)
 			return nil
-		case <-a.kick:
-			dirty = true
+		case <-a.kick: // something changed: no need to wait out the backoff
+			dirty, waiting = true, false
+			retry.Stop()
 		case err := <-watchErr:
 			a.opt.Logf("%v: scanning again", err)
 			stopWatch()

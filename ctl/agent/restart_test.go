@@ -233,3 +233,24 @@ func TestConfigLater(t *testing.T) {
 		t.Fatalf("%v\n%s", err, log)
 	}
 }
+
+// A spp_vf gone for a while (the agent failing and backing off meanwhile,
+// up to its 5 s cap; a port bound with no up): when it joins again it is
+// wired within a second, not at the end of the agent's backoff.
+func TestVFDownThenBack(t *testing.T) {
+	n := newNode(t, shared, "vfdown", hostConfig(2))
+	n.startAgent(wiring.Dynamic)
+	n.mustBind("p1", "52:54:00:00:00:01", 0)
+	n.ctl.Leave(1)
+	if _, err := Bind(context.Background(), n.cli, BindArgs{Host: "vfdown", Port: "p2", MAC: "52:54:00:00:00:02", Wait: 3 * time.Second}); err == nil {
+		t.Fatal("bound with no spp_vf")
+	}
+	time.Sleep(4 * time.Second) // the backoff at its 5 s cap by now
+	fresh := seedVF(1)
+	n.vfs[0] = fresh
+	t0 := time.Now()
+	n.ctl.Join(fresh)
+	waitFor(t, time.Second, "both VMs wired", func() bool { c, _ := n.running(0); return len(c) == 6 })
+	waitFor(t, time.Second, "p2 up", func() bool { return get(t, n.cli, keys.PortStatus("vfdown", "p2")) == "up" })
+	t.Logf("wired %v after the join", time.Since(t0))
+}
