@@ -162,7 +162,7 @@ func TestRefusedBatchRetried(t *testing.T) {
 	if err == nil {
 		t.Fatal("bound while refused")
 	}
-	if !n.log.has("spp_vf 1 refused the batch at command 0") {
+	if !n.log.has("spp_vf 1: refused the batch at command 0") {
 		t.Error("the log does not say the batch was refused")
 	}
 	n.vfs[0].Refuse(false)

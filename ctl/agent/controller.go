@@ -26,7 +26,8 @@ import (
 const requestTimeout = 20 * time.Second
 
 // ErrNotConnected is a secondary spp serve does not have (404): the spp_vf
-// is not running, or not connected yet.
+// is not running, or not connected yet. The errors of Controller do not
+// name the secondary: the caller does.
 var ErrNotConnected = errors.New("not connected to spp serve")
 
 // Controller is a client of one spp serve.
@@ -74,16 +75,16 @@ func (c *Controller) Do(ctx context.Context, id int, cmds ...proto.Command) (*cl
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotFound:
-		return nil, fmt.Errorf("spp_vf %d: %w", id, ErrNotConnected)
+		return nil, ErrNotConnected
 	default: // 502, 504: the outcome may be unknown; the next status says
-		return nil, fmt.Errorf("spp serve at %s: spp_vf %d: %s: %s", c.base, id, resp.Status, strings.TrimSpace(string(body)))
+		return nil, fmt.Errorf("spp serve at %s: %s: %s", c.base, resp.Status, strings.TrimSpace(string(body)))
 	}
 	rep, err := client.Parse(body)
 	if err != nil {
-		return nil, fmt.Errorf("spp_vf %d: %v", id, err)
+		return nil, err
 	}
 	if len(rep.Results) != len(cmds) {
-		return nil, fmt.Errorf("spp_vf %d answered %d results for %d commands", id, len(rep.Results), len(cmds))
+		return nil, fmt.Errorf("answered %d results for %d commands", len(rep.Results), len(cmds))
 	}
 	return rep, nil
 }
@@ -95,11 +96,11 @@ func (c *Controller) Status(ctx context.Context, id int) (*proto.SecondaryInfo, 
 		return nil, err
 	}
 	if msg := rep.FirstError(); msg != "" {
-		return nil, fmt.Errorf("spp_vf %d: status: %s", id, msg)
+		return nil, fmt.Errorf("status: %s", msg)
 	}
 	in, err := rep.SecondaryInfo()
 	if err != nil {
-		return nil, fmt.Errorf("spp_vf %d: %v", id, err)
+		return nil, err
 	}
 	if in.ProcessType != "" && in.ProcessType != proto.TypeVF {
 		return nil, fmt.Errorf("client id %d is a %s, not a spp_vf", id, in.ProcessType)
@@ -120,11 +121,11 @@ func (c *Controller) Batch(ctx context.Context, id int, cmds []proto.Command) er
 			if r.ErrorDetails != nil {
 				msg = r.ErrorDetails.Message
 			}
-			return fmt.Errorf("spp_vf %d refused the batch at command %d %s: %s", id, i, cmds[i].Raw, msg)
+			return fmt.Errorf("refused the batch at command %d %s: %s", i, cmds[i].Raw, msg)
 		}
 	}
 	if !rep.OK() {
-		return fmt.Errorf("spp_vf %d: the batch did not succeed: %+v", id, rep.Results)
+		return fmt.Errorf("the batch did not succeed: %+v", rep.Results)
 	}
 	return nil
 }
