@@ -8,6 +8,7 @@
 //	spp serve [-p 5555] [-s 6666] [--bind ADDR] [--api ADDR] ...   (package ctl/serve)
 //	spp up FILE ... | spp down ...   (node start and stop, package ctl/node)
 //	spp topo [sec N] [--svg FILE]    (the shell's topo, once: topo.go)
+//	spp agent ... | spp port ...     (VMs plugged through etcd: ctl/agent)
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/spp-go/spp/ctl/agent"
 	"github.com/spp-go/spp/ctl/node"
 	"github.com/spp-go/spp/ctl/serve"
 	"github.com/spp-go/spp/ctl/shell"
@@ -49,6 +51,8 @@ const usageText = `usage: spp [-p PORT] [-s PORT] [--bind ADDR] [--api URL [--ap
        spp up FILE [--demo]   start the node FILE describes (spp up -h)
        spp down [FILE]        stop it
        spp topo [sec N] [--svg FILE]   the wiring as DOT, or SVG (spp topo -h)
+       spp agent --host NAME ...       wire VMs plugged through etcd (spp agent -h)
+       spp port bind|unbind|list ...   plug a VM through etcd (spp port)
 
 With neither -f nor -c, spp is an interactive shell (or, when stdin is not a
 terminal, reads commands from it). In the shell, help lists its commands and
@@ -80,6 +84,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if len(args) > 0 && args[0] == "serve" {
 		return serve.Main(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "agent" {
+		return agent.Main(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "port" {
+		return agent.PortMain(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -5,8 +5,9 @@ set -euo pipefail
 
 need=()
 # tmux: the shell's terminal tests; tcpdump: reads back the captures tests write;
-# graphviz: dot renders the shell's topo as SVG.
-for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc tmux tcpdump graphviz; do
+# graphviz: dot renders the shell's topo as SVG; etcd-server: the agent's
+# tests start Debian's etcd on loopback ports of their own.
+for p in libdpdk-dev dpdk-dev dpdk pkg-config gcc tmux tcpdump graphviz etcd-server; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,6 +15,11 @@ if [ ${#need[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq "${need[@]}" >/dev/null
+	# The package starts etcd on 127.0.0.1:2379, where spp agent runs its
+	# embedded one: the tests only need the binary.
+	if [[ " ${need[*]} " == *" etcd-server "* ]]; then
+		systemctl disable --now etcd >/dev/null 2>&1 || true
+	fi
 fi
 
 # 512 x 2 MiB hugepages: a primary, two secondaries and a testpmd "VM".
