@@ -77,7 +77,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	}
 
 	if sc.dst != "" {
-		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: dpdk.MbufPoolName, ring: dpdk.RingName(0), dst: sc.dst}); err != nil {
+		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: dpdk.MbufPoolName, ring: dpdk.RingName(0), dst: sc.dst, vlan: sc.vlan}); err != nil {
 			return o, err
 		}
 	}

@@ -126,7 +126,8 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("tp")
 	defer removePrefix(prefix)
-	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology, mbufs: sz.mbufs})
+	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology,
+		portmask: sc.tpPortmask, mbufs: sz.mbufs})
 	if err != nil {
 		return runResult{}, err
 	}
@@ -139,7 +140,7 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 		if err != nil {
 			return runResult{}, err
 		}
-		gen, err = startGen(genSetup{prefix: prefix, pool: "mb_pool_0", ring: "ETH_RXTX0_net_ring0", dst: sc.dst, preload: preload})
+		gen, err = startGen(genSetup{prefix: prefix, pool: "mb_pool_0", ring: "ETH_RXTX0_net_ring0", dst: sc.dst, vlan: sc.vlan, preload: preload})
 		if err != nil {
 			return runResult{}, err
 		}
@@ -195,13 +196,13 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	return r, nil
 }
 
-// runCapacity measures the generator alone: it fills a ring that a sink
-// on CPU 1 drains (reading each frame's destination MAC, as a classifier
-// would), with a pool and a ring like spp_primary's.
-func runCapacity(dst string, sz poolSizes) (runResult, error) {
+// runCapacity measures the generator alone, with sc's traffic: it fills a
+// ring that a sink on CPU 1 drains (reading each frame's destination MAC,
+// as a classifier would), with a pool and a ring like spp_primary's.
+func runCapacity(sc *scenario, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("gen")
 	defer removePrefix(prefix)
-	gen, err := startGen(genSetup{prefix: prefix, pool: "bench_pool", ring: "bench_ring", dst: dst,
+	gen, err := startGen(genSetup{prefix: prefix, pool: "bench_pool", ring: "bench_ring", dst: sc.dst, vlan: sc.vlan,
 		create: true, poolSize: sz.mbufs, ringSize: sz.ring, sink: true})
 	if err != nil {
 		return runResult{}, err

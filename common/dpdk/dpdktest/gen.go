@@ -49,7 +49,8 @@ type Generator struct {
 // It writes the template and the header fields into every mbuf of the pool
 // now, and later only sets destination MACs: the pool must not be in use
 // yet, and whatever consumes the packets must not rewrite mbuf headers or
-// frames (rings, forward, classifier and net_null's tx do not).
+// frames (rings, forward, classifier and net_null's tx do not), unless
+// RewriteEach is set.
 func NewGenerator(pool *dpdk.Mempool, r *dpdk.Ring, frame []byte, dsts []uint64) (*Generator, error) {
 	if len(frame) > GenFrameLen {
 		return nil, fmt.Errorf("template frame of %d bytes, at most %d", len(frame), GenFrameLen)
@@ -91,6 +92,13 @@ func NewGenerator(pool *dpdk.Mempool, r *dpdk.Ring, frame []byte, dsts []uint64)
 	}
 	return &Generator{c: c, dst: dst}, nil
 }
+
+// RewriteEach makes the loop write every packet whole before it sends it,
+// as a NIC's receive would: the header fields and the template frame with
+// its destination MAC. For consumers that change frames in place (a VLAN
+// strip moves the frame's start and its MACs), whose mbufs would otherwise
+// come back from the pool with the changed frame. Call it before Start.
+func (g *Generator) RewriteEach() { g.c.rewrite = 1 }
 
 // Start enters the loop on worker lcore id.
 func (g *Generator) Start(id int) error {

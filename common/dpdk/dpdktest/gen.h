@@ -22,6 +22,10 @@ struct spp_gen {
 	struct rte_mempool *pool;
 	const uint64_t *dst; /* destination MACs as they lie in a frame (low 48 bits, little-endian) */
 	uint64_t dst_mask;   /* entries in dst - 1 (a power of two) */
+	/* Nonzero: write every packet whole before sending it (the header
+	 * fields and the template frame), for consumers that change frames in
+	 * place (a VLAN strip moves the frame's start and its MACs). */
+	int32_t rewrite;
 	uint8_t frame[SPP_GEN_LEN] __rte_aligned(RTE_CACHE_LINE_SIZE); /* template; bytes 0..5 are replaced */
 
 	int32_t stop __rte_cache_aligned; /* written by Go */
