@@ -107,7 +107,7 @@ func genMain(args []string) int {
 	dst := fs.String("dst", dstOne, "destination MACs: one, two, table")
 	lcore := fs.Int("lcore", 6, "lcore of the generator loop")
 	sinkLcore := fs.Int("sink", -1, "lcore of a sink draining the ring (measures the generator alone); -1: none")
-	vlan := fs.Uint("vlan", 0, "802.1Q-tag the frames with this VLAN id (and write each packet whole: its consumer strips the tag in place); 0: untagged")
+	vlan := fs.Uint("vlan", 0, "802.1Q-tag the frames with this VLAN id (and write a packet whole again when its consumer stripped the tag in place); 0: untagged")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -198,6 +198,17 @@ var scenarios = []*scenario{
 		out:      []string{"nic1", "nic3"},
 		topology: "paired", tpNics: 4, diag: true,
 	},
+	// vlan-strip's classifier and traffic without the strip: the frames
+	// leave tagged, and the generator never writes them whole again.
+	{
+		key: "vlan-cls", name: "classifier by VLAN, no strip", ports: "ring0 -> nic0,nic1,nic2", target: 0.60,
+		dst: dstTwo, vlan: benchVLAN,
+		nics:     []string{out(0), out(1), out(2)},
+		daemon:   "spp_vf",
+		batches:  func() [][]proto.Command { return vlanClassifierBatches(false) },
+		out:      []string{"nic0", "nic1", "nic2"},
+		topology: "paired", tpNics: 1, diag: true,
+	},
 	// Diagnostics for the classifier (docs/performance.md, "What still
 	// costs"): the cls2 traffic forwarded as it is, and classified with
 	// every frame going to one port.
@@ -257,13 +268,21 @@ func fwd2x1Batches() [][]proto.Command {
 // generator's frames are tagged benchVLAN: MAC A and MAC B have entries in
 // that VLAN, the unknown MAC goes to the default; every frame leaves
 // untagged.
-func vlanStripBatches() [][]proto.Command {
+func vlanStripBatches() [][]proto.Command { return vlanClassifierBatches(true) }
+
+// vlanClassifierBatches: vlan-strip's classifier, its tx ports stripping
+// or not.
+func vlanClassifierBatches(strip bool) [][]proto.Command {
 	outs := []string{"nic0", "nic1", "nic2"}
-	del := proto.VLANArgs{Op: proto.VLANDel}
+	var ops []proto.VLANArgs
+	if strip {
+		del := proto.VLANArgs{Op: proto.VLANDel}
+		ops = []proto.VLANArgs{del, del, del}
+	}
 	vid := strconv.Itoa(benchVLAN)
 	return [][]proto.Command{{
 		proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(secWorkerCore), Type: "classifier",
-			Rx: []string{"ring0"}, Tx: outs, TxVLAN: []proto.VLANArgs{del, del, del}}),
+			Rx: []string{"ring0"}, Tx: outs, TxVLAN: ops}),
 		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: macString(macA), Port: "nic0"}),
 		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: macString(macB), Port: "nic1"}),
 		classifierEntry("default", "nic2"),

@@ -93,11 +93,13 @@ func NewGenerator(pool *dpdk.Mempool, r *dpdk.Ring, frame []byte, dsts []uint64)
 	return &Generator{c: c, dst: dst}, nil
 }
 
-// RewriteEach makes the loop write every packet whole before it sends it,
-// as a NIC's receive would: the header fields and the template frame with
-// its destination MAC. For consumers that change frames in place (a VLAN
-// strip moves the frame's start and its MACs), whose mbufs would otherwise
-// come back from the pool with the changed frame. Call it before Start.
+// RewriteEach makes the loop write a packet whole again before it sends
+// it, as a NIC's receive would, when its consumer changed it (a VLAN push
+// or strip moves the frame's start and its MACs): the header fields and the
+// template frame with its destination MAC. Otherwise such mbufs would come
+// back from the pool with the changed frame. A packet whose frame still has
+// the template's bytes 6..17 (source MAC, tag, EtherType) is taken as
+// unchanged and only gets its destination MAC. Call it before Start.
 func (g *Generator) RewriteEach() { g.c.rewrite = 1 }
 
 // Start enters the loop on worker lcore id.

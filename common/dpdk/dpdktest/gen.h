@@ -22,9 +22,8 @@ struct spp_gen {
 	struct rte_mempool *pool;
 	const uint64_t *dst; /* destination MACs as they lie in a frame (low 48 bits, little-endian) */
 	uint64_t dst_mask;   /* entries in dst - 1 (a power of two) */
-	/* Nonzero: write every packet whole before sending it (the header
-	 * fields and the template frame), for consumers that change frames in
-	 * place (a VLAN strip moves the frame's start and its MACs). */
+	/* Nonzero: write a packet whole again (the header fields and the
+	 * template frame) when its consumer moved its start (a VLAN strip). */
 	int32_t rewrite;
 	uint8_t frame[SPP_GEN_LEN] __rte_aligned(RTE_CACHE_LINE_SIZE); /* template; bytes 0..5 are replaced */
 
