@@ -198,8 +198,29 @@ func TestBetween(t *testing.T) {
 	a := sample{at: t0, out: 1000, cpu: cpuTimes{run: time.Second}}
 	b := sample{at: t0.Add(2 * time.Second), out: 1000 + 100e6, drops: 3, cpu: cpuTimes{run: 2 * time.Second}}
 	r := between(a, b)
-	if r.Mpps != 50 || r.MppsPerCPU != 100 || r.CPUShare != 0.5 || r.Drops != 3 {
+	if r.Mpps != 50 || r.MppsPerCPU != 100 || r.CPUShare != 0.5 || r.Drops != 3 || r.OutPorts != nil {
 		t.Errorf("%+v", r)
+	}
+	a.outs = map[string]uint64{"nic1": 400, "nic3": 600}
+	b.outs = map[string]uint64{"nic1": 400 + 60e6, "nic3": 600 + 40e6}
+	if r := between(a, b); r.OutPorts["nic1"] != 60e6 || r.OutPorts["nic3"] != 40e6 || len(r.OutPorts) != 2 {
+		t.Errorf("out ports %v", r.OutPorts)
+	}
+}
+
+// The generator's rewritten share: reported with tagged frames only.
+func TestBetweenRewritten(t *testing.T) {
+	t0 := time.Unix(100, 0)
+	g0 := &genStats{Sent: 100, Rewritten: 50, Tagged: true, at: t0}
+	g1 := &genStats{Sent: 1100, Rewritten: 850, Tagged: true, at: t0.Add(time.Second)}
+	a := sample{at: t0, gen: g0}
+	b := sample{at: t0.Add(time.Second), out: 1, gen: g1}
+	if r := between(a, b); r.SourceRewritten == nil || *r.SourceRewritten != 0.8 {
+		t.Errorf("rewritten %v, want 0.8", r.SourceRewritten)
+	}
+	g0.Tagged, g1.Tagged = false, false
+	if r := between(a, b); r.SourceRewritten != nil {
+		t.Errorf("untagged traffic has a rewritten share %v", *r.SourceRewritten)
 	}
 }
 

@@ -91,6 +91,10 @@ type genStats struct {
 	NoMbuf uint64 `json:"nombuf"`
 	WaitNs int64  `json:"wait_full_ns"` // time spent waiting for room in the ring
 	Sink   uint64 `json:"sink"`
+	// Rewritten: packets written whole again, their consumer having
+	// changed them (a VLAN strip); -vlan only.
+	Rewritten uint64 `json:"rewritten"`
+	Tagged    bool   `json:"tagged"` // -vlan was given
 
 	at  time.Time // when they were read, and the CPU time of the
 	cpu cpuTimes  // generator's thread then (filled by the harness)
@@ -168,7 +172,8 @@ func genMain(args []string) int {
 	for in.Scan() && strings.TrimSpace(in.Text()) != "stop" {
 		if strings.TrimSpace(in.Text()) == "stats" {
 			c := g.Counters()
-			s := genStats{Sent: c.Sent, Full: c.Full, NoMbuf: c.NoMbuf, WaitNs: int64(c.WaitFull)}
+			s := genStats{Sent: c.Sent, Full: c.Full, NoMbuf: c.NoMbuf, WaitNs: int64(c.WaitFull),
+				Rewritten: c.Rewritten, Tagged: *vlan != 0}
 			if sink != nil {
 				s.Sink = sink.Got()
 			}

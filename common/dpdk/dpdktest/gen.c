@@ -115,7 +115,7 @@ __attribute__((target("prfchw")))
 static void gen_rewrite(struct spp_gen *g, struct rte_mbuf **pkts, unsigned int n, uint64_t *seq)
 {
 	const uint32_t off = gen_frame_offset(g->pool);
-	uint64_t i = *seq;
+	uint64_t i = *seq, rewritten = 0;
 
 	for (unsigned int k = 0; k < GEN_PREFETCH && k < n; k++)
 		__builtin_prefetch((char *)pkts[k] + off, 1, 3);
@@ -130,6 +130,7 @@ static void gen_rewrite(struct spp_gen *g, struct rte_mbuf **pkts, unsigned int 
 			m->data_len = SPP_GEN_LEN;
 			m->pkt_len = SPP_GEN_LEN;
 			memcpy(d, g->frame, SPP_GEN_LEN);
+			rewritten++;
 		} else if (g->dst_mask == 0) {
 			continue;
 		}
@@ -137,6 +138,8 @@ static void gen_rewrite(struct spp_gen *g, struct rte_mbuf **pkts, unsigned int 
 		memcpy(d + 4, (const uint8_t *)&mac + 4, 2);
 	}
 	*seq = i;
+	if (rewritten)
+		gen_publish(&g->rewritten, g->rewritten + rewritten);
 }
 
 __attribute__((target("prfchw")))

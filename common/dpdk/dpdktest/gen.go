@@ -119,15 +119,19 @@ type GenCounters struct {
 	// too). While it waits, the consumer, not the generator, limits the
 	// rate.
 	WaitFull time.Duration
+	// Rewritten is the number of packets written whole again because
+	// their consumer had changed them (RewriteEach).
+	Rewritten uint64
 }
 
 // Counters reads the counters (the loop may be running).
 func (g *Generator) Counters() GenCounters {
 	return GenCounters{
-		Sent:     genLoad(&g.c.sent),
-		Full:     genLoad(&g.c.full),
-		NoMbuf:   genLoad(&g.c.nombuf),
-		WaitFull: time.Duration(float64(genLoad(&g.c.wait_cycles)) * 1e9 / float64(C.rte_get_tsc_hz())),
+		Sent:      genLoad(&g.c.sent),
+		Full:      genLoad(&g.c.full),
+		NoMbuf:    genLoad(&g.c.nombuf),
+		Rewritten: genLoad(&g.c.rewritten),
+		WaitFull:  time.Duration(float64(genLoad(&g.c.wait_cycles)) * 1e9 / float64(C.rte_get_tsc_hz())),
 	}
 }
 

@@ -34,6 +34,7 @@ struct spp_gen {
 	uint64_t full;   /* tries that found the ring full (the consumer was the bottleneck) */
 	uint64_t nombuf; /* tries that found the pool empty */
 	uint64_t wait_cycles; /* TSC cycles spent waiting for room in a full ring */
+	uint64_t rewritten;   /* packets written whole again (rewrite: their consumer had changed them) */
 } __rte_cache_aligned;
 
 struct spp_sink {
