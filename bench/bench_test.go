@@ -6,6 +6,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -196,7 +198,316 @@ func TestBetween(t *testing.T) {
 	a := sample{at: t0, out: 1000, cpu: cpuTimes{run: time.Second}}
 	b := sample{at: t0.Add(2 * time.Second), out: 1000 + 100e6, drops: 3, cpu: cpuTimes{run: 2 * time.Second}}
 	r := between(a, b)
-	if r.Mpps != 50 || r.MppsPerCPU != 100 || r.CPUShare != 0.5 || r.Drops != 3 {
+	if r.Mpps != 50 || r.MppsPerCPU != 100 || r.CPUShare != 0.5 || r.Drops != 3 || r.OutPorts != nil {
 		t.Errorf("%+v", r)
+	}
+	a.outs = map[string]uint64{"nic1": 400, "nic3": 600}
+	b.outs = map[string]uint64{"nic1": 400 + 60e6, "nic3": 600 + 40e6}
+	if r := between(a, b); r.OutPorts["nic1"] != 60e6 || r.OutPorts["nic3"] != 40e6 || len(r.OutPorts) != 2 {
+		t.Errorf("out ports %v", r.OutPorts)
+	}
+}
+
+// The generator's rewritten share: reported with tagged frames only.
+func TestBetweenRewritten(t *testing.T) {
+	t0 := time.Unix(100, 0)
+	g0 := &genStats{Sent: 100, Rewritten: 50, Tagged: true, at: t0}
+	g1 := &genStats{Sent: 1100, Rewritten: 850, Tagged: true, at: t0.Add(time.Second)}
+	a := sample{at: t0, gen: g0}
+	b := sample{at: t0.Add(time.Second), out: 1, gen: g1}
+	if r := between(a, b); r.SourceRewritten == nil || *r.SourceRewritten != 0.8 {
+		t.Errorf("rewritten %v, want 0.8", r.SourceRewritten)
+	}
+	g0.Tagged, g1.Tagged = false, false
+	if r := between(a, b); r.SourceRewritten != nil {
+		t.Errorf("untagged traffic has a rewritten share %v", *r.SourceRewritten)
+	}
+}
+
+func scenarioByKey(t *testing.T, key string) *scenario {
+	t.Helper()
+	scs, err := selectScenarios(key)
+	if err != nil || len(scs) != 1 {
+		t.Fatalf("scenario %s: %v", key, err)
+	}
+	return scs[0]
+}
+
+// The scenarios of issue 11 run by default; the paired variant of fwd2x1
+// only when named.
+func TestIssue11ScenariosAreSelected(t *testing.T) {
+	all, _ := selectScenarios("")
+	keys := map[string]bool{}
+	for _, s := range all {
+		keys[s.key] = true
+	}
+	for _, k := range []string{"fwd2x1", "vlan-strip", "vlan-push"} {
+		if !keys[k] {
+			t.Errorf("%s is not in the default run", k)
+		}
+	}
+	if keys["fwd2x1p"] {
+		t.Error("the diagnostic fwd2x1p is in the default run")
+	}
+	if s := scenarioByKey(t, "fwd2x1p"); s.topology != "paired" {
+		t.Errorf("fwd2x1p: topology %s", s.topology)
+	}
+}
+
+// components reads back the component commands of a scenario's batches,
+// and checks that it ends with a flush.
+func components(t *testing.T, sc *scenario) (comps []proto.ComponentCmd, cls []proto.ClassifierCmd) {
+	t.Helper()
+	b := sc.batches()
+	last := b[len(b)-1]
+	if last[len(last)-1].Name != proto.CmdFlush {
+		t.Errorf("%s: the last command is %s, want flush", sc.key, last[len(last)-1].Raw)
+	}
+	for _, batch := range b {
+		for _, c := range batch {
+			switch c.Name {
+			case proto.CmdComponent:
+				cc, err := c.Component()
+				if err != nil {
+					t.Fatalf("%s: %s: %v", sc.key, c.Raw, err)
+				}
+				comps = append(comps, cc)
+			case proto.CmdClassifierTable:
+				e, err := c.Classifier()
+				if err != nil {
+					t.Fatalf("%s: %s: %v", sc.key, c.Raw, err)
+				}
+				cls = append(cls, e)
+			}
+		}
+	}
+	return comps, cls
+}
+
+// fwd2x1: two forwards with their own names (one without a name would
+// replace everything on the lcore) on the one worker lcore, nic0 -> nic1
+// and nic2 -> nic3, whose sources are nic0 and nic2.
+func TestFwd2x1Batches(t *testing.T) {
+	sc := scenarioByKey(t, "fwd2x1")
+	comps, _ := components(t, sc)
+	if len(comps) != 2 {
+		t.Fatalf("%d components, want 2", len(comps))
+	}
+	want := [][2]string{{"nic0", "nic1"}, {"nic2", "nic3"}}
+	for i, c := range comps {
+		if c.Type != "forward" || c.CoreID != secWorkerCore || c.Name == "" ||
+			len(c.Rx) != 1 || len(c.Tx) != 1 || c.Rx[0].Port.String() != want[i][0] || c.Tx[0].Port.String() != want[i][1] ||
+			c.Rx[0].VLAN.Operation != proto.VLANNone || c.Tx[0].VLAN.Operation != proto.VLANNone {
+			t.Errorf("component %d: %+v, want a named forward on lcore %d, %s -> %s", i, c, secWorkerCore, want[i][0], want[i][1])
+		}
+	}
+	if comps[0].Name == comps[1].Name {
+		t.Errorf("both forwards are named %s", comps[0].Name)
+	}
+	if strings.Join(sc.out, ",") != "nic1,nic3" {
+		t.Errorf("output ports %v", sc.out)
+	}
+	for i, v := range sc.nics {
+		if source := !strings.Contains(v, "no-rx=1"); source != (i == 0 || i == 2) {
+			t.Errorf("nic%d is %s", i, v)
+		}
+	}
+}
+
+// vlan-strip: cls2 with vlan entries in the generator's VLAN, every tx
+// port stripping, the unknown MAC to the default.
+func TestVLANStripBatches(t *testing.T) {
+	sc := scenarioByKey(t, "vlan-strip")
+	if sc.dst != dstTwo || sc.vlan != benchVLAN {
+		t.Errorf("traffic %s vlan %d, want %s tagged %d", sc.dst, sc.vlan, dstTwo, benchVLAN)
+	}
+	comps, cls := components(t, sc)
+	if len(comps) != 1 || comps[0].Type != "classifier" || len(comps[0].Rx) != 1 || comps[0].Rx[0].Port.String() != "ring0" {
+		t.Fatalf("components %+v, want one classifier reading ring0", comps)
+	}
+	var tx []string
+	for _, p := range comps[0].Tx {
+		tx = append(tx, p.Port.String())
+		if p.VLAN.Operation != proto.VLANDel {
+			t.Errorf("tx %s: VLAN %+v, want del", p.Port, p.VLAN)
+		}
+	}
+	if strings.Join(tx, ",") != strings.Join(sc.out, ",") {
+		t.Errorf("tx ports %v, output ports %v", tx, sc.out)
+	}
+	got := map[string]string{}
+	for _, e := range cls {
+		key := e.Value
+		if e.Type == proto.EntryVLAN {
+			if e.VLAN != benchVLAN {
+				t.Errorf("entry %+v: VLAN %d, want %d", e, e.VLAN, benchVLAN)
+			}
+			key = "vlan " + key
+		}
+		got[key] = e.Port.String()
+	}
+	want := map[string]string{"vlan " + macString(macA): "nic0", "vlan " + macString(macB): "nic1", "default": "nic2"}
+	if len(got) != len(want) {
+		t.Errorf("entries %v, want %v", got, want)
+	}
+	for k, p := range want {
+		if got[k] != p {
+			t.Errorf("entry %s -> %s, want %s", k, got[k], p)
+		}
+	}
+}
+
+// vlan-push: forward nic0 -> nic1, nic1 pushing benchVLAN with pushPCP.
+func TestVLANPushBatches(t *testing.T) {
+	sc := scenarioByKey(t, "vlan-push")
+	comps, _ := components(t, sc)
+	if len(comps) != 1 || comps[0].Type != "forward" || len(comps[0].Tx) != 1 {
+		t.Fatalf("components %+v, want one forward", comps)
+	}
+	c := comps[0]
+	if c.Rx[0].Port.String() != "nic0" || c.Rx[0].VLAN.Operation != proto.VLANNone || c.Tx[0].Port.String() != "nic1" ||
+		c.Tx[0].VLAN != (proto.VLAN{Operation: proto.VLANAdd, ID: benchVLAN, PCP: pushPCP}) {
+		t.Errorf("forward %+v, want nic0 -> nic1 pushing %d pcp %d", c, benchVLAN, pushPCP)
+	}
+	if sc.dst != "" || sc.out[0] != "nic1" {
+		t.Errorf("source %s, output %v", sc.source(), sc.out)
+	}
+}
+
+// tpStreams models testpmd's simple forwarding setup (one rx queue per
+// port): a stream per forwarded port, in port order, to the port its
+// topology pairs it with. Checked against testpmd 22.11's `show config
+// fwd` (docs/performance.md, fwd2x1).
+func tpStreams(t *testing.T, argv []string) (vdevs []string, streams [][2]int) {
+	t.Helper()
+	topology, mask := "paired", uint64(0)
+	for _, a := range argv {
+		switch {
+		case strings.HasPrefix(a, "--vdev="):
+			vdevs = append(vdevs, strings.TrimPrefix(a, "--vdev="))
+		case strings.HasPrefix(a, "--port-topology="):
+			topology = strings.TrimPrefix(a, "--port-topology=")
+		case strings.HasPrefix(a, "--portmask="):
+			v, err := strconv.ParseUint(strings.TrimPrefix(a, "--portmask="), 0, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mask = v
+		}
+	}
+	var ports []int
+	for i := range vdevs {
+		if mask == 0 || mask&(1<<i) != 0 {
+			ports = append(ports, i)
+		}
+	}
+	for i, p := range ports {
+		to := p
+		switch topology {
+		case "paired":
+			to = ports[i^1]
+		case "chained":
+			to = ports[(i+1)%len(ports)]
+		case "loop":
+		default:
+			t.Fatalf("topology %s", topology)
+		}
+		streams = append(streams, [2]int{p, to})
+	}
+	return vdevs, streams
+}
+
+func tpArgv(sc *scenario) []string {
+	return testpmdArgv("dpdk-testpmd", tpSetup{prefix: "p", vdevs: sc.testpmdVdevs(), topology: sc.topology,
+		portmask: sc.tpPortmask, mbufs: 15871})
+}
+
+// testpmd's side of fwd2x1: its four net_null ports as ours, one
+// forwarding lcore, and exactly two streams, each from a source to a
+// net_null: no empty polls (what paired gives: fwd2x1p).
+func TestTestpmdArgvFwd2x1(t *testing.T) {
+	sc := scenarioByKey(t, "fwd2x1")
+	argv := tpArgv(sc)
+	for _, want := range []string{"--nb-cores=1", "--forward-mode=io", "--burst=32", "--total-num-mbufs=15871", "--lcores=0@0,1@1"} {
+		if !contains(argv, want) {
+			t.Errorf("argv has no %s: %v", want, argv)
+		}
+	}
+	vdevs, streams := tpStreams(t, argv)
+	if strings.Join(vdevs, " ") != strings.Join(sc.nics, " ") {
+		t.Errorf("testpmd's vdevs %v, ours %v", vdevs, sc.nics)
+	}
+	if len(streams) != 2 {
+		t.Fatalf("streams %v, want two", streams)
+	}
+	for _, s := range streams {
+		if strings.Contains(vdevs[s[0]], "no-rx") {
+			t.Errorf("stream %v receives from %s, which has no traffic", s, vdevs[s[0]])
+		}
+	}
+	_, paired := tpStreams(t, tpArgv(scenarioByKey(t, "fwd2x1p")))
+	if fmt.Sprint(paired) != "[[0 1] [1 0] [2 3] [3 2]]" {
+		t.Errorf("paired streams %v", paired)
+	}
+}
+
+// The VLAN scenarios' testpmd runs: the same topology and devices as the
+// untagged scenario they extend, and no portmask.
+func TestTestpmdArgvVLAN(t *testing.T) {
+	for key, like := range map[string]string{"vlan-strip": "cls2", "vlan-push": "forward"} {
+		argv, base := tpArgv(scenarioByKey(t, key)), tpArgv(scenarioByKey(t, like))
+		if strings.Join(argv, " ") != strings.Join(base, " ") {
+			t.Errorf("%s: %v, want %s's %v", key, argv, like, base)
+		}
+		for _, a := range argv {
+			if strings.HasPrefix(a, "--portmask") {
+				t.Errorf("%s: %s", key, a)
+			}
+		}
+	}
+}
+
+func contains(v []string, s string) bool {
+	for _, x := range v {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// The tagged template: 64 bytes, an 802.1Q tag with the VLAN id before
+// IPv4, the IPv4 packet 4 bytes shorter; the untagged one as before.
+func TestTemplateFrame(t *testing.T) {
+	plain, tagged := templateFrame(0), templateFrame(benchVLAN)
+	if len(plain) != 64 || len(tagged) != 64 {
+		t.Fatalf("lengths %d %d", len(plain), len(tagged))
+	}
+	if plain[12] != 0x08 || plain[13] != 0 || plain[14] != 0x45 || plain[17] != 46 || plain[39] != 26 {
+		t.Errorf("untagged: % x", plain)
+	}
+	tci := int(tagged[14])<<8 | int(tagged[15])
+	if tagged[12] != 0x81 || tagged[13] != 0 || tci != benchVLAN || tagged[16] != 0x08 || tagged[17] != 0 ||
+		tagged[18] != 0x45 || tagged[21] != 42 || tagged[43] != 22 {
+		t.Errorf("tagged: % x", tagged)
+	}
+	if string(plain[:12]) != string(tagged[:12]) || string(plain[26:34]) != string(tagged[30:38]) {
+		t.Error("the tagged frame's MACs or addresses differ from the untagged one's")
+	}
+}
+
+// A tagged traffic is a source of its own (its capacity is measured
+// apart), and the generator is asked for it.
+func TestTaggedGenerator(t *testing.T) {
+	strip, cls2 := scenarioByKey(t, "vlan-strip"), scenarioByKey(t, "cls2")
+	if strip.mix() == cls2.mix() || strip.mix() != "two+vlan100" {
+		t.Errorf("mixes %q and %q", strip.mix(), cls2.mix())
+	}
+	argv := strings.Join(genArgv("bench", genSetup{dst: strip.dst, vlan: strip.vlan}), " ")
+	if !strings.Contains(argv, "-dst two") || !strings.Contains(argv, "-vlan 100") {
+		t.Errorf("generator argv %s", argv)
+	}
+	if argv := strings.Join(genArgv("bench", genSetup{dst: cls2.dst}), " "); strings.Contains(argv, "-vlan") {
+		t.Errorf("untagged generator argv %s", argv)
 	}
 }

@@ -64,16 +64,23 @@ func dstSequence(mode string) ([]uint64, error) {
 }
 
 // templateFrame is a 64-byte Ethernet/IPv4/UDP frame; the generator
-// replaces its destination MAC.
-func templateFrame() []byte {
+// replaces its destination MAC. With a VLAN id (1..4094) it carries an
+// 802.1Q tag (TPID 0x8100, PCP 0) with that id before the EtherType, and
+// the IPv4 packet is 4 bytes shorter, so that the frame stays 64 bytes.
+func templateFrame(vlan uint16) []byte {
 	f := make([]byte, dpdktest.GenFrameLen)
 	for i := 0; i < 6; i++ {
 		f[6+i] = byte(uint64(macSrc) >> (40 - 8*i))
 	}
-	copy(f[12:], []byte{0x08, 0x00})                                       // IPv4
-	copy(f[14:], []byte{0x45, 0, 0, 46, 0, 0, 0, 0, 64, 17, 0, 0})         // ver/ihl, len 46, ttl 64, UDP
-	copy(f[26:], []byte{10, 0, 0, 1, 10, 0, 0, 2, 0x04, 0xd2, 0x16, 0x2e}) // 10.0.0.1 -> 10.0.0.2, 1234 -> 5678
-	copy(f[38:], []byte{0, 26, 0, 0})                                      // UDP length 26
+	ip, ipLen := 14, byte(46)
+	if vlan != 0 {
+		copy(f[12:], []byte{0x81, 0x00, byte(vlan >> 8 & 0x0f), byte(vlan)})
+		ip, ipLen = 18, 42
+	}
+	copy(f[ip-2:], []byte{0x08, 0x00})                                        // IPv4
+	copy(f[ip:], []byte{0x45, 0, 0, ipLen, 0, 0, 0, 0, 64, 17, 0, 0})         // ver/ihl, length, ttl 64, UDP
+	copy(f[ip+12:], []byte{10, 0, 0, 1, 10, 0, 0, 2, 0x04, 0xd2, 0x16, 0x2e}) // 10.0.0.1 -> 10.0.0.2, 1234 -> 5678
+	copy(f[ip+24:], []byte{0, ipLen - 20, 0, 0})                              // UDP length
 	return f
 }
 
@@ -84,6 +91,10 @@ type genStats struct {
 	NoMbuf uint64 `json:"nombuf"`
 	WaitNs int64  `json:"wait_full_ns"` // time spent waiting for room in the ring
 	Sink   uint64 `json:"sink"`
+	// Rewritten: packets written whole again, their consumer having
+	// changed them (a VLAN strip); -vlan only.
+	Rewritten uint64 `json:"rewritten"`
+	Tagged    bool   `json:"tagged"` // -vlan was given
 
 	at  time.Time // when they were read, and the CPU time of the
 	cpu cpuTimes  // generator's thread then (filled by the harness)
@@ -100,6 +111,7 @@ func genMain(args []string) int {
 	dst := fs.String("dst", dstOne, "destination MACs: one, two, table")
 	lcore := fs.Int("lcore", 6, "lcore of the generator loop")
 	sinkLcore := fs.Int("sink", -1, "lcore of a sink draining the ring (measures the generator alone); -1: none")
+	vlan := fs.Uint("vlan", 0, "802.1Q-tag the frames with this VLAN id (and write a packet whole again when its consumer stripped the tag in place); 0: untagged")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -110,6 +122,9 @@ func genMain(args []string) int {
 	seq, err := dstSequence(*dst)
 	if err != nil {
 		return fail(err)
+	}
+	if *vlan > 4094 {
+		return fail(fmt.Errorf("-vlan %d: want 1..4094, or 0", *vlan))
 	}
 	if _, err := dpdk.Init(append([]string{"bench-gen"}, strings.Fields(*ealArgs)...)); err != nil {
 		return fail(err)
@@ -133,9 +148,12 @@ func genMain(args []string) int {
 			return fail(err)
 		}
 	}
-	g, err := dpdktest.NewGenerator(pool, ring, templateFrame(), seq)
+	g, err := dpdktest.NewGenerator(pool, ring, templateFrame(uint16(*vlan)), seq)
 	if err != nil {
 		return fail(err)
+	}
+	if *vlan != 0 {
+		g.RewriteEach()
 	}
 	var sink *dpdktest.Sink
 	if *sinkLcore >= 0 {
@@ -154,7 +172,8 @@ func genMain(args []string) int {
 	for in.Scan() && strings.TrimSpace(in.Text()) != "stop" {
 		if strings.TrimSpace(in.Text()) == "stats" {
 			c := g.Counters()
-			s := genStats{Sent: c.Sent, Full: c.Full, NoMbuf: c.NoMbuf, WaitNs: int64(c.WaitFull)}
+			s := genStats{Sent: c.Sent, Full: c.Full, NoMbuf: c.NoMbuf, WaitNs: int64(c.WaitFull),
+				Rewritten: c.Rewritten, Tagged: *vlan != 0}
 			if sink != nil {
 				s.Sink = sink.Got()
 			}

@@ -107,7 +107,7 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 		Interval: interval.Seconds(),
 		Machine:  machine(),
 	}
-	sizesOf := map[string]poolSizes{} // by generator mix, for runCapacity
+	sizesOf := map[string]poolSizes{} // by generator traffic (scenario.mix), for runCapacity
 
 	for _, sc := range scs {
 		row := &row{Key: sc.key, Scenario: sc.name, Ports: sc.ports, Target: sc.target, Source: sc.source()}
@@ -148,22 +148,22 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 			}
 		}
 		row.finish()
-		sizesOf[sc.dst] = sizes
+		sizesOf[sc.mix()] = sizes
 		fmt.Println()
 		res.Rows = append(res.Rows, row)
 	}
 
-	// The generator alone, for each traffic mix used.
+	// The generator alone, for each traffic used.
 	seen := map[string]bool{}
 	for _, sc := range scs {
-		if sc.dst == "" || seen[sc.dst] {
+		if sc.dst == "" || seen[sc.mix()] {
 			continue
 		}
-		seen[sc.dst] = true
-		c := &capacity{Dst: sc.dst}
-		fmt.Printf("source %-5s", sc.dst)
+		seen[sc.mix()] = true
+		c := &capacity{Dst: sc.mix()}
+		fmt.Printf("source %-5s", sc.mix())
 		for r := 0; r < runs; r++ {
-			rr, err := runCapacity(sc.dst, sizesOf[sc.dst])
+			rr, err := runCapacity(sc, sizesOf[sc.mix()])
 			c.add(rr, err)
 			progress(err)
 		}
@@ -173,7 +173,7 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 	}
 	for _, row := range res.Rows {
 		for _, c := range res.Sources {
-			if c.Dst == row.dst() {
+			if c.Dst == row.mix() {
 				row.SourceCapacity, row.SourceCapacityPerCPU = c.Mpps, c.MppsPerCPU
 				if row.Ours.MppsPerCPU > 0 {
 					row.SourceHeadroom = c.MppsPerCPU / row.Ours.MppsPerCPU

@@ -77,7 +77,7 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	}
 
 	if sc.dst != "" {
-		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: dpdk.MbufPoolName, ring: dpdk.RingName(0), dst: sc.dst}); err != nil {
+		if o.gen, err = startGen(genSetup{prefix: o.prefix, pool: dpdk.MbufPoolName, ring: dpdk.RingName(0), dst: sc.dst, vlan: sc.vlan}); err != nil {
 			return o, err
 		}
 	}
@@ -140,8 +140,11 @@ func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 	if err != nil {
 		return s, err
 	}
+	s.outs = map[string]uint64{}
 	for _, p := range sc.out {
-		s.out += portOf(pst.Ports, p).Tx
+		tx := portOf(pst.Ports, p).Tx
+		s.out += tx
+		s.outs[p] = tx
 	}
 	if o.gen != nil {
 		g, err := o.gen.stats()

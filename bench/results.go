@@ -103,10 +103,11 @@ type row struct {
 	SourceHeadroom       float64 `json:"source_capacity_over_ours,omitempty"`
 }
 
-func (r *row) dst() string {
+// mix is the row's generator traffic (scenario.mix), "" for net_null.
+func (r *row) mix() string {
 	for _, s := range scenarios {
 		if s.key == r.Key {
-			return s.dst
+			return s.mix()
 		}
 	}
 	return ""
@@ -134,7 +135,7 @@ func (r *row) finish() {
 
 // capacity is the generator alone.
 type capacity struct {
-	Dst        string      `json:"dst"`
+	Dst        string      `json:"dst"` // the traffic: scenario.mix
 	Runs       []runResult `json:"runs"`
 	Errors     []string    `json:"errors,omitempty"`
 	Mpps       float64     `json:"mpps"`
@@ -214,8 +215,8 @@ func (res *results) print(w io.Writer) {
 			inuse = fmt.Sprintf("%d->%d", *r.Ours.IdleInUse, *r.Ours.InUse)
 		}
 		src := "net_null"
-		if r.dst() != "" {
-			src = fmt.Sprintf("gen %s: capacity %s/CPU-s = %sx ours", r.dst(), f1(r.SourceCapacityPerCPU), f1(r.SourceHeadroom))
+		if r.mix() != "" {
+			src = fmt.Sprintf("gen %s: capacity %s/CPU-s = %sx ours", r.mix(), f1(r.SourceCapacityPerCPU), f1(r.SourceHeadroom))
 		}
 		fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6.2f %4s | %6d %12s | %s\n",
 			r.Scenario, f1(r.Ours.Mpps), f1(r.Testpmd.Mpps), f2(r.Ratio),

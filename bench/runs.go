@@ -19,7 +19,8 @@ type sample struct {
 	cpu   cpuTimes // of the thread under test
 	gen   *genStats
 
-	statusTime time.Duration // ours: spp_vf's status round trip
+	statusTime time.Duration     // ours: spp_vf's status round trip
+	outs       map[string]uint64 // ours: out, port by port
 }
 
 // runResult is one run's measured interval.
@@ -29,11 +30,18 @@ type runResult struct {
 	CPUShare   float64 `json:"cpu_share"`      // that CPU time / the interval
 	Drops      uint64  `json:"drops"`
 	Seconds    float64 `json:"seconds"`
+	// Ours: the output packets of each output port (a classifier's
+	// split, the two forwards of fwd2x1).
+	OutPorts map[string]uint64 `json:"out_ports,omitempty"`
 	// The generator, when there is one: its rate, and the share of the
 	// interval it spent waiting because the ring was full (the consumer
 	// was the bottleneck then).
 	SourceMpps     float64 `json:"source_mpps,omitempty"`
 	SourceWaitFull float64 `json:"source_wait_full,omitempty"`
+	// With tagged frames, the share of the packets sent that the
+	// generator wrote whole again because the consumer had stripped them:
+	// about 1 for ours (every frame stripped), 0 for testpmd io.
+	SourceRewritten *float64 `json:"source_rewritten,omitempty"`
 	// Ours: the pool's in_use before the traffic and once it stopped;
 	// how long the configuration took (its batches and the flush); and
 	// one status round trip with that configuration, under load.
@@ -63,10 +71,20 @@ func between(a, b sample) runResult {
 	if cpu > 0 {
 		r.MppsPerCPU = pk / cpu / 1e6
 	}
+	for p, n := range b.outs {
+		if r.OutPorts == nil {
+			r.OutPorts = map[string]uint64{}
+		}
+		r.OutPorts[p] = n - a.outs[p]
+	}
 	if a.gen != nil && b.gen != nil {
 		gdt := b.gen.at.Sub(a.gen.at).Seconds()
 		r.SourceMpps = float64(b.gen.Sent-a.gen.Sent) / gdt / 1e6
 		r.SourceWaitFull = float64(b.gen.WaitNs-a.gen.WaitNs) / 1e9 / gdt
+		if sent := b.gen.Sent - a.gen.Sent; b.gen.Tagged && sent > 0 {
+			share := float64(b.gen.Rewritten-a.gen.Rewritten) / float64(sent)
+			r.SourceRewritten = &share
+		}
 	}
 	return r
 }
@@ -126,7 +144,8 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("tp")
 	defer removePrefix(prefix)
-	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology, mbufs: sz.mbufs})
+	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology,
+		portmask: sc.tpPortmask, mbufs: sz.mbufs})
 	if err != nil {
 		return runResult{}, err
 	}
@@ -139,7 +158,7 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 		if err != nil {
 			return runResult{}, err
 		}
-		gen, err = startGen(genSetup{prefix: prefix, pool: "mb_pool_0", ring: "ETH_RXTX0_net_ring0", dst: sc.dst, preload: preload})
+		gen, err = startGen(genSetup{prefix: prefix, pool: "mb_pool_0", ring: "ETH_RXTX0_net_ring0", dst: sc.dst, vlan: sc.vlan, preload: preload})
 		if err != nil {
 			return runResult{}, err
 		}
@@ -195,13 +214,13 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	return r, nil
 }
 
-// runCapacity measures the generator alone: it fills a ring that a sink
-// on CPU 1 drains (reading each frame's destination MAC, as a classifier
-// would), with a pool and a ring like spp_primary's.
-func runCapacity(dst string, sz poolSizes) (runResult, error) {
+// runCapacity measures the generator alone, with sc's traffic: it fills a
+// ring that a sink on CPU 1 drains (reading each frame's destination MAC,
+// as a classifier would), with a pool and a ring like spp_primary's.
+func runCapacity(sc *scenario, sz poolSizes) (runResult, error) {
 	prefix := newPrefix("gen")
 	defer removePrefix(prefix)
-	gen, err := startGen(genSetup{prefix: prefix, pool: "bench_pool", ring: "bench_ring", dst: dst,
+	gen, err := startGen(genSetup{prefix: prefix, pool: "bench_pool", ring: "bench_ring", dst: sc.dst, vlan: sc.vlan,
 		create: true, poolSize: sz.mbufs, ringSize: sz.ring, sink: true})
 	if err != nil {
 		return runResult{}, err

@@ -1,10 +1,11 @@
 package main
 
-// The scenarios of issue 6: what runs on our side, and the testpmd io
+// The scenarios of issues 6 and 11: what runs on our side, and the testpmd io
 // forwarding that carries the same traffic.
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spp-go/spp/common/proto"
@@ -17,8 +18,10 @@ type scenario struct {
 	target float64 // minimum ratio ours / testpmd
 
 	// dst is the generator's MAC mix when the source is a generator
-	// filling a ring; "" when the source is net_null.
-	dst string
+	// filling a ring; "" when the source is net_null. vlan, when not 0,
+	// tags the generator's frames with that VLAN id.
+	dst  string
+	vlan uint16
 
 	// nics are the virtual devices both sides use: spp_primary's --vdev
 	// (nic0, nic1, ... in this order, all selected by -p) and testpmd's.
@@ -30,12 +33,14 @@ type scenario struct {
 	batches func() [][]proto.Command
 	out     []string
 
-	// testpmd: its port topology, and how many of nics it takes (after
-	// net_ring0, the generator's ring, when there is a generator). io
-	// forwarding sends to one port, so a classifier's second and third
-	// outputs have no counterpart.
-	topology string
-	tpNics   int
+	// testpmd: its port topology, how many of nics it takes (after
+	// net_ring0, the generator's ring, when there is a generator), and
+	// which of its ports it forwards ("": all). io forwarding sends to one
+	// port, so a classifier's second and third outputs have no
+	// counterpart.
+	topology   string
+	tpNics     int
+	tpPortmask string
 
 	// diag: a diagnostic variant, run only when named in -only.
 	diag bool
@@ -54,7 +59,16 @@ func (s *scenario) source() string {
 	if s.dst == "" {
 		return "net_null"
 	}
-	return "generator (" + s.dst + ")"
+	return "generator (" + s.mix() + ")"
+}
+
+// mix names the generator's traffic: its MAC mix, and its VLAN tag if any
+// ("two", "two+vlan100"); "" for net_null.
+func (s *scenario) mix() string {
+	if s.dst == "" || s.vlan == 0 {
+		return s.dst
+	}
+	return fmt.Sprintf("%s+vlan%d", s.dst, s.vlan)
 }
 
 func one(cmds ...proto.Command) func() [][]proto.Command {
@@ -69,7 +83,15 @@ func one(cmds ...proto.Command) func() [][]proto.Command {
 var (
 	src0 = "net_null0"
 	src1 = "net_null1"
+	src2 = "net_null2"
 	out  = func(i int) string { return fmt.Sprintf("net_null%d,no-rx=1", i) }
+)
+
+// The VLAN scenarios: the id of the classifier's vlan entries and of the
+// generator's tagged frames, and the tag a push adds.
+const (
+	benchVLAN = 100
+	pushPCP   = 3
 )
 
 var scenarios = []*scenario{
@@ -134,6 +156,59 @@ var scenarios = []*scenario{
 		// as forward: testpmd's output is one copy of each packet
 		topology: "paired", tpNics: 2,
 	},
+	{
+		key: "fwd2x1", name: "two forwards on one lcore", ports: "nic0 -> nic1, nic2 -> nic3", target: 0.90,
+		nics:    []string{src0, out(1), src2, out(3)},
+		daemon:  "spp_vf",
+		batches: fwd2x1Batches,
+		out:     []string{"nic1", "nic3"},
+		// Exactly two streams on testpmd's one lcore, 0 -> 0 and
+		// 2 -> 2: per round, two receives from a source and two
+		// transmits to a net_null, as our lcore does. (paired would
+		// add two empty polls, 1 -> 0 and 3 -> 2: the fwd2x1p
+		// diagnostic.)
+		topology: "loop", tpNics: 4, tpPortmask: "0x5",
+	},
+	{
+		key: "vlan-strip", name: "classifier by VLAN, tx strip", ports: "ring0 -> nic0,nic1,nic2 (del)", target: 0.60,
+		dst: dstTwo, vlan: benchVLAN,
+		nics:    []string{out(0), out(1), out(2)},
+		daemon:  "spp_vf",
+		batches: vlanStripBatches,
+		out:     []string{"nic0", "nic1", "nic2"},
+		// as cls2: everything to net_null0, the same tagged traffic
+		topology: "paired", tpNics: 1,
+	},
+	{
+		key: "vlan-push", name: "forward, tx VLAN push", ports: "nic0 -> nic1 (add)", target: 0.60,
+		nics:    []string{src0, out(1)},
+		daemon:  "spp_vf",
+		batches: vlanPushBatches,
+		out:     []string{"nic1"},
+		// as forward
+		topology: "paired", tpNics: 2,
+	},
+	// fwd2x1 against testpmd's paired streams: 0 -> 1, 1 -> 0 (empty),
+	// 2 -> 3, 3 -> 2 (empty), what the empty polls cost testpmd.
+	{
+		key: "fwd2x1p", name: "two forwards, testpmd paired", ports: "nic0 -> nic1, nic2 -> nic3", target: 0.90,
+		nics:     []string{src0, out(1), src2, out(3)},
+		daemon:   "spp_vf",
+		batches:  fwd2x1Batches,
+		out:      []string{"nic1", "nic3"},
+		topology: "paired", tpNics: 4, diag: true,
+	},
+	// vlan-strip's classifier and traffic without the strip: the frames
+	// leave tagged, and the generator never writes them whole again.
+	{
+		key: "vlan-cls", name: "classifier by VLAN, no strip", ports: "ring0 -> nic0,nic1,nic2", target: 0.60,
+		dst: dstTwo, vlan: benchVLAN,
+		nics:     []string{out(0), out(1), out(2)},
+		daemon:   "spp_vf",
+		batches:  func() [][]proto.Command { return vlanClassifierBatches(false) },
+		out:      []string{"nic0", "nic1", "nic2"},
+		topology: "paired", tpNics: 1, diag: true,
+	},
 	// Diagnostics for the classifier (docs/performance.md, "What still
 	// costs"): the cls2 traffic forwarded as it is, and classified with
 	// every frame going to one port.
@@ -178,6 +253,51 @@ func tableBatches() [][]proto.Command {
 		b = append(b, cur)
 	}
 	return append(b, []proto.Command{proto.Flush()})
+}
+
+// fwd2x1Batches: two named forwards on the one worker lcore.
+func fwd2x1Batches() [][]proto.Command {
+	fwd := func(name, rx, tx string) proto.Command {
+		return proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(secWorkerCore), Type: "forward", Name: name,
+			Rx: []string{rx}, Tx: []string{tx}})
+	}
+	return [][]proto.Command{{fwd("fwd_a", "nic0", "nic1"), fwd("fwd_b", "nic2", "nic3"), proto.Flush()}}
+}
+
+// vlanStripBatches: cls2 with vlan entries, its tx ports stripping. The
+// generator's frames are tagged benchVLAN: MAC A and MAC B have entries in
+// that VLAN, the unknown MAC goes to the default; every frame leaves
+// untagged.
+func vlanStripBatches() [][]proto.Command { return vlanClassifierBatches(true) }
+
+// vlanClassifierBatches: vlan-strip's classifier, its tx ports stripping
+// or not.
+func vlanClassifierBatches(strip bool) [][]proto.Command {
+	outs := []string{"nic0", "nic1", "nic2"}
+	var ops []proto.VLANArgs
+	if strip {
+		del := proto.VLANArgs{Op: proto.VLANDel}
+		ops = []proto.VLANArgs{del, del, del}
+	}
+	vid := strconv.Itoa(benchVLAN)
+	return [][]proto.Command{{
+		proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(secWorkerCore), Type: "classifier",
+			Rx: []string{"ring0"}, Tx: outs, TxVLAN: ops}),
+		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: macString(macA), Port: "nic0"}),
+		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: macString(macB), Port: "nic1"}),
+		classifierEntry("default", "nic2"),
+		proto.Flush(),
+	}}
+}
+
+// vlanPushBatches: forward, its tx port pushing a tag.
+func vlanPushBatches() [][]proto.Command {
+	push := proto.VLANArgs{Op: proto.VLANAdd, ID: strconv.Itoa(benchVLAN), PCP: strconv.Itoa(pushPCP)}
+	return [][]proto.Command{{
+		proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(secWorkerCore), Type: "forward",
+			Rx: []string{"nic0"}, Tx: []string{"nic1"}, TxVLAN: []proto.VLANArgs{push}}),
+		proto.Flush(),
+	}}
 }
 
 func scenarioKeys() []string {

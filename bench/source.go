@@ -36,7 +36,8 @@ type genSetup struct {
 	pool     string
 	ring     string
 	dst      string
-	create   bool // be the primary: create the pool and the ring
+	vlan     uint16 // tag the frames with this VLAN id (0: untagged)
+	create   bool   // be the primary: create the pool and the ring
 	poolSize uint64
 	ringSize uint64
 	sink     bool // drain the ring on CPU 1 (to measure the generator alone)
@@ -51,28 +52,8 @@ func startGen(s genSetup) (*genProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	lcores := fmt.Sprintf("%d@0,%d@0", genMainLcore, genLcore)
-	if s.sink {
-		lcores += fmt.Sprintf(",%d@1", genSinkLcore)
-	}
-	procType := "secondary"
-	if s.create {
-		procType = "primary"
-	}
-	eal := fmt.Sprintf("--proc-type=%s --file-prefix=%s --lcores=%s --no-pci --log-level=lib.eal:warning", procType, s.prefix, lcores)
-	argv := []string{self, "gen", "-eal", eal, "-pool", s.pool, "-ring", s.ring, "-dst", s.dst,
-		"-lcore", fmt.Sprint(genLcore)}
-	if s.create {
-		argv = append(argv, "-create", "-pool-size", fmt.Sprint(s.poolSize), "-ring-size", fmt.Sprint(s.ringSize))
-	}
-	if s.sink {
-		argv = append(argv, "-sink", fmt.Sprint(genSinkLcore))
-	}
-	if len(s.preload) > 0 {
-		argv = append([]string{"env", "LD_PRELOAD=" + strings.Join(s.preload, " ")}, argv...)
-	}
 	g := &genProc{}
-	if g.c, err = startChild("gen", argv, true); err != nil {
+	if g.c, err = startChild("gen", genArgv(self, s), true); err != nil {
 		return nil, err
 	}
 	g.in, g.out = g.c.Stdin, newLineReader(g.c.Stdout)
@@ -100,6 +81,35 @@ func startGen(s genSetup) (*genProc, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// genArgv is the command line of a generator process (self: the bench's
+// own binary).
+func genArgv(self string, s genSetup) []string {
+	lcores := fmt.Sprintf("%d@0,%d@0", genMainLcore, genLcore)
+	if s.sink {
+		lcores += fmt.Sprintf(",%d@1", genSinkLcore)
+	}
+	procType := "secondary"
+	if s.create {
+		procType = "primary"
+	}
+	eal := fmt.Sprintf("--proc-type=%s --file-prefix=%s --lcores=%s --no-pci --log-level=lib.eal:warning", procType, s.prefix, lcores)
+	argv := []string{self, "gen", "-eal", eal, "-pool", s.pool, "-ring", s.ring, "-dst", s.dst,
+		"-lcore", fmt.Sprint(genLcore)}
+	if s.create {
+		argv = append(argv, "-create", "-pool-size", fmt.Sprint(s.poolSize), "-ring-size", fmt.Sprint(s.ringSize))
+	}
+	if s.sink {
+		argv = append(argv, "-sink", fmt.Sprint(genSinkLcore))
+	}
+	if s.vlan != 0 {
+		argv = append(argv, "-vlan", fmt.Sprint(s.vlan))
+	}
+	if len(s.preload) > 0 {
+		argv = append([]string{"env", "LD_PRELOAD=" + strings.Join(s.preload, " ")}, argv...)
+	}
+	return argv
 }
 
 // stats reads the generator's counters and its thread's CPU time.

@@ -27,19 +27,21 @@ type testpmd struct {
 	out chan string
 }
 
-// tpSetup is a testpmd run: its vdevs (port ids in this order) and port
-// topology (paired or chained).
+// tpSetup is a testpmd run: its vdevs (port ids in this order), port
+// topology (paired, chained or loop) and the ports it forwards.
 type tpSetup struct {
 	prefix   string
 	vdevs    []string
 	topology string
+	portmask string // --portmask; "" for every port
 	mbufs    uint64 // --total-num-mbufs, as many as spp_primary's pool
 }
 
-func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
-	// stdbuf: testpmd prints with stdio, which a pipe would hold back
-	// until exit; line buffering hands each line over as it is printed.
-	// (stdbuf execs testpmd: the pid stays the same.)
+// testpmdArgv is testpmd's command line. stdbuf: testpmd prints with
+// stdio, which a pipe would hold back until exit; line buffering hands each
+// line over as it is printed. (stdbuf execs testpmd: the pid stays the
+// same.)
+func testpmdArgv(bin string, s tpSetup) []string {
 	argv := []string{"stdbuf", "-oL", bin, fmt.Sprintf("--lcores=%d@0,%d@1", tpMainLcore, tpFwdLcore),
 		"--file-prefix=" + s.prefix, "--proc-type=primary", "--no-pci", "--log-level=lib.eal:warning"}
 	for _, v := range s.vdevs {
@@ -48,9 +50,16 @@ func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
 	argv = append(argv, "--", "-i", "--forward-mode=io", "--nb-cores=1", "--burst=32",
 		"--rxq=1", "--txq=1", fmt.Sprintf("--total-num-mbufs=%d", s.mbufs),
 		fmt.Sprintf("--mbcache=%d", poolCache), "--port-topology="+s.topology)
+	if s.portmask != "" {
+		argv = append(argv, "--portmask="+s.portmask)
+	}
+	return argv
+}
+
+func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
 	t := &testpmd{out: make(chan string, 256)}
 	var err error
-	if t.c, err = startChild("testpmd", argv, true); err != nil {
+	if t.c, err = startChild("testpmd", testpmdArgv(bin, s), true); err != nil {
 		return nil, err
 	}
 	t.in = t.c.Stdin

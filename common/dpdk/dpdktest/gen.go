@@ -49,7 +49,8 @@ type Generator struct {
 // It writes the template and the header fields into every mbuf of the pool
 // now, and later only sets destination MACs: the pool must not be in use
 // yet, and whatever consumes the packets must not rewrite mbuf headers or
-// frames (rings, forward, classifier and net_null's tx do not).
+// frames (rings, forward, classifier and net_null's tx do not), unless
+// RewriteEach is set.
 func NewGenerator(pool *dpdk.Mempool, r *dpdk.Ring, frame []byte, dsts []uint64) (*Generator, error) {
 	if len(frame) > GenFrameLen {
 		return nil, fmt.Errorf("template frame of %d bytes, at most %d", len(frame), GenFrameLen)
@@ -92,6 +93,15 @@ func NewGenerator(pool *dpdk.Mempool, r *dpdk.Ring, frame []byte, dsts []uint64)
 	return &Generator{c: c, dst: dst}, nil
 }
 
+// RewriteEach makes the loop write a packet whole again before it sends
+// it, as a NIC's receive would, when its consumer changed it (a VLAN push
+// or strip moves the frame's start and its MACs): the header fields and the
+// template frame with its destination MAC. Otherwise such mbufs would come
+// back from the pool with the changed frame. A packet whose frame still has
+// the template's bytes 6..17 (source MAC, tag, EtherType) is taken as
+// unchanged and only gets its destination MAC. Call it before Start.
+func (g *Generator) RewriteEach() { g.c.rewrite = 1 }
+
 // Start enters the loop on worker lcore id.
 func (g *Generator) Start(id int) error {
 	g.done = make(chan error, 1)
@@ -109,15 +119,19 @@ type GenCounters struct {
 	// too). While it waits, the consumer, not the generator, limits the
 	// rate.
 	WaitFull time.Duration
+	// Rewritten is the number of packets written whole again because
+	// their consumer had changed them (RewriteEach).
+	Rewritten uint64
 }
 
 // Counters reads the counters (the loop may be running).
 func (g *Generator) Counters() GenCounters {
 	return GenCounters{
-		Sent:     genLoad(&g.c.sent),
-		Full:     genLoad(&g.c.full),
-		NoMbuf:   genLoad(&g.c.nombuf),
-		WaitFull: time.Duration(float64(genLoad(&g.c.wait_cycles)) * 1e9 / float64(C.rte_get_tsc_hz())),
+		Sent:      genLoad(&g.c.sent),
+		Full:      genLoad(&g.c.full),
+		NoMbuf:    genLoad(&g.c.nombuf),
+		Rewritten: genLoad(&g.c.rewritten),
+		WaitFull:  time.Duration(float64(genLoad(&g.c.wait_cycles)) * 1e9 / float64(C.rte_get_tsc_hz())),
 	}
 }
 

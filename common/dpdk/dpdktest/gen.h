@@ -22,6 +22,9 @@ struct spp_gen {
 	struct rte_mempool *pool;
 	const uint64_t *dst; /* destination MACs as they lie in a frame (low 48 bits, little-endian) */
 	uint64_t dst_mask;   /* entries in dst - 1 (a power of two) */
+	/* Nonzero: write a packet whole again (the header fields and the
+	 * template frame) when its consumer moved its start (a VLAN strip). */
+	int32_t rewrite;
 	uint8_t frame[SPP_GEN_LEN] __rte_aligned(RTE_CACHE_LINE_SIZE); /* template; bytes 0..5 are replaced */
 
 	int32_t stop __rte_cache_aligned; /* written by Go */
@@ -31,6 +34,7 @@ struct spp_gen {
 	uint64_t full;   /* tries that found the ring full (the consumer was the bottleneck) */
 	uint64_t nombuf; /* tries that found the pool empty */
 	uint64_t wait_cycles; /* TSC cycles spent waiting for room in a full ring */
+	uint64_t rewritten;   /* packets written whole again (rewrite: their consumer had changed them) */
 } __rte_cache_aligned;
 
 struct spp_sink {
