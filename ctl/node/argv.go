@@ -71,6 +71,10 @@ func VhostSocket(n int) string { return fmt.Sprintf("/tmp/sock%d", n) }
 // its stdin: `show port stats all`, `quit`), forwarding from the start.
 // stdbuf makes its stdout line-buffered, so the log shows each answer at once.
 // The shell in front only sets SIGPIPE to ignored, then becomes testpmd.
+// --no-flush-rx: without it testpmd drains and frees what its rx queue holds
+// when forwarding starts, after the "Start automatic packet forwarding" line
+// that says the VM is ready: frames sent just then were lost
+// (docs/troubleshooting.md, "A VM receives but never sends").
 func (c *Config) VMArgv(v VM, stdbuf string) []string {
 	dev := fmt.Sprintf("--vdev=virtio_user0,path=%s,queues=1,mac=%s", VhostSocket(*v.Vhost), v.MAC)
 	if v.Server {
@@ -87,7 +91,7 @@ func (c *Config) VMArgv(v VM, stdbuf string) []string {
 		"--huge-dir", c.EAL.HugeDir, "--single-file-segments", "-m", strconv.Itoa(v.MemoryMB), dev)
 	a = append(a, v.Args...)
 	return append(a, "--", "-i", "--auto-start", "--forward-mode="+v.Mode,
-		"--total-num-mbufs="+strconv.Itoa(v.Mbufs))
+		"--total-num-mbufs="+strconv.Itoa(v.Mbufs), "--no-flush-rx")
 }
 
 // ServeArgv is the command line of the node's controller, spp serve.

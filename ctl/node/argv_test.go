@@ -38,7 +38,7 @@ func TestArgv(t *testing.T) {
 		t.Errorf("secondary:\n got %s\nwant %s", got, want)
 	}
 	got = strings.Join(c.VMArgv(c.VM[1], "/usr/bin/stdbuf"), " ")
-	want = "/bin/sh -c trap \"\" PIPE; exec \"$@\" sh /usr/bin/stdbuf -oL dpdk-testpmd --lcores 0@1,1@0 --no-pci --file-prefix spp_vm2 --huge-dir /dev/hugepages --single-file-segments -m 64 --vdev=virtio_user0,path=/tmp/sock1,queues=1,mac=52:54:00:00:00:02,server=1 -- -i --auto-start --forward-mode=macswap --total-num-mbufs=2048"
+	want = "/bin/sh -c trap \"\" PIPE; exec \"$@\" sh /usr/bin/stdbuf -oL dpdk-testpmd --lcores 0@1,1@0 --no-pci --file-prefix spp_vm2 --huge-dir /dev/hugepages --single-file-segments -m 64 --vdev=virtio_user0,path=/tmp/sock1,queues=1,mac=52:54:00:00:00:02,server=1 -- -i --auto-start --forward-mode=macswap --total-num-mbufs=2048 --no-flush-rx"
 	if got != want {
 		t.Errorf("vm:\n got %s\nwant %s", got, want)
 	}
