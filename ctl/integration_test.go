@@ -198,9 +198,16 @@ pri;status
 		t.Errorf("cores table: %v", ts["CORE"])
 	}
 	for port, link := range map[string]string{"nic0": "up", "ring0": "", "ring1": "", "ring2": "", "vhost30": "down"} {
-		// 8 cells: the 6 of controller.md, RX_PPS and TX_PPS.
-		if got := row(ts["PORT"], port); len(got) != 8 || got[5] != link || got[6] != "0" || got[7] != "0" {
-			t.Errorf("port row %v, want %s with link %q", got, port, link)
+		// 10 cells: the 6 of controller.md, RX_PPS, TX_PPS, RX_MBPS and
+		// TX_MBPS (vhost30 has byte counters; the rings and nic0, a
+		// net_ring that counts no bytes, have none: "-").
+		mbit := "-"
+		if port == "vhost30" {
+			mbit = "0"
+		}
+		if got := row(ts["PORT"], port); len(got) != 10 || got[5] != link || got[6] != "0" || got[7] != "0" ||
+			got[8] != mbit || got[9] != mbit {
+			t.Errorf("port row %v, want %s with link %q and Mbit/s %s", got, port, link, mbit)
 		}
 	}
 	if want := [][]string{{"", "00:11:22:33:44:55", "ring0"}, {"", "52:54:00:00:00:02", "ring2"}}; !reflect.DeepEqual(ts["VLAN"], want) {

@@ -71,10 +71,14 @@ func (p *primary) info() *proto.PrimaryInfo {
 		if dpdk.EthLink(id) {
 			link = "up"
 		}
-		in.Ports = append(in.Ports, proto.PortStatus{
+		ps := proto.PortStatus{
 			Port: port.Port{Kind: port.NIC, N: i}.String(),
 			Rx:   s.Rx, Tx: s.Tx, RxDrop: s.RxDrop, TxDrop: s.TxDrop, Link: link,
-		})
+		}
+		if s.Bytes { // not net_null, net_ring: they count no bytes
+			ps.RxBytes, ps.TxBytes = &s.RxBytes, &s.TxBytes
+		}
+		in.Ports = append(in.Ports, ps)
 	}
 	for i, r := range p.rings {
 		in.Rings = append(in.Rings, proto.RingStatus{

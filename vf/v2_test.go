@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,15 @@ func writeCapture(t *testing.T, dir string, n int, frames [][]byte) {
 	if err := pcapfile.Write(filepath.Join(dir, fmt.Sprintf("spp-rx%d.pcap", n)), frames); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// frameBytes is the bytes of frames, as a driver counts them.
+func frameBytes(frames [][]byte) uint64 {
+	n := 0
+	for _, f := range frames {
+		n += len(f)
+	}
+	return uint64(n)
 }
 
 // exactCapture checks that pcapN wrote exactly want, byte for byte, in
@@ -161,7 +171,8 @@ func TestIdleThenPortAdd(t *testing.T) {
 // classifier's drops. A forward pcap3 -> pcap4 pushing id 100 pcp 5 on
 // its tx port writes each frame with the tag 81 00 a0 64 inserted after
 // the MAC addresses. Status shows the operations and the vlan entry
-// (9.4, 9.5).
+// (9.4, 9.5), and byte counters for the pcap ports (their frames' bytes,
+// tags pushed included) but none for the rings (section 6).
 func TestVLANStripAndPush(t *testing.T) {
 	dir := t.TempDir()
 	var in0, want1, want2 [][]byte
@@ -217,7 +228,25 @@ func TestVLANStripAndPush(t *testing.T) {
 			t.Errorf("%s refused %d frames", p.Port, p.TxDrop)
 		}
 	}
+	// Byte counters: a pcap port carries its driver's, exactly the frames'
+	// lengths; a ring port has none.
+	for _, c := range []struct {
+		port   string
+		rx, tx [][]byte
+	}{{"pcap0", in0, nil}, {"pcap1", nil, want1}, {"pcap4", nil, want4}} {
+		p := st.Port(in, c.port)
+		if p.RxBytes == nil || p.TxBytes == nil || *p.RxBytes != frameBytes(c.rx) || *p.TxBytes != frameBytes(c.tx) {
+			t.Errorf("%s: %+v, want rx_bytes %d and tx_bytes %d", c.port, p, frameBytes(c.rx), frameBytes(c.tx))
+		}
+	}
+	if p := st.Port(in, "ring0"); p.RxBytes != nil || p.TxBytes != nil {
+		t.Errorf("ring0 carries byte counters: %+v", p)
+	}
 	raw := vf.StatusRaw()
+	if !regexp.MustCompile(`\{"port":"ring0","rx":\d+,"tx":\d+,"rx_drop":0,"tx_drop":0\}`).MatchString(raw) ||
+		!regexp.MustCompile(`\{"port":"pcap0","rx":\d+,"tx":0,"rx_drop":0,"tx_drop":0,"link":"up","rx_bytes":\d+,"tx_bytes":0\}`).MatchString(raw) {
+		t.Errorf("ring0 or pcap0 not sent as protocol.md section 6 says:\n%s", raw)
+	}
 	for _, w := range []string{
 		`"name":"cls","type":"classifier","state":"running","rx_port":[{"port":"pcap0","vlan":{"operation":"none"}}],` +
 			`"tx_port":[{"port":"ring0","vlan":{"operation":"del"}},{"port":"ring1","vlan":{"operation":"none"}}]`,

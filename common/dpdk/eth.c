@@ -50,6 +50,16 @@ int spp_eth_name(uint16_t port, char *buf, size_t len)
 	return 0;
 }
 
+int spp_eth_driver(uint16_t port, char *buf, size_t len)
+{
+	struct rte_eth_dev_info info;
+	int rc = rte_eth_dev_info_get(port, &info);
+	if (rc < 0)
+		return rc;
+	snprintf(buf, len, "%s", info.driver_name != NULL ? info.driver_name : "");
+	return 0;
+}
+
 int spp_eth_link_up(uint16_t port)
 {
 	struct rte_eth_link link;

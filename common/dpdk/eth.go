@@ -57,11 +57,20 @@ func EthClose(id uint16) {
 	C.rte_eth_dev_close(C.uint16_t(id))
 }
 
-// EthStats are a port's counters, in packets.
+// EthStats are a port's counters, in packets, and the bytes its driver
+// counted (ibytes, obytes: read with the rest, they cost nothing more).
 type EthStats struct {
 	Rx, Tx         uint64
 	RxDrop, TxDrop uint64 // RxDrop = imissed + rx_nombuf + ierrors; TxDrop = oerrors
+	// Bytes says whether the driver counts bytes; RxBytes and TxBytes are
+	// 0 when it does not.
+	Bytes            bool
+	RxBytes, TxBytes uint64
 }
+
+// bytelessDrivers count packets but not bytes in DPDK 22.11: their ibytes
+// and obytes stay 0 whatever they carry (seen in the primary's tests).
+var bytelessDrivers = map[string]bool{"net_null": true, "net_ring": true}
 
 // EthStats reads a port's counters (in shared memory: every process of the
 // prefix sees the same).
@@ -70,12 +79,26 @@ func EthStatsGet(id uint16) (EthStats, error) {
 	if rc := C.rte_eth_stats_get(C.uint16_t(id), &s); rc < 0 {
 		return EthStats{}, rteErr(fmt.Sprintf("stats of port %d", id), rc)
 	}
-	return EthStats{
+	st := EthStats{
 		Rx:     uint64(s.ipackets),
 		Tx:     uint64(s.opackets),
 		RxDrop: uint64(s.imissed + s.rx_nombuf + s.ierrors),
 		TxDrop: uint64(s.oerrors),
-	}, nil
+	}
+	if drv, ok := ethDriver(id); ok && !bytelessDrivers[drv] {
+		st.Bytes, st.RxBytes, st.TxBytes = true, uint64(s.ibytes), uint64(s.obytes)
+	}
+	return st, nil
+}
+
+// ethDriver is the name of a port's driver ("net_pcap"); false when the
+// port has none.
+func ethDriver(id uint16) (string, bool) {
+	var buf [64]C.char
+	if C.spp_eth_driver(C.uint16_t(id), &buf[0], C.size_t(len(buf))) < 0 {
+		return "", false
+	}
+	return C.GoString(&buf[0]), true
 }
 
 // EthStatsReset zeroes a port's counters.

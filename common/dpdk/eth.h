@@ -8,6 +8,7 @@
 
 int spp_eth_setup(uint16_t port, struct rte_mempool *mp, uint16_t nrxd, uint16_t ntxd);
 int spp_eth_name(uint16_t port, char *buf, size_t len);
+int spp_eth_driver(uint16_t port, char *buf, size_t len); /* "net_pcap", "net_vhost" */
 int spp_eth_link_up(uint16_t port);
 void spp_eth_mac(uint16_t port, uint8_t *out);
 uint16_t spp_eth_next(uint16_t port); /* first valid port >= port, or RTE_MAX_ETHPORTS */

@@ -68,14 +68,19 @@ type Reply struct {
 	Info        any      `json:"info,omitempty"` // *SecondaryInfo or *PrimaryInfo
 }
 
-// PortStatus is one row of a status "ports" list. Counters are packets.
+// PortStatus is one row of a status "ports" list. Counters are packets,
+// except RxBytes and TxBytes: the bytes an ethdev port's driver counted
+// (rte_eth_stats ibytes, obytes), nil for a port without them (a ring:
+// nothing counts bytes there, and counting them would cost per packet).
 type PortStatus struct {
-	Port   string `json:"port"`
-	Rx     uint64 `json:"rx"`
-	Tx     uint64 `json:"tx"`
-	RxDrop uint64 `json:"rx_drop"`
-	TxDrop uint64 `json:"tx_drop"`
-	Link   string `json:"link,omitempty"` // "up"/"down", where the port has a link
+	Port    string  `json:"port"`
+	Rx      uint64  `json:"rx"`
+	Tx      uint64  `json:"tx"`
+	RxDrop  uint64  `json:"rx_drop"`
+	TxDrop  uint64  `json:"tx_drop"`
+	Link    string  `json:"link,omitempty"` // "up"/"down", where the port has a link
+	RxBytes *uint64 `json:"rx_bytes,omitempty"`
+	TxBytes *uint64 `json:"tx_bytes,omitempty"`
 }
 
 // CoreUnuse is the type an lcore with no component reports.

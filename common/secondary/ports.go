@@ -221,8 +221,11 @@ func (d *dataplane) ClosePort(p port.Port) error {
 }
 
 // PortStatus: packets this process's components received from and sent to
-// the port; for an ethdev also what the port itself dropped on receive, and
-// its link.
+// the port; for an ethdev also what the port itself dropped on receive, the
+// bytes its driver counted (if it counts them: not net_null), and its link.
+// A ring has no byte counters. The bytes are the ethdev's, like its drops:
+// every process of the prefix shares them, and a clear of the primary
+// zeroes a NIC's.
 func (d *dataplane) PortStatus(p port.Port) proto.PortStatus {
 	d.mu.Lock()
 	op := d.ports[p]
@@ -235,6 +238,9 @@ func (d *dataplane) PortStatus(p port.Port) proto.PortStatus {
 	if op.eth >= 0 {
 		if s, err := dpdk.EthStatsGet(uint16(op.eth)); err == nil {
 			st.RxDrop += s.RxDrop
+			if s.Bytes {
+				st.RxBytes, st.TxBytes = &s.RxBytes, &s.TxBytes
+			}
 		}
 		st.Link = "down"
 		if dpdk.EthLink(uint16(op.eth)) {

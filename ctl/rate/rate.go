@@ -1,10 +1,7 @@
 // Package rate turns two status snapshots of one process into rates:
-// packets per second per port (rx, tx, and their drops) and per component.
-//
-// The status counters are packet counts (proto.PortStatus, CoreStatus);
-// there are no byte counters, so there is no Mbit/s yet. When the status
-// gains them, PerSecond(Delta(prev, cur)) of the bytes, times 8 / 1e6, is
-// the Mbit/s.
+// packets per second per port (rx, tx, and their drops) and per component,
+// and Mbit/s per port where the status has byte counters (rx_bytes,
+// tx_bytes: ethdev ports whose driver counts bytes; never a ring).
 //
 // Counters only go up, except in two cases, and no rate is ever negative:
 //
@@ -17,6 +14,12 @@
 //     the interval: a lower bound (exact from the next interval on), flagged
 //     Reset. Whatever went down, the whole port (or component) is taken as
 //     reset, its other counters too.
+//
+// A port's byte counters are taken apart from its packet counters: they
+// are the ethdev's, which a secondary's restart does not reset and the
+// primary's clear does, while its packets are the secondary's own. Bytes
+// that went down reset the Mbit/s only, and packets the pps only; either
+// sets Reset.
 //
 // A restart after which every counter of a port ends above its old value
 // cannot be seen in the counters: whoever knows the process reconnected
@@ -50,14 +53,17 @@ func Primary(at time.Time, pi *proto.PrimaryInfo) Snapshot {
 	return Snapshot{At: at, Ports: pi.Ports}
 }
 
-// PortRate is the packets per second of one port.
+// PortRate is the packets per second of one port, and its Mbit/s when
+// both snapshots have its byte counters (else nil).
 type PortRate struct {
-	Port      string  `json:"port"`
-	RxPPS     float64 `json:"rx_pps"`
-	TxPPS     float64 `json:"tx_pps"`
-	RxDropPPS float64 `json:"rx_drop_pps"`
-	TxDropPPS float64 `json:"tx_drop_pps"`
-	Reset     bool    `json:"reset,omitempty"` // its counters were reset within the interval
+	Port      string   `json:"port"`
+	RxPPS     float64  `json:"rx_pps"`
+	TxPPS     float64  `json:"tx_pps"`
+	RxDropPPS float64  `json:"rx_drop_pps"`
+	TxDropPPS float64  `json:"tx_drop_pps"`
+	RxMbps    *float64 `json:"rx_mbps,omitempty"`
+	TxMbps    *float64 `json:"tx_mbps,omitempty"`
+	Reset     bool     `json:"reset,omitempty"` // its counters were reset within the interval
 }
 
 // CoreRate is the packets per second of one component.
@@ -121,12 +127,18 @@ func Between(prev, cur Snapshot) (Rates, error) {
 			continue
 		}
 		v, reset := counts([]uint64{o.Rx, o.Tx, o.RxDrop, o.TxDrop}, []uint64{p.Rx, p.Tx, p.RxDrop, p.TxDrop})
-		r.Ports = append(r.Ports, PortRate{
+		pr := PortRate{
 			Port:  p.Port,
 			RxPPS: PerSecond(v[0], dt), TxPPS: PerSecond(v[1], dt),
 			RxDropPPS: PerSecond(v[2], dt), TxDropPPS: PerSecond(v[3], dt),
 			Reset: reset,
-		})
+		}
+		if hasBytes(o) && hasBytes(p) {
+			b, breset := counts([]uint64{*o.RxBytes, *o.TxBytes}, []uint64{*p.RxBytes, *p.TxBytes})
+			rx, tx := MbitPerSecond(b[0], dt), MbitPerSecond(b[1], dt)
+			pr.RxMbps, pr.TxMbps, pr.Reset = &rx, &tx, reset || breset
+		}
+		r.Ports = append(r.Ports, pr)
 	}
 	oldc := map[string]proto.CoreStatus{}
 	for _, c := range prev.Cores {
@@ -164,6 +176,9 @@ func counts(prev, cur []uint64) ([]uint64, bool) {
 	}
 	return out, false
 }
+
+// hasBytes says whether a port's status has both byte counters.
+func hasBytes(p proto.PortStatus) bool { return p.RxBytes != nil && p.TxBytes != nil }
 
 func idle(c proto.CoreStatus) bool { return c.Type == proto.CoreUnuse || c.Type == "" }
 
@@ -215,6 +230,15 @@ func PerSecond(n uint64, dt time.Duration) float64 {
 		return 0
 	}
 	return round(float64(n)/dt.Seconds(), 10)
+}
+
+// MbitPerSecond is n bytes over dt in Mbit/s (10^6 bits), rounded to a
+// thousandth (1 kbit/s).
+func MbitPerSecond(n uint64, dt time.Duration) float64 {
+	if dt <= 0 {
+		return 0
+	}
+	return round(float64(n)*8/1e6/dt.Seconds(), 1000)
 }
 
 func round(v, unit float64) float64 { return math.Round(v*unit) / unit }

@@ -196,6 +196,84 @@ func TestBetweenSharedLcore(t *testing.T) {
 	}
 }
 
+// withBytes is p with byte counters.
+func withBytes(p proto.PortStatus, rx, tx uint64) proto.PortStatus {
+	p.RxBytes, p.TxBytes = &rx, &tx
+	return p
+}
+
+func mbps(v float64) *float64 { return &v }
+
+// Mbit/s come from the byte counters with the packets' rules (wrap,
+// reset: never negative), but on their own: bytes that went down reset the
+// Mbit/s, not the pps, and the other way round (a NIC's bytes are the
+// ethdev's, its packets the secondary's). A port without byte counters in
+// either snapshot (a ring, a daemon that sends none) has no Mbit/s.
+func TestBetweenBytes(t *testing.T) {
+	prev := Snapshot{At: t0, Ports: []proto.PortStatus{
+		withBytes(port("nic0", 1000, 1000, 0, 0), 64_000, 1_500_000),
+		withBytes(port("nic1", 10, 10, 0, 0), math.MaxUint64-999, 0),  // rx bytes about to wrap
+		withBytes(port("nic2", 500, 500, 0, 0), 9_000_000, 9_000_000), // the primary's clear comes
+		withBytes(port("vhost0", 9000, 9000, 0, 0), 100, 100),         // the secondary restarts
+		port("ring0", 0, 0, 0, 0),
+		port("pcap0", 0, 0, 0, 0), // bytes from the next snapshot on only
+	}}
+	cur := Snapshot{At: t0.Add(2 * time.Second), Ports: []proto.PortStatus{
+		withBytes(port("nic0", 3000, 1500, 0, 0), 64_000+2*1_250_000, 1_500_000+12_500),
+		withBytes(port("nic1", 20, 20, 0, 0), 249_000, 0), // 250000 bytes across the wrap
+		withBytes(port("nic2", 700, 700, 0, 0), 250_000, 500_000),
+		withBytes(port("vhost0", 100, 100, 0, 0), 100+500_000, 100),
+		port("ring0", 50, 50, 0, 0),
+		withBytes(port("pcap0", 10, 0, 0, 0), 600, 0),
+	}}
+	r, err := Between(prev, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []PortRate{
+		// 2.5 MB in 2 s: 10 Mbit/s; 12500 B: 0.05 Mbit/s.
+		{Port: "nic0", RxPPS: 1000, TxPPS: 250, RxMbps: mbps(10), TxMbps: mbps(0.05)},
+		{Port: "nic1", RxPPS: 5, TxPPS: 5, RxMbps: mbps(1), TxMbps: mbps(0)},
+		// Bytes reset, packets not: the Mbit/s are the new bytes over 2 s.
+		{Port: "nic2", RxPPS: 100, TxPPS: 100, RxMbps: mbps(1), TxMbps: mbps(2), Reset: true},
+		// Packets reset, bytes not: the Mbit/s are the bytes' growth.
+		{Port: "vhost0", RxPPS: 50, TxPPS: 50, RxMbps: mbps(2), TxMbps: mbps(0), Reset: true},
+		{Port: "ring0", RxPPS: 25, TxPPS: 25},
+		{Port: "pcap0", RxPPS: 5},
+	}
+	if !reflect.DeepEqual(r.Ports, want) {
+		t.Errorf("got  %s\nwant %s", js(r.Ports), js(want))
+	}
+	for _, p := range r.Ports {
+		for _, v := range []*float64{p.RxMbps, p.TxMbps} {
+			if v != nil && *v < 0 {
+				t.Errorf("negative Mbit/s: %s", js(p))
+			}
+		}
+	}
+}
+
+func js(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestMbitPerSecond(t *testing.T) {
+	for _, tc := range []struct {
+		n    uint64
+		dt   time.Duration
+		want float64
+	}{
+		{1_250_000, time.Second, 10},
+		{14_880_952 * 64, time.Second, 7619.047}, // 10GbE of 64-byte frames, without preamble and gap
+		{125, time.Second, 0.001},
+		{62, time.Second, 0}, // under a thousandth: rounded away
+		{1000, 0, 0},         // no interval
+		{3_000_000, 3 * time.Second, 8},
+	} {
+		if got := MbitPerSecond(tc.n, tc.dt); got != tc.want {
+			t.Errorf("MbitPerSecond(%d, %v) = %v, want %v", tc.n, tc.dt, got, tc.want)
+		}
+	}
+}
+
 func TestBetweenInterval(t *testing.T) {
 	s := Snapshot{At: t0, Ports: []proto.PortStatus{port("nic0", 1, 1, 0, 0)}}
 	if _, err := Between(s, s); err != ErrInterval {
@@ -251,6 +329,14 @@ func TestRatesJSON(t *testing.T) {
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
 	}
+	// Mbit/s when known, 0 included; absent when not.
+	r.Ports = append(r.Ports, PortRate{Port: "vhost0", RxMbps: mbps(12.5), TxMbps: mbps(0)})
+	b, _ = json.Marshal(r.Ports)
+	want = `[{"port":"nic0","rx_pps":1.5,"tx_pps":0,"rx_drop_pps":0,"tx_drop_pps":0},` +
+		`{"port":"vhost0","rx_pps":0,"tx_pps":0,"rx_drop_pps":0,"tx_drop_pps":0,"rx_mbps":12.5,"tx_mbps":0}]`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
 }
 
 func TestHuman(t *testing.T) {
@@ -260,6 +346,17 @@ func TestHuman(t *testing.T) {
 	} {
 		if got := Human(v); got != want {
 			t.Errorf("Human(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestMbit(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0", -1: "0", 0.004: "<0.01", 0.05: "0.05", 7.619: "7.62", 95.24: "95.2",
+		950.4: "950", 7619.047: "7619", 100_000: "100000",
+	} {
+		if got := Mbit(v); got != want {
+			t.Errorf("Mbit(%v) = %q, want %q", v, got, want)
 		}
 	}
 }

@@ -213,8 +213,9 @@ func init() {
 				"table's VLAN column is empty for mac entries (untagged packets).\n" +
 				"PPS (per component) and RX_PPS, TX_PPS (per port) are packets per second since the\n" +
 				"previous status of that process; when the shell has none, it asks for one itself\n" +
-				"a second before (the line above the tables says over what time). --json adds\n" +
-				"them to the reply as \"rates\".",
+				"a second before (the line above the tables says over what time). RX_MBPS, TX_MBPS\n" +
+				"are Mbit/s, for ports that count bytes (not rings: -). --json adds them to the\n" +
+				"reply as \"rates\".",
 			build: buildBare(proto.Status)},
 		{name: proto.CmdProcess, scope: procScope, forPri: true, forSec: true,
 			brief: "the process's type and client id", build: buildBare(proto.Process)},

@@ -59,6 +59,52 @@ pps over the last 2s
 	}
 }
 
+// withBytes is si with byte counters on its ethdev ports (nic0, vhost0),
+// none on ring0, as a real vf sends them.
+func withBytes(si proto.SecondaryInfo) proto.SecondaryInfo {
+	si.Ports = append([]proto.PortStatus(nil), si.Ports...)
+	for i, p := range si.Ports {
+		if p.Port != "ring0" {
+			rx, tx := p.Rx*100, p.Tx*100
+			si.Ports[i].RxBytes, si.Ports[i].TxBytes = &rx, &tx
+		}
+	}
+	return si
+}
+
+func mbps(v float64) *float64 { return &v }
+
+// A status with byte counters gives the ports table RX_MBPS and TX_MBPS:
+// the Mbit/s of the ports the rates have them for, "-" for a ring (no
+// byte counters) and when there are no rates. A status without any keeps
+// the table as it was (TestRenderRates).
+func TestRenderMbit(t *testing.T) {
+	si := withBytes(ctltest.SampleSec)
+	rt := &rate.Rates{Seconds: 1, Ports: []rate.PortRate{
+		{Port: "nic0", RxPPS: 14_880_952, TxPPS: 950, RxMbps: mbps(7619.047), TxMbps: mbps(0.004)},
+		{Port: "ring0", RxPPS: 10, TxPPS: 10},
+		{Port: "vhost0", RxPPS: 12345, RxMbps: mbps(95.24), TxMbps: mbps(0)},
+	}}
+	var b strings.Builder
+	renderPorts(&b, si.Ports, rt)
+	want := `+--------+-----+----+---------+---------+------+--------+--------+---------+---------+
+| PORT   | RX  | TX | RX_DROP | TX_DROP | LINK | RX_PPS | TX_PPS | RX_MBPS | TX_MBPS |
++--------+-----+----+---------+---------+------+--------+--------+---------+---------+
+| nic0   | 120 | 98 |       0 |       0 |      | 14.88M |    950 |    7619 |   <0.01 |
+| ring0  |  60 | 60 |       0 |       0 |      |     10 |     10 |       - |       - |
+| vhost0 |  40 | 60 |       0 |       3 | up   |  12.3k |      0 |    95.2 |       0 |
++--------+-----+----+---------+---------+------+--------+--------+---------+---------+
+`
+	if got := b.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	b.Reset()
+	renderPorts(&b, si.Ports, nil)
+	if !strings.Contains(b.String(), "| nic0   | 120 | 98 |       0 |       0 |      |      - |      - |       - |       - |") {
+		t.Errorf("no rates:\n%s", b.String())
+	}
+}
+
 // status reply, as a test reads the rates: the reply's rates member.
 type ratesReply struct {
 	Rates *rate.Rates `json:"rates"`
@@ -142,6 +188,43 @@ func TestStatusRates(t *testing.T) {
 	}
 	if !strings.Contains(ts.out.String(), `"rates":{"seconds":0.`) {
 		t.Errorf("after a reconnection: %s", ts.out)
+	}
+
+	// Byte counters in the status: the table has Mbit/s, --json too.
+	ts3 := newTestShell(t)
+	ts3.rateWindow = 300 * time.Millisecond
+	ts3.sec(t, 3, ctltest.WithStatus(withBytes(ctltest.SampleSec)), ctltest.Counting(600))
+	if !ts3.typed("sec 3;status") {
+		t.Fatal(ts3.errw)
+	}
+	// 600 packets of 100 bytes over about 0.3 s: about 1.6 Mbit/s.
+	mcell := `1\.[0-9]{2}`
+	for _, cells := range [][]string{
+		{"nic0", "720", "698", "0", "0", "", cell, cell, mcell, mcell},
+		{"ring0", "660", "660", "0", "0", "", cell, cell, "-", "-"},
+	} {
+		re := `(?m)^\|\s*` + strings.Join(cells, `\s*\|\s*`) + `\s*\|$`
+		if !regexp.MustCompile(re).MatchString(ts3.out.String()) {
+			t.Errorf("no row like %s:\n%s", re, ts3.out)
+		}
+	}
+	ts3.out.Reset()
+	ts3.json = true
+	time.Sleep(100 * time.Millisecond)
+	if !ts3.typed("sec 3;status") {
+		t.Fatal(ts3.errw)
+	}
+	rep = ratesReply{}
+	if err := json.Unmarshal(ts3.out.Bytes(), &rep); err != nil || rep.Rates == nil {
+		t.Fatalf("--json: %v: %s", err, ts3.out)
+	}
+	wantMbit := 600 * 100 * 8 / 1e6 / rep.Rates.Seconds
+	if p, ok := rep.Rates.Port("vhost0"); !ok || p.RxMbps == nil || p.TxMbps == nil ||
+		*p.RxMbps < wantMbit*0.99 || *p.RxMbps > wantMbit*1.01 || *p.TxMbps != *p.RxMbps {
+		t.Errorf("--json vhost0: %+v, want %.3f Mbit/s each way", p, wantMbit)
+	}
+	if p, ok := rep.Rates.Port("ring0"); !ok || p.RxMbps != nil || p.TxMbps != nil {
+		t.Errorf("--json ring0: %+v, want no Mbit/s", p)
 	}
 
 	// No window: one status, no rates.

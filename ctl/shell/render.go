@@ -104,20 +104,46 @@ func vlanText(v proto.VLAN) string {
 	return "(vlan " + v.Operation + ")"
 }
 
-// renderPorts prints the ports table; rt fills RX_PPS and TX_PPS. There is
-// no Mbit/s column: the status has packet counters only (no bytes).
+// renderPorts prints the ports table; rt fills RX_PPS and TX_PPS, and
+// RX_MBPS and TX_MBPS (Mbit/s), which are there only when a port of the
+// table has byte counters (an ethdev whose driver counts bytes): "-" for
+// the others (rings).
 func renderPorts(w io.Writer, ports []proto.PortStatus, rt *rate.Rates) {
-	t := newTable(w, []string{"PORT", "RX", "TX", "RX_DROP", "TX_DROP", "LINK", "RX_PPS", "TX_PPS"}, 1, 2, 3, 4, 6, 7)
+	header, right := []string{"PORT", "RX", "TX", "RX_DROP", "TX_DROP", "LINK", "RX_PPS", "TX_PPS"}, []int{1, 2, 3, 4, 6, 7}
+	mbit := anyBytes(ports)
+	if mbit {
+		header, right = append(header, "RX_MBPS", "TX_MBPS"), append(right, 8, 9)
+	}
+	t := newTable(w, header, right...)
 	for _, p := range ports {
-		rx, tx := "-", "-"
+		pr, ok := rate.PortRate{}, false
 		if rt != nil {
-			if pr, ok := rt.Port(p.Port); ok {
-				rx, tx = rate.Human(pr.RxPPS), rate.Human(pr.TxPPS)
-			}
+			pr, ok = rt.Port(p.Port)
 		}
-		t.Append([]string{p.Port, u64(p.Rx), u64(p.Tx), u64(p.RxDrop), u64(p.TxDrop), p.Link, rx, tx})
+		row := []string{p.Port, u64(p.Rx), u64(p.Tx), u64(p.RxDrop), u64(p.TxDrop), p.Link, "-", "-"}
+		if ok {
+			row[6], row[7] = rate.Human(pr.RxPPS), rate.Human(pr.TxPPS)
+		}
+		if mbit {
+			rx, tx := "-", "-"
+			if ok && pr.RxMbps != nil && pr.TxMbps != nil {
+				rx, tx = rate.Mbit(*pr.RxMbps), rate.Mbit(*pr.TxMbps)
+			}
+			row = append(row, rx, tx)
+		}
+		t.Append(row)
 	}
 	t.Render()
+}
+
+// anyBytes says whether a port has byte counters.
+func anyBytes(ports []proto.PortStatus) bool {
+	for _, p := range ports {
+		if p.RxBytes != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // componentPPS is a component's packets per second, "-" when unknown.
@@ -130,7 +156,7 @@ func componentPPS(rt *rate.Rates, c proto.CoreStatus) string {
 	return "-"
 }
 
-// rateLine says over what time the pps columns were measured.
+// rateLine says over what time the rate columns were measured.
 func rateLine(w io.Writer, rt *rate.Rates) {
 	if rt != nil {
 		fmt.Fprintf(w, "pps over the last %s\n", time.Duration(rt.Seconds*float64(time.Second)).Round(100*time.Millisecond))

@@ -315,12 +315,17 @@ func WithHandler(h func(*proto.Request) (proto.Reply, bool)) func(*Daemon) {
 	return func(d *Daemon) { d.handler = h }
 }
 
-// grown is a copy of ports with every counter grown by n.
+// grown is a copy of ports with every counter grown by n packets (and,
+// where a port has byte counters, by 100 bytes a packet).
 func grown(ports []proto.PortStatus, n uint64) []proto.PortStatus {
 	out := append([]proto.PortStatus(nil), ports...)
 	for i := range out {
 		out[i].Rx += n
 		out[i].Tx += n
+		if p := out[i]; p.RxBytes != nil && p.TxBytes != nil {
+			rx, tx := *p.RxBytes+100*n, *p.TxBytes+100*n // new values: the sample's are shared
+			out[i].RxBytes, out[i].TxBytes = &rx, &tx
+		}
 	}
 	return out
 }
