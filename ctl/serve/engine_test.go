@@ -5,24 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spp-go/spp/common/engine"
-	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
-
-// nullDP is a data plane that does nothing: enough for the engine to
-// stage, flush and report (lcores 2..7, main lcore 1, counters 0).
-type nullDP struct{}
-
-func (nullDP) MainLcore() int                                       { return 1 }
-func (nullDP) Workers() []int                                       { return []int{2, 3, 4, 5, 6, 7} }
-func (nullDP) OpenPort(port.Port) error                             { return nil }
-func (nullDP) ClosePort(port.Port) error                            { return nil }
-func (nullDP) Apply(map[int][]*engine.Component) error              { return nil }
-func (nullDP) DrainRing(port.Port) (uint64, error)                  { return 0, nil }
-func (nullDP) PortStatus(p port.Port) proto.PortStatus              { return proto.PortStatus{Port: p.String()} }
-func (nullDP) ComponentCounters(*engine.Component) (uint64, uint64) { return 0, 0 }
 
 // The compatible calls that build and wire components (protocol version
 // 2), against a secondary's real engine (common/engine, its data plane
@@ -31,8 +16,8 @@ func (nullDP) ComponentCounters(*engine.Component) (uint64, uint64) { return 0, 
 // upstream's shape.
 func TestCompatAgainstEngine(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	vf := ts.sec(t, 1, ctltest.WithHandler(engine.New(nullDP{}, engine.Options{ProcessType: proto.TypeVF, ClientID: 1}).Handle))
-	mir := ts.sec(t, 2, ctltest.Mirror, ctltest.WithHandler(engine.New(nullDP{}, engine.Options{ProcessType: proto.TypeMirror, ClientID: 2}).Handle))
+	vf := ts.sec(t, 1, ctltest.WithEngine(proto.TypeVF, 1))
+	mir := ts.sec(t, 2, ctltest.Mirror, ctltest.WithEngine(proto.TypeMirror, 2))
 	const flush = `{"command":"flush"}`
 	steps := []struct {
 		method, path, body string

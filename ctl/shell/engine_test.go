@@ -4,24 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spp-go/spp/common/engine"
-	"github.com/spp-go/spp/common/port"
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
-
-// nullDP is a data plane that does nothing: enough for the engine to
-// stage, flush and report (lcores 2..7, main lcore 1, counters 0).
-type nullDP struct{}
-
-func (nullDP) MainLcore() int                                       { return 1 }
-func (nullDP) Workers() []int                                       { return []int{2, 3, 4, 5, 6, 7} }
-func (nullDP) OpenPort(port.Port) error                             { return nil }
-func (nullDP) ClosePort(port.Port) error                            { return nil }
-func (nullDP) Apply(map[int][]*engine.Component) error              { return nil }
-func (nullDP) DrainRing(port.Port) (uint64, error)                  { return 0, nil }
-func (nullDP) PortStatus(p port.Port) proto.PortStatus              { return proto.PortStatus{Port: p.String()} }
-func (nullDP) ComponentCounters(*engine.Component) (uint64, uint64) { return 0, 0 }
 
 // The operator guide's version 2 examples, typed into the shell, against
 // the secondary's real engine (common/engine; its data plane does
@@ -29,9 +14,8 @@ func (nullDP) ComponentCounters(*engine.Component) (uint64, uint64) { return 0, 
 // note names what the engine reports idle, the tables show what it
 // reports, and completion offers its components and VLAN ids.
 func TestShellAgainstEngine(t *testing.T) {
-	e := engine.New(nullDP{}, engine.Options{ProcessType: proto.TypeVF, ClientID: 1})
 	ts := newTestShell(t)
-	ts.sec(t, 1, ctltest.WithHandler(e.Handle))
+	ts.sec(t, 1, ctltest.WithEngine(proto.TypeVF, 1))
 
 	// A component before its ports: idle, noted, then completed.
 	file := "sec 1;component 6 forward name vm3_rx\nsec 1;flush\n"
