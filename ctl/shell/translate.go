@@ -140,26 +140,28 @@ func buildBare(cmd func() proto.Command) func([]string) (proto.Command, error) {
 // bad message format and drops the connection. It returns the number of
 // commands and whether one of them is a flush.
 func checkRawBatch(s string) (n int, flush bool, err error) {
-	var b struct {
-		Commands []json.RawMessage `json:"commands"`
-	}
 	dec := json.NewDecoder(strings.NewReader(s))
-	if err := dec.Decode(&b); err != nil {
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return 0, false, fmt.Errorf("not a JSON batch: %v", err)
 	}
-	if dec.More() {
+	if strings.TrimSpace(s[dec.InputOffset():]) != "" {
 		return 0, false, fmt.Errorf("not a JSON batch: text after the object")
 	}
-	if b.Commands == nil {
-		return 0, false, fmt.Errorf(`not a JSON batch: no "commands" list`)
-	}
-	for _, c := range b.Commands {
-		var cmd struct {
-			Command string `json:"command"`
+	// The protocol's own parser decides the rest, so that the shell sends
+	// only what a daemon reads as a batch (the exact key "commands", each
+	// command an object).
+	req, err := proto.ParseBatch([]byte(s))
+	if err != nil {
+		if o, ok := v.(map[string]any); ok && o["commands"] == nil {
+			return 0, false, fmt.Errorf(`not a JSON batch: no "commands" list`)
 		}
-		if json.Unmarshal(c, &cmd) == nil && cmd.Command == proto.CmdFlush {
+		return 0, false, fmt.Errorf("not a JSON batch: %v", err)
+	}
+	for _, c := range req.Commands {
+		if c.Name == proto.CmdFlush {
 			flush = true
 		}
 	}
-	return len(b.Commands), flush, nil
+	return len(req.Commands), flush, nil
 }
