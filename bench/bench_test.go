@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -509,5 +510,56 @@ func TestTaggedGenerator(t *testing.T) {
 	}
 	if argv := strings.Join(genArgv("bench", genSetup{dst: cls2.dst}), " "); strings.Contains(argv, "-vlan") {
 		t.Errorf("untagged generator argv %s", argv)
+	}
+}
+
+// The spread of a row: the per-round ratios' range, IQR and the median's
+// 95% interval (order statistics); a row is steady once that interval is
+// within ±0.05, which with 5 rounds means their range.
+func TestRowSpreadAndSteady(t *testing.T) {
+	r := &row{}
+	for _, v := range []float64{0.50, 0.80, 0.60, 0.70, 0.90} {
+		r.pair(runResult{Mpps: v, MppsPerCPU: v}, runResult{Mpps: 1, MppsPerCPU: 1})
+	}
+	r.finish()
+	if r.RatioMin != 0.5 || r.RatioMax != 0.9 || r.RatioPerCPU != 0.7 {
+		t.Errorf("min %v max %v median %v", r.RatioMin, r.RatioMax, r.RatioPerCPU)
+	}
+	if iqr := r.RatioIQR; math.Abs(iqr[0]-0.6) > 1e-9 || math.Abs(iqr[1]-0.8) > 1e-9 {
+		t.Errorf("IQR %v, want 0.6-0.8", iqr)
+	}
+	if ci := r.RatioCI95; ci != [2]float64{0.5, 0.9} {
+		t.Errorf("CI %v, want the range with 5 rounds", ci)
+	}
+	if r.steady() {
+		t.Error("±0.2 is steady")
+	}
+	// 11 rounds: ranks 2..8 of the sorted ratios.
+	r = &row{}
+	for _, v := range []float64{0.1, 0.2, 0.68, 0.69, 0.70, 0.70, 0.71, 0.72, 0.74, 1.5, 2} {
+		r.pair(runResult{Mpps: v, MppsPerCPU: v}, runResult{Mpps: 1, MppsPerCPU: 1})
+	}
+	r.finish()
+	if ci := r.RatioCI95; ci != [2]float64{0.68, 0.74} || !r.steady() {
+		t.Errorf("CI %v steady %v, want 0.68-0.74 and steady (outliers do not count)", ci, r.steady())
+	}
+	if !(&row{}).steady() {
+		t.Error("a row with no pairs keeps asking for rounds")
+	}
+}
+
+// busy names the runs where the worker lacked its CPU or the generator
+// rather than the worker set the pace; a quiet run says nothing.
+func TestBusyWarnings(t *testing.T) {
+	s := &side{}
+	s.add(runResult{CPUShare: 0.99, SourceMpps: 50, SourceWaitFull: 0.7}, nil)
+	if w := busy("ours", s); len(w) != 0 {
+		t.Fatalf("quiet run: %q", w)
+	}
+	s.add(runResult{CPUShare: 0.81, SourceMpps: 50, SourceWaitFull: 0.2}, nil)
+	s.add(runResult{CPUShare: 0.99}, nil) // net_null: no generator
+	w := busy("ours", s)
+	if len(w) != 2 || !strings.Contains(w[0], "1 of 3 runs (down to 81%)") || !strings.Contains(w[1], "1 of 3 runs") {
+		t.Errorf("warnings %q", w)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -15,6 +16,7 @@ type results struct {
 	Date     string      `json:"date"`
 	Machine  string      `json:"machine"`
 	Runs     int         `json:"runs"`
+	MaxRuns  int         `json:"max_runs"`
 	Interval float64     `json:"interval_s"`
 	Seconds  float64     `json:"total_s"`
 	Rows     []*row      `json:"scenarios"`
@@ -93,7 +95,16 @@ type row struct {
 	RatioPerCPU float64   `json:"ratio_per_cpu_s"`
 	PairRatios  []float64 `json:"pair_ratios_per_cpu_s,omitempty"`
 	pairWall    []float64
-	Met         bool `json:"target_met"`
+	// The spread of the per-round ratios (per CPU-second): their range,
+	// their interquartile range, and the 95% confidence interval of
+	// their median (order statistics), which decides whether more rounds
+	// are run (steady).
+	RatioMin  float64    `json:"ratio_min,omitempty"`
+	RatioMax  float64    `json:"ratio_max,omitempty"`
+	RatioIQR  [2]float64 `json:"ratio_iqr,omitempty"`
+	RatioCI95 [2]float64 `json:"ratio_median_ci95,omitempty"`
+	Busy      []string   `json:"busy,omitempty"` // why a figure may be off: see busy
+	Met       bool       `json:"target_met"`
 	// The generator's capacity alone, where the source is the generator:
 	// wall clock (bounded by the sink that drains it), per CPU-second of
 	// the generator's busy time, and the latter over our component's
@@ -130,7 +141,53 @@ func (r *row) finish() {
 		r.Ratio = r.Ours.Mpps / r.Testpmd.Mpps
 		r.RatioPerCPU = r.Ours.MppsPerCPU / r.Testpmd.MppsPerCPU
 	}
+	if v := r.PairRatios; len(v) > 0 {
+		s := sorted(v)
+		r.RatioMin, r.RatioMax = s[0], s[len(s)-1]
+		r.RatioIQR = [2]float64{quantile(s, 0.25), quantile(s, 0.75)}
+		r.RatioCI95 = medianCI95(s)
+	}
+	r.Busy = append(busy("ours", &r.Ours), busy("testpmd", &r.Testpmd)...)
 	r.Met = r.RatioPerCPU >= r.Target && len(r.Ours.Runs) > 0 && len(r.Testpmd.Runs) > 0
+}
+
+// ciGoal is how wide the median ratio's 95% interval may be (±).
+const ciGoal = 0.05
+
+// steady reports whether the rounds so far pin the median ratio down to
+// ±ciGoal (or there is no ratio to pin down).
+func (r *row) steady() bool {
+	if len(r.PairRatios) == 0 {
+		return true
+	}
+	ci := medianCI95(sorted(r.PairRatios))
+	return (ci[1]-ci[0])/2 <= ciGoal
+}
+
+// busy says, for one side's runs, when the machine was too busy for the
+// figure to be the worker's own: the thread under test got less than 95%
+// of its CPU (something else ran there), or the generator waited on a
+// full ring less than half the time (it, not the worker, set the pace).
+func busy(who string, s *side) []string {
+	var starved, fed int
+	low := 1.0
+	for _, r := range s.Runs {
+		if r.CPUShare < 0.95 {
+			starved++
+			low = min(low, r.CPUShare)
+		}
+		if r.SourceMpps > 0 && r.SourceWaitFull < 0.5 {
+			fed++
+		}
+	}
+	var w []string
+	if starved > 0 {
+		w = append(w, fmt.Sprintf("%s: the worker had less than 95%% of CPU 1 in %d of %d runs (down to %.0f%%)", who, starved, len(s.Runs), 100*low))
+	}
+	if fed > 0 {
+		w = append(w, fmt.Sprintf("%s: the generator waited on a full ring less than half the time in %d of %d runs (the source set the pace)", who, fed, len(s.Runs)))
+	}
+	return w
 }
 
 // capacity is the generator alone.
@@ -157,6 +214,33 @@ func (c *capacity) finish() {
 		p = append(p, r.MppsPerCPU)
 	}
 	c.Mpps, c.MppsPerCPU = median(w), median(p)
+}
+
+func sorted(v []float64) []float64 {
+	s := append([]float64{}, v...)
+	sort.Float64s(s)
+	return s
+}
+
+// quantile of sorted values, linear between neighbours.
+func quantile(s []float64, q float64) float64 {
+	x := q * float64(len(s)-1)
+	i := int(x)
+	if i+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[i] + (x-float64(i))*(s[i+1]-s[i])
+}
+
+// medianCI95 is the distribution-free 95% confidence interval of the
+// median of sorted values: the order statistics of ranks n/2 ∓ 0.98·√n
+// (the normal approximation of the binomial). With 5 or fewer values it
+// is their range.
+func medianCI95(s []float64) [2]float64 {
+	n := len(s)
+	k := int(math.Floor(float64(n)/2 - 0.98*math.Sqrt(float64(n))))
+	k = max(k, 0)
+	return [2]float64{s[k], s[n-1-k]}
 }
 
 func median(v []float64) float64 {
@@ -198,13 +282,14 @@ func f2(v float64) string {
 }
 
 func (res *results) print(w io.Writer) {
-	fmt.Fprintf(w, "\n%s, median of %d runs of %.0f s; Mpps = output packets; /CPU-s = per second the worker thread was on CPU 1\n\n",
-		res.Machine, res.Runs, res.Interval)
-	fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6s %4s | %6s %12s | %s\n",
-		"scenario", "ours", "testpmd", "ratio", "ours", "testpmd", "ratio", "target", "met", "drops", "in_use", "source")
-	fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6s %4s | %6s %12s |\n",
-		"", "Mpps", "Mpps", "wall", "/CPU-s", "/CPU-s", "CPU-s", "", "", "", "idle->after")
-	fmt.Fprintln(w, strings.Repeat("-", 140))
+	fmt.Fprintf(w, "\n%s, medians of %d to %d rounds of %.0f s (a round: one run of each side); Mpps = output packets; /CPU-s = per second the worker thread was on CPU 1;\n"+
+		"spread: the per-round ratios' interquartile range and the 95%% interval of their median (rounds are added up to the most while it is wider than ±%.2f)\n\n",
+		res.Machine, res.Runs, res.MaxRuns, res.Interval, ciGoal)
+	fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s %-23s %2s | %6s %4s | %6s %12s | %s\n",
+		"scenario", "ours", "testpmd", "ratio", "ours", "testpmd", "ratio", " spread", "n", "target", "met", "drops", "in_use", "source")
+	fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s %-23s %2s | %6s %4s | %6s %12s |\n",
+		"", "Mpps", "Mpps", "wall", "/CPU-s", "/CPU-s", "CPU-s", " IQR; median's 95%", "", "", "", "", "idle->after")
+	fmt.Fprintln(w, strings.Repeat("-", 168))
 	for _, r := range res.Rows {
 		met := "no"
 		if r.Met {
@@ -218,10 +303,20 @@ func (res *results) print(w io.Writer) {
 		if r.mix() != "" {
 			src = fmt.Sprintf("gen %s: capacity %s/CPU-s = %sx ours", r.mix(), f1(r.SourceCapacityPerCPU), f1(r.SourceHeadroom))
 		}
-		fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s | %6.2f %4s | %6d %12s | %s\n",
+		spread := "-"
+		if len(r.PairRatios) > 0 {
+			spread = fmt.Sprintf("%.2f-%.2f; %.2f-%.2f", r.RatioIQR[0], r.RatioIQR[1], r.RatioCI95[0], r.RatioCI95[1])
+		}
+		fmt.Fprintf(w, "%-30s %9s %9s %6s | %9s %9s %6s  %-22s %2d | %6.2f %4s | %6d %12s | %s\n",
 			r.Scenario, f1(r.Ours.Mpps), f1(r.Testpmd.Mpps), f2(r.Ratio),
-			f1(r.Ours.MppsPerCPU), f1(r.Testpmd.MppsPerCPU), f2(r.RatioPerCPU),
+			f1(r.Ours.MppsPerCPU), f1(r.Testpmd.MppsPerCPU), f2(r.RatioPerCPU), spread, len(r.PairRatios),
 			r.Target, met, r.Ours.Drops, inuse, src)
+		if len(r.PairRatios) > 0 && !r.steady() {
+			fmt.Fprintf(w, "    spread: the median's 95%% interval is wider than ±%.2f after %d rounds (the machine's noise; more with -max-runs)\n", ciGoal, len(r.PairRatios))
+		}
+		for _, b := range r.Busy {
+			fmt.Fprintf(w, "    warning: busy machine: %s\n", b)
+		}
 		for _, e := range r.Ours.Errors {
 			fmt.Fprintf(w, "    ours: %s\n", e)
 		}
