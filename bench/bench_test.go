@@ -563,3 +563,28 @@ func TestBusyWarnings(t *testing.T) {
 		t.Errorf("warnings %q", w)
 	}
 }
+
+// The vhost scenarios (issue 14): testpmd's baseline has a net_vhost0 on
+// the socket the VM uses, as spp_vf's vhost0 (--vhost-dir); the VM runs on
+// CPU 0 only, in the scenario's mode, keeping what arrives as it starts.
+func TestVhostScenarios(t *testing.T) {
+	scs, err := selectScenarios("vhost,vhost-rx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range scs {
+		v := sc.testpmdVdevs()
+		if last := v[len(v)-1]; last != "net_vhost0,iface="+vhostSock()+",queues=1" {
+			t.Errorf("%s: testpmd's last vdev %q", sc.key, last)
+		}
+		argv := strings.Join(vmArgv("dpdk-testpmd", "p", sc.vm), " ")
+		for _, want := range []string{"--lcores=0@0,1@0", "path=" + vhostSock(), "--forward-mode=" + sc.vm, "--no-flush-rx"} {
+			if !strings.Contains(argv, want) {
+				t.Errorf("%s: VM argv %q lacks %q", sc.key, argv, want)
+			}
+		}
+	}
+	if scs[0].vm != "rxonly" || scs[0].out[0] != "vhost0" || scs[1].vm != "txonly" || scs[1].out[0] != "nic0" {
+		t.Errorf("directions: %+v %+v", scs[0], scs[1])
+	}
+}

@@ -88,6 +88,9 @@ func startOurs(sc *scenario) (o *ours, err error) {
 	if sc.daemon == "spp_mirror" {
 		argv = append(argv, "--copy", "shallow")
 	}
+	if sc.vm != "" {
+		argv = append(argv, "--vhost-dir", vhostDir)
+	}
 	if o.sec, err = startChild(sc.daemon, argv, false); err != nil {
 		return o, err
 	}
@@ -133,8 +136,12 @@ func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 		}
 	}
 	var pst *proto.PrimaryInfo
+	var vst *proto.SecondaryInfo // for an output port of spp_vf's own (vhost0)
 	s.at, s.cpu, err = timed(o.sec.Pid(), tid, func() (err error) {
-		pst, err = o.pc.primaryStatus()
+		if pst, err = o.pc.primaryStatus(); err != nil || sc.vm != "rxonly" {
+			return err
+		}
+		vst, err = o.sc.secondaryStatus()
 		return err
 	})
 	if err != nil {
@@ -143,6 +150,9 @@ func (o *ours) sample(sc *scenario, tid int, start bool) (sample, error) {
 	s.outs = map[string]uint64{}
 	for _, p := range sc.out {
 		tx := portOf(pst.Ports, p).Tx
+		if vst != nil {
+			tx = portOf(vst.Ports, p).Tx
+		}
 		s.out += tx
 		s.outs[p] = tx
 	}

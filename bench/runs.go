@@ -113,12 +113,22 @@ func timed(pid, tid int, read func() error) (time.Time, cpuTimes, error) {
 }
 
 func runOurs(sc *scenario) (runResult, poolSizes, error) {
+	if err := makeVhostDir(sc); err != nil {
+		return runResult{}, poolSizes{}, err
+	}
 	o, err := startOurs(sc)
 	if err != nil {
 		return runResult{}, poolSizes{}, err
 	}
 	defer o.close()
 	sz := poolSizes{mbufs: o.poolSize, ring: o.ringSize}
+	var v *vm
+	if sc.vm != "" {
+		if v, err = startVM(sc); err != nil {
+			return runResult{}, sz, err
+		}
+		defer v.close()
+	}
 	tid, err := o.thread()
 	if err != nil {
 		return runResult{}, sz, err
@@ -131,6 +141,11 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 	if s1.out == s0.out {
 		return r, sz, fmt.Errorf("%s: no packets went out", sc.key)
 	}
+	if v != nil && sc.vm == "txonly" {
+		if _, err := v.do("stop"); err != nil { // the source, before the component goes
+			return r, sz, err
+		}
+	}
 	inUse, err := o.idle()
 	if err != nil {
 		return r, sz, fmt.Errorf("stopping the traffic: %v", err)
@@ -142,6 +157,9 @@ func runOurs(sc *scenario) (runResult, poolSizes, error) {
 }
 
 func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
+	if err := makeVhostDir(sc); err != nil {
+		return runResult{}, err
+	}
 	prefix := newPrefix("tp")
 	defer removePrefix(prefix)
 	tp, err := startTestpmd(testpmdBin, tpSetup{prefix: prefix, vdevs: sc.testpmdVdevs(), topology: sc.topology,
@@ -150,6 +168,13 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 		return runResult{}, err
 	}
 	defer tp.c.Kill()
+	if sc.vm != "" {
+		v, err := startVM(sc)
+		if err != nil {
+			return runResult{}, err
+		}
+		defer v.close()
+	}
 	var gen *genProc
 	if sc.dst != "" {
 		// testpmd's own names: its pool for socket 0 and the ring

@@ -42,6 +42,13 @@ type scenario struct {
 	tpNics     int
 	tpPortmask string
 
+	// vm, when not "", is the testpmd forwarding mode of a virtio_user
+	// "VM" on CPU 0 attached to a vhost port: "rxonly" (the VM is the
+	// sink: the output is what the vhost port gave it) or "txonly" (the
+	// VM is the source). Ours: spp_vf's vhost0 (a server socket in
+	// vhostDir); testpmd: a net_vhost0 port after its nics (tpVhost).
+	vm string
+
 	// diag: a diagnostic variant, run only when named in -only.
 	diag bool
 }
@@ -52,7 +59,11 @@ func (s *scenario) testpmdVdevs() []string {
 	if s.dst != "" {
 		v = append(v, "net_ring0") // the generator fills ETH_RXTX0_net_ring0
 	}
-	return append(v, s.nics[:s.tpNics]...)
+	v = append(v, s.nics[:s.tpNics]...)
+	if s.vm != "" {
+		v = append(v, tpVhost())
+	}
+	return v
 }
 
 func (s *scenario) source() string {
@@ -187,6 +198,29 @@ var scenarios = []*scenario{
 		out:     []string{"nic1"},
 		// as forward
 		topology: "paired", tpNics: 2,
+	},
+	{
+		// The source is net_null, not the generator: with two CPUs,
+		// the generator and the VM would share CPU 0, and the VM would
+		// empty its receive ring once per scheduler time slice (0.1
+		// Mpps on both sides, measured: the scheduler, not the path).
+		key: "vhost", name: "forward to a VM", ports: "nic0 -> vhost0 (VM rxonly)", target: 0.90,
+		nics:     []string{src0},
+		daemon:   "spp_vf",
+		batches:  one(component(secWorkerCore, "forward", []string{"nic0"}, []string{"vhost0"}), proto.Flush()),
+		out:      []string{"vhost0"},
+		vm:       "rxonly",
+		topology: "paired", tpNics: 1, // net_null0 -> net_vhost0, and back (empty)
+	},
+	{
+		key: "vhost-rx", name: "forward from a VM", ports: "vhost0 (VM txonly) -> nic0", target: 0.90,
+		nics:    []string{out(0)},
+		daemon:  "spp_vf",
+		batches: one(component(secWorkerCore, "forward", []string{"vhost0"}, []string{"nic0"}), proto.Flush()),
+		out:     []string{"nic0"},
+		vm:      "txonly",
+		// net_null0 (empty) -> net_vhost0, and net_vhost0 -> net_null0
+		topology: "paired", tpNics: 1,
 	},
 	// fwd2x1 against testpmd's paired streams: 0 -> 1, 1 -> 0 (empty),
 	// 2 -> 3, 3 -> 2 (empty), what the empty polls cost testpmd.

@@ -57,9 +57,15 @@ func testpmdArgv(bin string, s tpSetup) []string {
 }
 
 func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
+	return startInteractive("testpmd", testpmdArgv(bin, s))
+}
+
+// startInteractive starts a testpmd in interactive mode (-i) as name and
+// waits for its prompt.
+func startInteractive(name string, argv []string) (*testpmd, error) {
 	t := &testpmd{out: make(chan string, 256)}
 	var err error
-	if t.c, err = startChild("testpmd", testpmdArgv(bin, s), true); err != nil {
+	if t.c, err = startChild(name, argv, true); err != nil {
 		return nil, err
 	}
 	t.in = t.c.Stdin
@@ -79,7 +85,7 @@ func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
 	}()
 	if _, err := t.until(tpPrompt, 30*time.Second); err != nil {
 		t.c.Kill()
-		return nil, fmt.Errorf("testpmd did not start (%v); see %s/testpmd.log", err, logDir)
+		return nil, fmt.Errorf("%s did not start (%v); see %s/%s.log", name, err, logDir, name)
 	}
 	return t, nil
 }
