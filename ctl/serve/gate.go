@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spp-go/spp/ctl/registry"
@@ -16,8 +17,9 @@ import (
 // token; goroutines waiting to receive from a channel are served first in,
 // first out, so requests pass in arrival order.
 type gates struct {
-	mu sync.Mutex
-	m  map[*registry.Process]chan struct{}
+	mu      sync.Mutex
+	m       map[*registry.Process]chan struct{}
+	reached atomic.Int64 // requests that reached a gate, ever (tests wait on it to order their requests)
 }
 
 func (g *gates) of(p *registry.Process) chan struct{} {
@@ -41,6 +43,7 @@ func (g *gates) enter(ctx context.Context, p *registry.Process, deadline time.Ti
 	ch := g.of(p)
 	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
+	g.reached.Add(1)
 	select {
 	case <-ch:
 		return func() { ch <- struct{}{} }, true

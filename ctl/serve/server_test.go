@@ -239,7 +239,8 @@ func TestArrivalOrder(t *testing.T) {
 				t.Errorf("request %d: %+v", i, r)
 			}
 		}()
-		time.Sleep(20 * time.Millisecond) // it has arrived before the next is sent
+		// It has arrived (is at sec 1's gate) before the next is sent.
+		ctltest.WaitFor(t, fmt.Sprintf("request %d at the gate", i), func() bool { return ts.s.gates.reached.Load() == int64(i+1) })
 	}
 	// sec 2 is not held up by sec 1's queue.
 	start := time.Now()
