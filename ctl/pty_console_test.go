@@ -19,22 +19,12 @@ import (
 // prompt is there, with the secondary port.
 func startTmuxShell(t *testing.T) (s *tmuxSession, sp, hist, after string) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	dir := t.TempDir()
 	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
-	s = &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
 	hist, after = filepath.Join(dir, "hist"), filepath.Join(dir, "after")
-	cmd := fmt.Sprintf("env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p %s -s %s 2>%s; "+
-		"echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60",
-		hist, exe, pp, sp, filepath.Join(dir, "stderr"), after, after, after, after)
-	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s = startTmux(t, dir, 50, fmt.Sprintf("env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p %s -s %s 2>%s; ",
+		hist, exe, pp, sp, filepath.Join(dir, "stderr"))+recordExit(after))
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
 	})

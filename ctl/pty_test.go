@@ -22,6 +22,38 @@ type tmuxSession struct {
 	sock string
 }
 
+// sppExe is spp for the tmux tests: this test binary, which runs spp's main
+// with SPP_CTL_MAIN=1. The tests need tmux.
+func sppExe(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for this test")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}
+
+// startTmux runs the shell command cmd on a terminal of 150 columns and
+// rows lines, on a tmux server of its own (its socket in dir) that the
+// test's end kills.
+func startTmux(t *testing.T, dir string, rows int, cmd string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
+	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", strconv.Itoa(rows), cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	return s
+}
+
+// recordExit is what the pane's shell runs after spp: it writes spp's
+// exit status and the terminal's mode (stty -a) to the file after, and
+// keeps the pane open.
+func recordExit(after string) string {
+	return fmt.Sprintf("echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60", after, after, after, after)
+}
+
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
 	out, err := exec.Command("tmux", append([]string{"-S", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
@@ -93,20 +125,11 @@ func lastLine(scr string) string {
 // the live state, sec 1;status draws the tables, and a process connecting
 // while a line is half typed is announced above it without breaking it.
 func TestInteractiveTerminal(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	dir := t.TempDir()
 	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
-	cmd := "env SPP_CTL_MAIN=1 SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe +
-		" -p " + pp + " -s " + sp + " 2>" + filepath.Join(dir, "stderr")
-	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s := startTmux(t, dir, 50, "env SPP_CTL_MAIN=1 SPP_HISTORY="+filepath.Join(dir, "hist")+" "+exe+
+		" -p "+pp+" -s "+sp+" 2>"+filepath.Join(dir, "stderr"))
 
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
@@ -203,13 +226,7 @@ var sttySane = []string{" icanon ", " echo ", " isig "}
 // SIGTERM while a command runs (spp leaves at once, not when `wait` ends),
 // bye, and Ctrl-D. Proved with stty, run on spp's terminal after it exited.
 func TestInteractiveLeaving(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	for _, c := range []struct {
 		name   string
 		leave  func(s *tmuxSession, pid int)
@@ -230,15 +247,10 @@ func TestInteractiveLeaving(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
 			pidFile, after := filepath.Join(dir, "pid"), filepath.Join(dir, "after")
-			// sh writes its pid and becomes spp; then the pane's shell
-			// records spp's exit status and the terminal's mode.
-			cmd := fmt.Sprintf("sh -c 'echo $$ >%s; exec env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p 0 -s 0'; "+
-				"echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60",
-				pidFile, filepath.Join(dir, "hist"), exe, after, after, after, after)
-			s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "30", cmd)
-			t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+			// sh writes its pid and becomes spp.
+			s := startTmux(t, dir, 30, fmt.Sprintf("sh -c 'echo $$ >%s; exec env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p 0 -s 0'; ",
+				pidFile, filepath.Join(dir, "hist"), exe)+recordExit(after))
 			s.waitScreen("the prompt", func(scr string) bool { return lastLine(scr) == "spp >" })
 			b, _ := os.ReadFile(pidFile)
 			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
