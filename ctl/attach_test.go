@@ -29,19 +29,14 @@ type service struct {
 func startService(t *testing.T) *service {
 	t.Helper()
 	s := serve.New(serve.Options{})
-	reg, err := registry.Listen("127.0.0.1", 0, 0, s.OnEvent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(reg.Close)
-	s.Use(reg)
+	r := ctltest.Listen(t, s.OnEvent)
+	s.Use(r.Registry)
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		hs.CloseClientConnections() // the event streams
 		hs.Close()
 	})
-	pa, sa := reg.Addrs()
-	return &service{url: hs.URL, reg: reg, priAddr: pa.String(), secAddr: sa.String()}
+	return &service{url: hs.URL, reg: r.Registry, priAddr: r.PriAddr, secAddr: r.SecAddr}
 }
 
 // runAttached runs spp --api with args and stdin against a service that a

@@ -32,6 +32,7 @@ type testServer struct {
 	secAddr string
 	priAddr string
 	logs    *ctltest.LockedBuffer
+	daemons *ctltest.Registry
 }
 
 func newTestServer(t *testing.T, o Options) *testServer {
@@ -39,15 +40,9 @@ func newTestServer(t *testing.T, o Options) *testServer {
 	ts := &testServer{logs: &ctltest.LockedBuffer{}}
 	o.Log = log.New(ts.logs, "", 0)
 	ts.s = New(o)
-	reg, err := registry.Listen("127.0.0.1", 0, 0, ts.s.OnEvent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(reg.Close)
-	ts.s.Use(reg)
-	ts.reg = reg
-	pa, sa := reg.Addrs()
-	ts.priAddr, ts.secAddr = pa.String(), sa.String()
+	r := ctltest.Listen(t, ts.s.OnEvent)
+	ts.s.Use(r.Registry)
+	ts.daemons, ts.reg, ts.priAddr, ts.secAddr = r, r.Registry, r.PriAddr, r.SecAddr
 	hs := httptest.NewServer(ts.s.Handler())
 	t.Cleanup(func() {
 		hs.CloseClientConnections() // the event streams
@@ -57,22 +52,15 @@ func newTestServer(t *testing.T, o Options) *testServer {
 	return ts
 }
 
+// sec connects a vf with client id id and waits until it is registered.
 func (ts *testServer) sec(t *testing.T, id int, opts ...func(*ctltest.Daemon)) *ctltest.Daemon {
 	t.Helper()
-	d := ctltest.StartDaemon(t, ts.secAddr, id, "vf", opts...)
-	if ts.reg.Wait(registry.Target{ID: id}, 5*time.Second) == nil {
-		t.Fatalf("sec %d did not register", id)
-	}
-	return d
+	return ts.daemons.Sec(t, id, opts...)
 }
 
 func (ts *testServer) pri(t *testing.T) *ctltest.Daemon {
 	t.Helper()
-	d := ctltest.StartDaemon(t, ts.priAddr, 0, "primary")
-	if ts.reg.Wait(registry.Target{Primary: true}, 5*time.Second) == nil {
-		t.Fatal("the primary did not register")
-	}
-	return d
+	return ts.daemons.Pri(t)
 }
 
 type reply struct {

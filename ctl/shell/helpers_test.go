@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 	"github.com/spp-go/spp/ctl/registry"
@@ -22,21 +21,16 @@ type testShell struct {
 	notes     *ctltest.LockedBuffer
 	priAddr   string
 	secAddr   string
+	daemons   *ctltest.Registry
 }
 
 func newTestShell(t *testing.T) *testShell {
 	t.Helper()
 	ts := &testShell{out: &bytes.Buffer{}, errw: &bytes.Buffer{}, notes: &ctltest.LockedBuffer{}}
 	ts.Shell = &Shell{out: ts.out, errw: ts.errw, con: &console{w: ts.notes}}
-	reg, err := registry.Listen("127.0.0.1", 0, 0, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(reg.Close)
-	ts.reg = reg
-	ts.Use(Local{Reg: reg})
-	pa, sa := reg.Addrs()
-	ts.priAddr, ts.secAddr = pa.String(), sa.String()
+	r := ctltest.Listen(t, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
+	ts.Use(Local{Reg: r.Registry})
+	ts.daemons, ts.reg, ts.priAddr, ts.secAddr = r, r.Registry, r.PriAddr, r.SecAddr
 	return ts
 }
 
@@ -44,20 +38,12 @@ func newTestShell(t *testing.T) *testShell {
 // registered.
 func (ts *testShell) sec(t *testing.T, id int, opts ...func(*ctltest.Daemon)) *ctltest.Daemon {
 	t.Helper()
-	d := ctltest.StartDaemon(t, ts.secAddr, id, "vf", opts...)
-	if ts.reg.Wait(registry.Target{ID: id}, 5*time.Second) == nil {
-		t.Fatalf("sec %d did not register", id)
-	}
-	return d
+	return ts.daemons.Sec(t, id, opts...)
 }
 
 func (ts *testShell) pri(t *testing.T) *ctltest.Daemon {
 	t.Helper()
-	d := ctltest.StartDaemon(t, ts.priAddr, 0, "primary")
-	if ts.reg.Wait(registry.Target{Primary: true}, 5*time.Second) == nil {
-		t.Fatal("primary did not register")
-	}
-	return d
+	return ts.daemons.Pri(t)
 }
 
 // script runs text as a command file.
