@@ -95,16 +95,7 @@ func TestReplyTimeout(t *testing.T) {
 		}
 		return 0
 	}))
-	start := time.Now()
-	if ts.typed("sec 1;status") {
-		t.Fatal("status succeeded")
-	}
-	if el := time.Since(start); el < 350*time.Millisecond || el > 580*time.Millisecond {
-		t.Errorf("gave up after %v", el)
-	}
-	if e := ts.errw.String(); e != "sec 1;status: sec 1 did not answer within 400ms\n" {
-		t.Errorf("error %q", e)
-	}
+	ts.failsAfter(t, "sec 1;status", 350*time.Millisecond, 580*time.Millisecond, "sec 1 did not answer within 400ms")
 	// The next command gets its own reply (success, no status table), after
 	// the late one has come in.
 	ts.errw.Reset()
@@ -196,16 +187,7 @@ func TestDisconnectWhileWaiting(t *testing.T) {
 // wait blocks until the process is connected, or fails at its timeout.
 func TestWait(t *testing.T) {
 	ts := newTestShell(t)
-	start := time.Now()
-	if ts.typed("wait sec 3 0.2") {
-		t.Fatal("wait succeeded")
-	}
-	if el := time.Since(start); el < 200*time.Millisecond || el > 2*time.Second {
-		t.Errorf("waited %v", el)
-	}
-	if e := ts.errw.String(); e != "wait sec 3 0.2: sec 3 did not connect within 200ms\n" {
-		t.Errorf("error %q", e)
-	}
+	ts.failsAfter(t, "wait sec 3 0.2", 200*time.Millisecond, 2*time.Second, "sec 3 did not connect within 200ms")
 	done := make(chan bool)
 	go func() { done <- ts.typed("wait sec 3 5s") }()
 	time.Sleep(100 * time.Millisecond)

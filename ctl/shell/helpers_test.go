@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 	"github.com/spp-go/spp/ctl/registry"
@@ -44,6 +45,22 @@ func (ts *testShell) sec(t *testing.T, id int, opts ...func(*ctltest.Daemon)) *c
 func (ts *testShell) pri(t *testing.T) *ctltest.Daemon {
 	t.Helper()
 	return ts.daemons.Pri(t)
+}
+
+// failsAfter types line, which must fail after min to max with the one
+// error line "LINE: msg".
+func (ts *testShell) failsAfter(t *testing.T, line string, min, max time.Duration, msg string) {
+	t.Helper()
+	start := time.Now()
+	if ts.typed(line) {
+		t.Fatalf("%s succeeded", line)
+	}
+	if el := time.Since(start); el < min || el > max {
+		t.Errorf("%s failed after %v, want %v to %v", line, el, min, max)
+	}
+	if e := ts.errw.String(); e != line+": "+msg+"\n" {
+		t.Errorf("error %q", e)
+	}
 }
 
 // script runs text as a command file.
