@@ -15,7 +15,7 @@ import (
 // reports, and completion offers its components and VLAN ids.
 func TestShellAgainstEngine(t *testing.T) {
 	ts := newTestShell(t)
-	ts.sec(t, 1, ctltest.WithEngine(proto.TypeVF, 1))
+	ts.reg.Sec(t, 1, ctltest.WithEngine(proto.TypeVF, 1))
 
 	// A component before its ports: idle, noted, then completed.
 	file := "sec 1;component 6 forward name vm3_rx\nsec 1;flush\n"

@@ -17,34 +17,18 @@ const flushStatus = `{"commands":[{"command":"status"}]}`
 // testShell is a non-interactive shell on free ports, its output captured.
 type testShell struct {
 	*Shell
-	reg       *registry.Registry
+	reg       *ctltest.Registry // the daemons connect to it
 	out, errw *bytes.Buffer
 	notes     *ctltest.LockedBuffer
-	priAddr   string
-	secAddr   string
-	daemons   *ctltest.Registry
 }
 
 func newTestShell(t *testing.T) *testShell {
 	t.Helper()
 	ts := &testShell{out: &bytes.Buffer{}, errw: &bytes.Buffer{}, notes: &ctltest.LockedBuffer{}}
 	ts.Shell = &Shell{out: ts.out, errw: ts.errw, con: &console{w: ts.notes}}
-	r := ctltest.Listen(t, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
-	ts.Use(Local{Reg: r.Registry})
-	ts.daemons, ts.reg, ts.priAddr, ts.secAddr = r, r.Registry, r.PriAddr, r.SecAddr
+	ts.reg = ctltest.Listen(t, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
+	ts.Use(Local{Reg: ts.reg.Registry})
 	return ts
-}
-
-// sec connects a vf (or mirror) with client id id and waits until it is
-// registered.
-func (ts *testShell) sec(t *testing.T, id int, opts ...func(*ctltest.Daemon)) *ctltest.Daemon {
-	t.Helper()
-	return ts.daemons.Sec(t, id, opts...)
-}
-
-func (ts *testShell) pri(t *testing.T) *ctltest.Daemon {
-	t.Helper()
-	return ts.daemons.Pri(t)
 }
 
 // failsAfter types line, which must fail after min to max with the one

@@ -21,8 +21,8 @@ func TestTopoCommand(t *testing.T) {
 	if ts.typed("topo") || !strings.Contains(ts.errw.String(), "topo: no secondary connected") {
 		t.Errorf("topo with nothing connected: %q", ts.errw)
 	}
-	ts.pri(t)
-	d := ts.sec(t, 1, ctltest.WithStatus(si))
+	ts.reg.Pri(t)
+	d := ts.reg.Sec(t, 1, ctltest.WithStatus(si))
 	for _, typed := range []string{"topo", "topo sec 1"} {
 		ts.out.Reset()
 		n := len(d.Sent())
@@ -83,8 +83,8 @@ func TestMonitorArgs(t *testing.T) {
 	if _, _, err := ts.monitorArgs(nil); err == nil || err.Error() != "no process connected" {
 		t.Errorf("nothing connected: %v", err)
 	}
-	ts.pri(t)
-	ts.sec(t, 2)
+	ts.reg.Pri(t)
+	ts.reg.Sec(t, 2)
 	for _, c := range []struct {
 		args    string
 		entered *registry.Target

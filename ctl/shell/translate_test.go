@@ -15,8 +15,8 @@ import (
 // the shell's own status (the idle note).
 func TestTranslationOnTheWire(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	cases := []struct {
 		typed string
 		to    *ctltest.Daemon
@@ -106,8 +106,8 @@ func TestTranslationOnTheWire(t *testing.T) {
 // exit of both kinds of process (it ends the test daemon, so on its own).
 func TestTranslationExit(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	for _, c := range []struct {
 		typed string
 		d     *ctltest.Daemon
@@ -125,8 +125,8 @@ func TestTranslationExit(t *testing.T) {
 // Inside sec N, bare process commands go to N; shell commands still work.
 func TestContext(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	steps := []string{"sec 1", "component 2 none", "flush", "status", `{"commands":[{"command":"cancel"}]}`,
 		"pri;clear", "help flush", "end", "pri", "status", "end"}
 	for _, s := range steps {
@@ -162,8 +162,8 @@ func TestContext(t *testing.T) {
 // Bad lines: one readable error naming the line, and nothing sent.
 func TestTranslationErrors(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	cases := []struct{ typed, msg string }{
 		{"sec 1;component 2", "component: needs CORE and TYPE"},
 		{"sec 1;component", "needs CORE and TYPE"},
