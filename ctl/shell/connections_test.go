@@ -37,11 +37,7 @@ func TestHandshake(t *testing.T) {
 		t.Fatal(ts.errw)
 	}
 	out := ts.out.String()
-	for _, w := range []string{"| pri ", "| primary", "| sec 7 ", "| mirror", sp.Peer, pp.Peer} {
-		if !strings.Contains(out, w) {
-			t.Errorf("status lacks %q:\n%s", w, out)
-		}
-	}
+	ctltest.Contains(t, "status", out, "| pri ", "| primary", "| sec 7 ", "| mirror", sp.Peer, pp.Peer)
 }
 
 // A second connection with a client id in use replaces the first, with a
