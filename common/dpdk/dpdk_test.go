@@ -466,17 +466,26 @@ const (
 	other = 0x525400009999
 )
 
+// startClassifier runs a classifier on lcore 1 with table and the tx VLAN
+// operations ops, from a new ring NAME_in to n new rings NAME_out0.. (each
+// of size), and returns their endpoints.
+func startClassifier(t *testing.T, name string, size uint, n int, table *MACTable, ops []VLAN) (*Endpoint, []*Endpoint) {
+	t.Helper()
+	_, in := newRing(t, name+"_in", size)
+	tx := make([]*Endpoint, n)
+	for i := range tx {
+		_, tx[i] = newRing(t, fmt.Sprintf("%s_out%d", name, i), size)
+	}
+	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx, TxVLAN: ops, Table: table}})
+	return in, tx
+}
+
 // classify sends a fixed mix through a classifier over tx rings t0..t2 and
 // returns what each tx received and the lcore's counters.
 func classify(t *testing.T, table *MACTable) (c classified) {
 	t.Helper()
 	p := newPool(t, "t_cls", 1023)
-	_, in := newRing(t, "t_cls_in", 512)
-	var tx [3]*Endpoint
-	for i := range tx {
-		_, tx[i] = newRing(t, fmt.Sprintf("t_cls_out%d", i), 512)
-	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: table}})
+	in, tx := startClassifier(t, "t_cls", 512, 3, table, nil)
 	for mac, n := range map[uint64]int{macA: 10, macB: 20, bcast: 5, mcast: 3, other: 7} {
 		if dpdktest.SendFrames(in, p, frame(mac), n) != n {
 			t.Fatal("send failed")
@@ -589,12 +598,7 @@ func TestClassifierManyMACs(t *testing.T) {
 		t.Fatalf("table holds %d", tb.Len())
 	}
 	p := newPool(t, "t_many", 2047)
-	_, in := newRing(t, "t_many_in", 1024)
-	var tx [4]*Endpoint
-	for i := range tx {
-		_, tx[i] = newRing(t, fmt.Sprintf("t_many_out%d", i), 1024)
-	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: tb}})
+	in, tx := startClassifier(t, "t_many", 1024, 4, tb, nil)
 	const sample = 500
 	for i := 0; i < sample; i++ {
 		dpdktest.SendFrames(in, p, frame(macs[i*97]), 1)

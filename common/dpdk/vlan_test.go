@@ -210,12 +210,7 @@ var vlanMix = []struct {
 func classifyVLAN(t *testing.T, table *MACTable, ops []VLAN) (c classified) {
 	t.Helper()
 	p := newPool(t, "t_vcls", 1023)
-	_, in := newRing(t, "t_vcls_in", 512)
-	var tx [5]*Endpoint
-	for i := range tx {
-		_, tx[i] = newRing(t, fmt.Sprintf("t_vcls_out%d", i), 512)
-	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], TxVLAN: ops, Table: table}})
+	in, tx := startClassifier(t, "t_vcls", 512, 5, table, ops)
 	total := 0
 	for _, m := range vlanMix {
 		if dpdktest.SendFrames(in, p, m.f, m.n) != m.n {
