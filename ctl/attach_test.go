@@ -210,12 +210,9 @@ func TestInteractiveAttached(t *testing.T) {
 	s.waitScreen("sec 1 joining", func(scr string) bool {
 		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
 	})
-	s.keys("sec ", "Tab")
-	s.waitScreen("the client id completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1" })
-	s.keys(";component 2 forward vh", "Tab")
-	s.waitScreen("vhost0 completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component 2 forward vhost0" })
-	s.keys("C-u", "sec 1;sta")
-	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
+	s.typeUntil("the client id completed", "spp > sec 1", "sec ", "Tab")
+	s.typeUntil("vhost0 completed", "spp > sec 1;component 2 forward vhost0", ";component 2 forward vh", "Tab")
+	s.typeUntil("the half line", "spp > sec 1;sta", "C-u", "sec 1;sta")
 	ctltest.StartDaemon(t, svc.secAddr, 2, "mirror")
 	scr := s.waitScreen("sec 2 joining", func(scr string) bool { return strings.Contains(scr, "sec 2 (mirror) connected from") })
 	i, lines := promptAt(scr)

@@ -199,8 +199,7 @@ func TestInteractiveMonitor(t *testing.T) {
 		t.Errorf("statuses: %d during monitor, %d after it", stopped-n0, d.Statuses()-stopped)
 	}
 	// The next keys go to the prompt, the first included.
-	s.keys("sec 1;process")
-	s.waitScreen("the line typed after monitor", func(scr string) bool { return lastLine(scr) == "spp > sec 1;process" })
+	s.typeUntil("the line typed after monitor", "spp > sec 1;process", "sec 1;process")
 	s.keys("Enter")
 	s.waitScreen("its output", func(scr string) bool {
 		return strings.Contains(scr, "spp > sec 1;process\nsec 1: process_type vf, client_id 1\n") && lastLine(scr) == "spp >"

@@ -63,6 +63,14 @@ func (s *tmuxSession) tmux(args ...string) string {
 	return string(out)
 }
 
+// typeUntil types keys (as keys does) and waits until the last line of
+// the screen is last (what names it in the error).
+func (s *tmuxSession) typeUntil(what, last string, keys ...string) {
+	s.t.Helper()
+	s.keys(keys...)
+	s.waitScreen(what, func(scr string) bool { return lastLine(scr) == last })
+}
+
 func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "spp") }
 
 // keys types into the terminal (tmux key names: Tab, Enter, C-u), one key
@@ -140,17 +148,13 @@ func TestInteractiveTerminal(t *testing.T) {
 	})
 
 	// A command name.
-	s.keys("sec 1;comp", "Tab")
-	s.waitScreen("component completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component" })
+	s.typeUntil("component completed", "spp > sec 1;component", "sec 1;comp", "Tab")
 	// A port, from the status the shell asked for when sec 1 connected.
-	s.keys(" 2 forward vh", "Tab")
-	s.waitScreen("vhost0 completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component 2 forward vhost0" })
-	s.keys("C-u")
-	s.waitScreen("an empty line", func(scr string) bool { return lastLine(scr) == "spp >" })
+	s.typeUntil("vhost0 completed", "spp > sec 1;component 2 forward vhost0", " 2 forward vh", "Tab")
+	s.typeUntil("an empty line", "spp >", "C-u")
 
 	// Half a line, then sec 2 connects: the notice goes above, the line stays.
-	s.keys("sec 1;sta")
-	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
+	s.typeUntil("the half line", "spp > sec 1;sta", "sec 1;sta")
 	ctltest.StartDaemon(t, "127.0.0.1:"+sp, 2, "vf")
 	scr := s.waitScreen("sec 2 connecting", func(scr string) bool { return strings.Contains(scr, "sec 2 (vf) connected from") })
 	i, lines := promptAt(scr)
@@ -184,12 +188,10 @@ func TestInteractiveTerminal(t *testing.T) {
 	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 3 (vf) connected from 127.0.0.1:") || !wrapped(scr) {
 		t.Fatalf("the notice broke the wrapped line:\n%s", scr)
 	}
-	s.keys("C-u")
-	s.waitScreen("an empty line", func(scr string) bool { return lastLine(scr) == "spp >" })
+	s.typeUntil("an empty line", "spp >", "C-u")
 
 	// Entering sec 2 changes the prompt; a bad command is one line.
-	s.keys("sec 2", "Enter")
-	s.waitScreen("the sec 2 prompt", func(scr string) bool { return lastLine(scr) == "spp [sec 2] >" })
+	s.typeUntil("the sec 2 prompt", "spp [sec 2] >", "sec 2", "Enter")
 	s.keys("component 2", "Enter")
 	s.waitScreen("the error", func(scr string) bool {
 		return strings.Contains(scr, "component 2: component: needs CORE and TYPE") && lastLine(scr) == "spp [sec 2] >"
@@ -229,8 +231,7 @@ func TestInteractiveLeaving(t *testing.T) {
 		screen string // the screen shows it after spp left
 	}{
 		{"SIGTERM at the prompt", func(s *tmuxSession, pid int) {
-			s.keys("sec 1;status")
-			s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;status" })
+			s.typeUntil("the half line", "spp > sec 1;status", "sec 1;status")
 			syscall.Kill(pid, syscall.SIGTERM)
 		}, "spp: terminated: leaving (the daemons keep running)"},
 		{"SIGTERM while a command runs", func(s *tmuxSession, pid int) {
