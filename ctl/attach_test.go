@@ -29,19 +29,14 @@ type service struct {
 func startService(t *testing.T) *service {
 	t.Helper()
 	s := serve.New(serve.Options{})
-	reg, err := registry.Listen("127.0.0.1", 0, 0, s.OnEvent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(reg.Close)
-	s.Use(reg)
+	r := ctltest.Listen(t, s.OnEvent)
+	s.Use(r.Registry)
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		hs.CloseClientConnections() // the event streams
 		hs.Close()
 	})
-	pa, sa := reg.Addrs()
-	return &service{url: hs.URL, reg: reg, priAddr: pa.String(), secAddr: sa.String()}
+	return &service{url: hs.URL, reg: r.Registry, priAddr: r.PriAddr, secAddr: r.SecAddr}
 }
 
 // runAttached runs spp --api with args and stdin against a service that a
@@ -75,11 +70,9 @@ func errorLines(s string) []string {
 // same output and the same error lines, and the same batches reach the
 // daemon.
 func TestAttachedLikeStandalone(t *testing.T) {
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.txt")
-	bad := filepath.Join(dir, "bad.txt")
-	os.WriteFile(good, []byte("wait sec 1\nsec 1;component 2 forward ring0 ring1\nsec 1;classifier_table mac 52:54:00:00:00:01 ring1\nsec 1;flush\n"), 0o644)
-	os.WriteFile(bad, []byte("wait sec 1\nsec 1;component 2 none\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n"), 0o644)
+	good, bad := commandFiles(t,
+		"wait sec 1\nsec 1;component 2 forward ring0 ring1\nsec 1;classifier_table mac 52:54:00:00:00:01 ring1\nsec 1;flush\n",
+		"wait sec 1\nsec 1;component 2 none\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n")
 	for _, c := range []struct {
 		name  string
 		stdin string
@@ -185,7 +178,7 @@ func TestAttachedUsage(t *testing.T) {
 // spp topo --api asks a running service: seed 000's graph byte for byte,
 // as when it listens itself.
 func TestAttachedTopo(t *testing.T) {
-	si, want := seed000(t)
+	si, want := ctltest.Seed000(t), ctltest.Seed000DOT
 	svc := startService(t)
 	ctltest.StartDaemon(t, svc.secAddr, 1, "vf", ctltest.WithStatus(si))
 	if svc.reg.Wait(registry.Target{ID: 1}, 5*time.Second) == nil {
@@ -205,19 +198,10 @@ func TestAttachedTopo(t *testing.T) {
 // joins the service, completion from the status the shell then asked for
 // (through the service), a notice above a half-typed line, the tables.
 func TestInteractiveAttached(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	svc := startService(t)
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
-	cmd := "env SPP_CTL_MAIN=1 SPP_API=" + svc.url + " SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe + " 2>" + filepath.Join(dir, "stderr")
-	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s := startTmux(t, dir, 50, "env SPP_CTL_MAIN=1 SPP_API="+svc.url+" SPP_HISTORY="+filepath.Join(dir, "hist")+" "+exe+" 2>"+filepath.Join(dir, "stderr"))
 
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "spp: attached to "+svc.url+": no process connected") && lastLine(scr) == "spp >"
@@ -226,12 +210,9 @@ func TestInteractiveAttached(t *testing.T) {
 	s.waitScreen("sec 1 joining", func(scr string) bool {
 		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
 	})
-	s.keys("sec ", "Tab")
-	s.waitScreen("the client id completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1" })
-	s.keys(";component 2 forward vh", "Tab")
-	s.waitScreen("vhost0 completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component 2 forward vhost0" })
-	s.keys("C-u", "sec 1;sta")
-	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
+	s.typeUntil("the client id completed", "spp > sec 1", "sec ", "Tab")
+	s.typeUntil("vhost0 completed", "spp > sec 1;component 2 forward vhost0", ";component 2 forward vh", "Tab")
+	s.typeUntil("the half line", "spp > sec 1;sta", "C-u", "sec 1;sta")
 	ctltest.StartDaemon(t, svc.secAddr, 2, "mirror")
 	scr := s.waitScreen("sec 2 joining", func(scr string) bool { return strings.Contains(scr, "sec 2 (mirror) connected from") })
 	i, lines := promptAt(scr)

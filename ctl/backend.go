@@ -17,8 +17,8 @@ import (
 // running spp serve (attach). Each returns what stops it.
 
 // listen makes the shell listen for the daemons itself.
-func listen(sh *shell.Shell, bind string, priPort, secPort int) (func(), error) {
-	reg, err := registry.Listen(bind, priPort, secPort, func(e registry.Event) { sh.OnEvent(shell.LocalEvent(e)) })
+func listen(sh *shell.Shell, at *registry.Where) (func(), error) {
+	reg, err := at.Listen(func(e registry.Event) { sh.OnEvent(shell.LocalEvent(e)) })
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/spp-go/spp/ctl/agent"
 	"github.com/spp-go/spp/ctl/node"
+	"github.com/spp-go/spp/ctl/registry"
 	"github.com/spp-go/spp/ctl/serve"
 	"github.com/spp-go/spp/ctl/shell"
 )
@@ -94,9 +95,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var srcs []shell.Source
-	priPort := fs.Int("p", 5555, "listen for spp_primary on TCP `PORT`")
-	secPort := fs.Int("s", 6666, "listen for the secondaries (spp_vf, spp_mirror) on TCP `PORT`")
-	bind := fs.String("bind", "127.0.0.1", "listen on `ADDR`")
+	var at registry.Where
+	at.Flags(fs)
 	fs.Var(sources{&srcs, true}, "f", "run the commands in `FILE`, then exit")
 	fs.Var(sources{&srcs, false}, "c", "run `CMD`, then exit (repeatable)")
 	jsonOut := fs.Bool("json", false, "print daemon replies as JSON instead of tables")
@@ -138,7 +138,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		stop, err = attach(sh, *apiURL, *tokenFile)
 	} else {
-		stop, err = listen(sh, *bind, *priPort, *secPort)
+		stop, err = listen(sh, &at)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "spp: %v\n", err)

@@ -42,15 +42,27 @@ func runSpp(t *testing.T, stdin string, args ...string) (runResult, *ctltest.Dae
 	return runResult{code, out.String(), errOut.String()}, d
 }
 
+// commandFiles writes a command file that succeeds (good.txt) and one that
+// fails (bad.txt) into a directory of the test and returns their paths.
+func commandFiles(t *testing.T, good, bad string) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	g, b := filepath.Join(dir, "good.txt"), filepath.Join(dir, "bad.txt")
+	for path, text := range map[string]string{g: good, b: bad} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return g, b
+}
+
 // -f, -c and stdin: exit status 0 only if every command succeeded. (A
 // batch with a flush that succeeded is followed by the shell's own status,
 // for the note on idle components.)
 func TestRunExitStatus(t *testing.T) {
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.txt")
-	bad := filepath.Join(dir, "bad.txt")
-	os.WriteFile(good, []byte("wait sec 1\nsec 1;component 2 forward ring0 ring1\nsec 1;flush\n"), 0o644)
-	os.WriteFile(bad, []byte("wait sec 1\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n"), 0o644)
+	good, bad := commandFiles(t,
+		"wait sec 1\nsec 1;component 2 forward ring0 ring1\nsec 1;flush\n",
+		"wait sec 1\nsec 1;component 9 forward ring0 ring1\nsec 1;flush\n")
 
 	r, d := runSpp(t, "", "-f", good)
 	if r.code != 0 || len(d.Sent()) != 2 || d.Sent()[1] != `{"commands":[{"command":"status"}]}` {
@@ -94,7 +106,7 @@ func TestRunExitStatus(t *testing.T) {
 		t.Errorf("bye: %d sent %q", r.code, d.Sent())
 	}
 	// A missing file.
-	r, _ = runSpp(t, "", "-c", "wait sec 1", "-f", filepath.Join(dir, "none.txt"))
+	r, _ = runSpp(t, "", "-c", "wait sec 1", "-f", filepath.Join(filepath.Dir(good), "none.txt"))
 	if r.code != 1 || !strings.Contains(r.errOut, "none.txt: no such file") {
 		t.Errorf("missing -f: %d %q", r.code, r.errOut)
 	}
@@ -136,12 +148,8 @@ func TestUsageEveryFlag(t *testing.T) {
 	if want := []string{"api", "api-token-file", "bind", "c", "f", "json", "p", "s"}; !reflect.DeepEqual(listed, want) {
 		t.Errorf("-h lists flags %v, the spec has %v", listed, want)
 	}
-	for _, w := range []string{"spp up FILE [--demo]", "spp down [FILE]", "spp serve [--api ADDR]", "$SPP_API", "help CMD",
-		"Exit status: 0 ", "; 1 a command failed", "; 2 bad\nusage", "; 3 an internal error"} {
-		if !strings.Contains(h, w) {
-			t.Errorf("-h lacks %q:\n%s", w, h)
-		}
-	}
+	ctltest.Contains(t, "-h", h, "spp up FILE [--demo]", "spp down [FILE]", "spp serve [--api ADDR]", "$SPP_API", "help CMD",
+		"Exit status: 0 ", "; 1 a command failed", "; 2 bad\nusage", "; 3 an internal error")
 }
 
 func TestRunUsage(t *testing.T) {

@@ -19,22 +19,12 @@ import (
 // prompt is there, with the secondary port.
 func startTmuxShell(t *testing.T) (s *tmuxSession, sp, hist, after string) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	dir := t.TempDir()
 	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
-	s = &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
 	hist, after = filepath.Join(dir, "hist"), filepath.Join(dir, "after")
-	cmd := fmt.Sprintf("env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p %s -s %s 2>%s; "+
-		"echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60",
-		hist, exe, pp, sp, filepath.Join(dir, "stderr"), after, after, after, after)
-	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s = startTmux(t, dir, 50, fmt.Sprintf("env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p %s -s %s 2>%s; ",
+		hist, exe, pp, sp, filepath.Join(dir, "stderr"))+recordExit(after))
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
 	})
@@ -209,8 +199,7 @@ func TestInteractiveMonitor(t *testing.T) {
 		t.Errorf("statuses: %d during monitor, %d after it", stopped-n0, d.Statuses()-stopped)
 	}
 	// The next keys go to the prompt, the first included.
-	s.keys("sec 1;process")
-	s.waitScreen("the line typed after monitor", func(scr string) bool { return lastLine(scr) == "spp > sec 1;process" })
+	s.typeUntil("the line typed after monitor", "spp > sec 1;process", "sec 1;process")
 	s.keys("Enter")
 	s.waitScreen("its output", func(scr string) bool {
 		return strings.Contains(scr, "spp > sec 1;process\nsec 1: process_type vf, client_id 1\n") && lastLine(scr) == "spp >"

@@ -22,6 +22,38 @@ type tmuxSession struct {
 	sock string
 }
 
+// sppExe is spp for the tmux tests: this test binary, which runs spp's main
+// with SPP_CTL_MAIN=1. The tests need tmux.
+func sppExe(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for this test")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}
+
+// startTmux runs the shell command cmd on a terminal of 150 columns and
+// rows lines, on a tmux server of its own (its socket in dir) that the
+// test's end kills.
+func startTmux(t *testing.T, dir string, rows int, cmd string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
+	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", strconv.Itoa(rows), cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	return s
+}
+
+// recordExit is what the pane's shell runs after spp: it writes spp's
+// exit status and the terminal's mode (stty -a) to the file after, and
+// keeps the pane open.
+func recordExit(after string) string {
+	return fmt.Sprintf("echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60", after, after, after, after)
+}
+
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
 	out, err := exec.Command("tmux", append([]string{"-S", s.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
@@ -29,6 +61,14 @@ func (s *tmuxSession) tmux(args ...string) string {
 		s.t.Fatalf("tmux %v: %v: %s", args, err, out)
 	}
 	return string(out)
+}
+
+// typeUntil types keys (as keys does) and waits until the last line of
+// the screen is last (what names it in the error).
+func (s *tmuxSession) typeUntil(what, last string, keys ...string) {
+	s.t.Helper()
+	s.keys(keys...)
+	s.waitScreen(what, func(scr string) bool { return lastLine(scr) == last })
 }
 
 func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "spp") }
@@ -93,20 +133,11 @@ func lastLine(scr string) string {
 // the live state, sec 1;status draws the tables, and a process connecting
 // while a line is half typed is announced above it without breaking it.
 func TestInteractiveTerminal(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	dir := t.TempDir()
 	pp, sp := ctltest.FreePort(t), ctltest.FreePort(t)
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
-	cmd := "env SPP_CTL_MAIN=1 SPP_HISTORY=" + filepath.Join(dir, "hist") + " " + exe +
-		" -p " + pp + " -s " + sp + " 2>" + filepath.Join(dir, "stderr")
-	s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "50", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s := startTmux(t, dir, 50, "env SPP_CTL_MAIN=1 SPP_HISTORY="+filepath.Join(dir, "hist")+" "+exe+
+		" -p "+pp+" -s "+sp+" 2>"+filepath.Join(dir, "stderr"))
 
 	s.waitScreen("the prompt", func(scr string) bool {
 		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
@@ -117,17 +148,13 @@ func TestInteractiveTerminal(t *testing.T) {
 	})
 
 	// A command name.
-	s.keys("sec 1;comp", "Tab")
-	s.waitScreen("component completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component" })
+	s.typeUntil("component completed", "spp > sec 1;component", "sec 1;comp", "Tab")
 	// A port, from the status the shell asked for when sec 1 connected.
-	s.keys(" 2 forward vh", "Tab")
-	s.waitScreen("vhost0 completed", func(scr string) bool { return lastLine(scr) == "spp > sec 1;component 2 forward vhost0" })
-	s.keys("C-u")
-	s.waitScreen("an empty line", func(scr string) bool { return lastLine(scr) == "spp >" })
+	s.typeUntil("vhost0 completed", "spp > sec 1;component 2 forward vhost0", " 2 forward vh", "Tab")
+	s.typeUntil("an empty line", "spp >", "C-u")
 
 	// Half a line, then sec 2 connects: the notice goes above, the line stays.
-	s.keys("sec 1;sta")
-	s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;sta" })
+	s.typeUntil("the half line", "spp > sec 1;sta", "sec 1;sta")
 	ctltest.StartDaemon(t, "127.0.0.1:"+sp, 2, "vf")
 	scr := s.waitScreen("sec 2 connecting", func(scr string) bool { return strings.Contains(scr, "sec 2 (vf) connected from") })
 	i, lines := promptAt(scr)
@@ -138,18 +165,14 @@ func TestInteractiveTerminal(t *testing.T) {
 	scr = s.waitScreen("the status tables", func(scr string) bool {
 		return strings.Contains(scr, "|      | 52:54:00:12:34:56 | ring0 |") && lastLine(scr) == "spp >"
 	})
-	for _, w := range []string{
+	ctltest.Contains(t, "screen", scr,
 		"spp > sec 1;status",
 		"sec 1: vf, client_id 1, main lcore 1: changes staged",
 		"| CORE | NAME        | TYPE       | STATE   | RX    | TX          | PACKETS | DROPS |",
 		"|    2 | classifier2 | classifier | running | nic0  | ring0,ring2 |     120 |     0 |",
 		"| PORT   | RX  | TX | RX_DROP | TX_DROP | LINK |",
 		"| vhost0 |  40 | 60 |       0 |       3 | up   |",
-	} {
-		if !strings.Contains(scr, w) {
-			t.Errorf("screen lacks %q:\n%s", w, scr)
-		}
-	}
+	)
 
 	// The same with a line longer than the terminal is wide (it wraps).
 	long := "sec 1;classifier_table mac default " + strings.Repeat("x", 160)
@@ -165,12 +188,10 @@ func TestInteractiveTerminal(t *testing.T) {
 	if i < 1 || !strings.HasPrefix(lines[i-1], "sec 3 (vf) connected from 127.0.0.1:") || !wrapped(scr) {
 		t.Fatalf("the notice broke the wrapped line:\n%s", scr)
 	}
-	s.keys("C-u")
-	s.waitScreen("an empty line", func(scr string) bool { return lastLine(scr) == "spp >" })
+	s.typeUntil("an empty line", "spp >", "C-u")
 
 	// Entering sec 2 changes the prompt; a bad command is one line.
-	s.keys("sec 2", "Enter")
-	s.waitScreen("the sec 2 prompt", func(scr string) bool { return lastLine(scr) == "spp [sec 2] >" })
+	s.typeUntil("the sec 2 prompt", "spp [sec 2] >", "sec 2", "Enter")
 	s.keys("component 2", "Enter")
 	s.waitScreen("the error", func(scr string) bool {
 		return strings.Contains(scr, "component 2: component: needs CORE and TYPE") && lastLine(scr) == "spp [sec 2] >"
@@ -203,21 +224,14 @@ var sttySane = []string{" icanon ", " echo ", " isig "}
 // SIGTERM while a command runs (spp leaves at once, not when `wait` ends),
 // bye, and Ctrl-D. Proved with stty, run on spp's terminal after it exited.
 func TestInteractiveLeaving(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed for this test")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := sppExe(t)
 	for _, c := range []struct {
 		name   string
 		leave  func(s *tmuxSession, pid int)
 		screen string // the screen shows it after spp left
 	}{
 		{"SIGTERM at the prompt", func(s *tmuxSession, pid int) {
-			s.keys("sec 1;status")
-			s.waitScreen("the half line", func(scr string) bool { return lastLine(scr) == "spp > sec 1;status" })
+			s.typeUntil("the half line", "spp > sec 1;status", "sec 1;status")
 			syscall.Kill(pid, syscall.SIGTERM)
 		}, "spp: terminated: leaving (the daemons keep running)"},
 		{"SIGTERM while a command runs", func(s *tmuxSession, pid int) {
@@ -230,15 +244,10 @@ func TestInteractiveLeaving(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux")}
 			pidFile, after := filepath.Join(dir, "pid"), filepath.Join(dir, "after")
-			// sh writes its pid and becomes spp; then the pane's shell
-			// records spp's exit status and the terminal's mode.
-			cmd := fmt.Sprintf("sh -c 'echo $$ >%s; exec env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p 0 -s 0'; "+
-				"echo status=$? >%s.tmp; stty -a >>%s.tmp; mv %s.tmp %s; sleep 60",
-				pidFile, filepath.Join(dir, "hist"), exe, after, after, after, after)
-			s.tmux("new-session", "-d", "-s", "spp", "-x", "150", "-y", "30", cmd)
-			t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+			// sh writes its pid and becomes spp.
+			s := startTmux(t, dir, 30, fmt.Sprintf("sh -c 'echo $$ >%s; exec env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p 0 -s 0'; ",
+				pidFile, filepath.Join(dir, "hist"), exe)+recordExit(after))
 			s.waitScreen("the prompt", func(scr string) bool { return lastLine(scr) == "spp >" })
 			b, _ := os.ReadFile(pidFile)
 			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))

@@ -38,9 +38,8 @@ const settleQuiet = 1500 * time.Millisecond
 func topoMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("spp topo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	priPort := fs.Int("p", 5555, "listen for spp_primary on TCP `PORT`")
-	secPort := fs.Int("s", 6666, "listen for the secondaries on TCP `PORT`")
-	bind := fs.String("bind", "127.0.0.1", "listen on `ADDR`")
+	var at registry.Where
+	at.Flags(fs)
 	svg := fs.String("svg", "", "draw the graph into `FILE` (SVG, with dot) instead of printing DOT")
 	wait := fs.Float64("wait", 5, "wait at most `SECONDS` for the secondaries to connect")
 	apiURL := fs.String("api", os.Getenv("SPP_API"), "ask the spp serve at `URL` (default $SPP_API) instead of listening")
@@ -98,7 +97,7 @@ func topoMain(args []string, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 	} else {
-		reg, err := registry.Listen(*bind, *priPort, *secPort, func(e registry.Event) { sh.OnEvent(shell.LocalEvent(e)) })
+		reg, err := at.Listen(func(e registry.Event) { sh.OnEvent(shell.LocalEvent(e)) })
 		if err != nil {
 			fmt.Fprintf(stderr, "spp topo: %v (a shell already listening? type topo there, or use --api)\n", err)
 			return 2

@@ -2,35 +2,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
-
-// seed000 is spp_vf 1's status after seed 000's VM start, and the graph of
-// it (package topo's test files).
-func seed000(t *testing.T) (proto.SecondaryInfo, string) {
-	t.Helper()
-	b, err := os.ReadFile("topo/testdata/seed000_status.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var si proto.SecondaryInfo
-	if err := json.Unmarshal(b, &si); err != nil {
-		t.Fatal(err)
-	}
-	dot, err := os.ReadFile("topo/testdata/seed000.dot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return si, string(dot)
-}
 
 // runTopo runs spp topo with args while the daemons connect (each start
 // is given the secondary port), and returns the exit status and output.
@@ -58,7 +37,7 @@ func runTopo(t *testing.T, start func(sec string), args ...string) (int, string,
 // first is drawn too), prints seed 000's graph byte for byte, draws SVG
 // with --svg; sec N waits for that one; errors exit 1 or 2.
 func TestTopoSubcommand(t *testing.T) {
-	si, want := seed000(t)
+	si, want := ctltest.Seed000(t), ctltest.Seed000DOT
 	code, out, errOut := runTopo(t, func(sec string) {
 		ctltest.StartDaemon(t, sec, 1, "vf", ctltest.WithStatus(si))
 	})

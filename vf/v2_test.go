@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -41,13 +40,6 @@ func tag(f []byte, vid, pcp int) []byte {
 	return append(g, f[12:]...)
 }
 
-func writeCapture(t *testing.T, dir string, n int, frames [][]byte) {
-	t.Helper()
-	if err := pcapfile.Write(filepath.Join(dir, fmt.Sprintf("spp-rx%d.pcap", n)), frames); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // frameBytes is the bytes of frames, as a driver counts them.
 func frameBytes(frames [][]byte) uint64 {
 	n := 0
@@ -57,63 +49,29 @@ func frameBytes(frames [][]byte) uint64 {
 	return uint64(n)
 }
 
-// exactCapture checks that pcapN wrote exactly want, byte for byte, in
-// order.
-func exactCapture(t *testing.T, dir string, n int, want [][]byte) {
-	t.Helper()
-	got, err := pcapfile.Read(filepath.Join(dir, fmt.Sprintf("spp-tx%d.pcap", n)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(want) {
-		t.Errorf("spp-tx%d.pcap: %d frames, want %d", n, len(got), len(want))
-	}
-	for i := range want {
-		if i < len(got) && !bytes.Equal(got[i], want[i]) {
-			t.Errorf("spp-tx%d.pcap: frame %d is\n% x\nwant\n% x", n, i, got[i], want[i])
-			return
-		}
-	}
-}
-
 // 9.1: two named forwards on one lcore, pcap0 -> fa -> pcap1 and
 // pcap2 -> fb -> pcap3. Proved: status shows both on lcore 2 (name order,
 // running, each with its own count) and lcore 3 unused; each output
 // capture holds exactly its input, byte for byte, in order (neither
 // component starved, none of one's frames in the other's output).
 func TestTwoForwardsOneLcore(t *testing.T) {
-	dir := t.TempDir()
 	in0, in2 := framesTo(mac1, 0, 150), framesTo(mac2, 1000, 170)
-	writeCapture(t, dir, 0, in0)
-	writeCapture(t, dir, 2, in2)
-	n := st.Start(t, st.PrimaryOpts{Rings: 4})
-	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1", 1, "--pcap-dir", dir)
-	vf.Do(st.Named(2, "forward", "fb", "pcap2", "pcap3"), st.Named(2, "forward", "fa", "pcap0", "pcap1"), st.Flush)
-	vf.WaitStatus(30*time.Second, "both forwards' frames", func(in *proto.SecondaryInfo) bool {
-		return st.Port(in, "pcap1").Tx >= uint64(len(in0)) && st.Port(in, "pcap3").Tx >= uint64(len(in2))
-	})
-	time.Sleep(200 * time.Millisecond) // more would be a bug: let it show
-	in := vf.Status()
+	_, vf, dir := st.StartWithCaptures(t, "spp_vf", "1@0,2@1,3@1", map[int][][]byte{0: in0, 2: in2})
+	in := vf.DoUntilSent(map[string]int{"pcap1": len(in0), "pcap3": len(in2)},
+		st.Named(2, "forward", "fb", "pcap2", "pcap3"), st.Named(2, "forward", "fa", "pcap0", "pcap1"), st.Flush)
 	if names := st.OnCore(in, 2); !reflect.DeepEqual(names, []string{"fa", "fb"}) {
 		t.Errorf("lcore 2 runs %v, want [fa fb]", names)
 	}
 	if c := st.Core(in, 3); c.Type != proto.CoreUnuse {
 		t.Errorf("lcore 3: %+v, want unuse", c)
 	}
-	for _, c := range []struct {
-		name string
-		n    int
-	}{{"fa", len(in0)}, {"fb", len(in2)}} {
-		if got := st.ComponentNamed(in, c.name); got.State != proto.StateRunning || got.Packets != uint64(c.n) || got.Drops != 0 {
-			t.Errorf("%s: %+v, want running with %d packets and no drops", c.name, got, c.n)
-		}
-	}
+	st.RunningWith(t, in, map[string]int{"fa": len(in0), "fb": len(in2)})
 	if p1, p3 := st.Port(in, "pcap1"), st.Port(in, "pcap3"); p1.Tx != uint64(len(in0)) || p3.Tx != uint64(len(in2)) {
 		t.Errorf("pcap1 %+v, pcap3 %+v", p1, p3)
 	}
 	vf.Exit() // closes the captures
-	exactCapture(t, dir, 1, in0)
-	exactCapture(t, dir, 3, in2)
+	st.ExactCapture(t, dir, 1, in0)
+	st.ExactCapture(t, dir, 3, in2)
 }
 
 // 9.2, 9.3: a forward with no tx port is accepted (a missing tx_ports
@@ -122,11 +80,8 @@ func TestTwoForwardsOneLcore(t *testing.T) {
 // command gives it its tx port; it then runs and forwards every frame of
 // pcap0, exactly.
 func TestIdleThenPortAdd(t *testing.T) {
-	dir := t.TempDir()
 	in0 := framesTo(mac1, 0, 120)
-	writeCapture(t, dir, 0, in0)
-	n := st.Start(t, st.PrimaryOpts{Rings: 4})
-	vf := n.StartSecondary("spp_vf", "1@0,2@1", 1, "--pcap-dir", dir)
+	_, vf, dir := st.StartWithCaptures(t, "spp_vf", "1@0,2@1", map[int][][]byte{0: in0})
 
 	r := vf.Send(st.Batch(`{"command":"component","core_id":"2","type":"forward","name":"fw","rx_ports":["pcap0"]}`))
 	if want := `{"results":[{"result":"error","error_details":{"message":"not enough parameter(tx_ports)"}}]}`; r.Raw != want {
@@ -157,7 +112,7 @@ func TestIdleThenPortAdd(t *testing.T) {
 		t.Errorf("fw after port add: %+v", c)
 	}
 	vf.Exit()
-	exactCapture(t, dir, 1, in0)
+	st.ExactCapture(t, dir, 1, in0)
 }
 
 // 9.4: VLAN strip and push in the data plane. A classifier (pcap0 ->
@@ -174,7 +129,6 @@ func TestIdleThenPortAdd(t *testing.T) {
 // (9.4, 9.5), and byte counters for the pcap ports (their frames' bytes,
 // tags pushed included) but none for the rings (section 6).
 func TestVLANStripAndPush(t *testing.T) {
-	dir := t.TempDir()
 	var in0, want1, want2 [][]byte
 	drops := 0
 	for i := 0; i < 60; i++ {
@@ -199,11 +153,7 @@ func TestVLANStripAndPush(t *testing.T) {
 	for _, f := range in3 {
 		want4 = append(want4, tag(f, 100, 5))
 	}
-	writeCapture(t, dir, 0, in0)
-	writeCapture(t, dir, 3, in3)
-
-	n := st.Start(t, st.PrimaryOpts{Rings: 4})
-	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1", 1, "--pcap-dir", dir)
+	_, vf, dir := st.StartWithCaptures(t, "spp_vf", "1@0,2@1,3@1", map[int][][]byte{0: in0, 3: in3})
 	vf.Do(
 		`{"command":"component","core_id":"2","type":"classifier","name":"cls","rx_ports":["pcap0"],`+
 			`"tx_ports":[{"port":"ring0","vlan":{"operation":"del"}},"ring1"]}`,
@@ -260,9 +210,9 @@ func TestVLANStripAndPush(t *testing.T) {
 		}
 	}
 	vf.Exit()
-	exactCapture(t, dir, 1, want1)
-	exactCapture(t, dir, 2, want2)
-	exactCapture(t, dir, 4, want4)
+	st.ExactCapture(t, dir, 1, want1)
+	st.ExactCapture(t, dir, 2, want2)
+	st.ExactCapture(t, dir, 4, want4)
 	// The pushed tag, written out rather than through tag().
 	if got, err := pcapfile.Read(filepath.Join(dir, "spp-tx4.pcap")); err == nil && len(got) > 0 {
 		if h := got[0]; len(h) < 18 || !bytes.Equal(h[12:16], []byte{0x81, 0x00, 0xa0, 0x64}) || !bytes.Equal(h[16:18], []byte{0x88, 0xb5}) {
@@ -282,11 +232,8 @@ func TestVLANStripAndPush(t *testing.T) {
 // completed again (pcap1) move frames through ring0: pcap1 gets exactly
 // pcap0's frames, nothing left over from before.
 func TestRingDrain(t *testing.T) {
-	dir := t.TempDir()
 	in0 := framesTo(mac1, 0, 50)
-	writeCapture(t, dir, 0, in0)
-	n := st.Start(t, st.PrimaryOpts{Rings: 4})
-	vf := n.StartSecondary("spp_vf", "1@0,2@1", 1, "--pcap-dir", dir)
+	n, vf, dir := st.StartWithCaptures(t, "spp_vf", "1@0,2@1", map[int][][]byte{0: in0})
 	vf.Do(st.Named(2, "merge", "fill", "null0,null2,null3", "ring0"), st.Named(2, "forward", "rd", "ring0", "null1"), st.Flush)
 	vf.WaitStatus(30*time.Second, "rd to read 100000 frames", func(in *proto.SecondaryInfo) bool {
 		return st.ComponentNamed(in, "rd").Packets >= 100000
@@ -323,7 +270,7 @@ func TestRingDrain(t *testing.T) {
 	})
 	time.Sleep(200 * time.Millisecond)
 	vf.Exit()
-	exactCapture(t, dir, 1, in0)
+	st.ExactCapture(t, dir, 1, in0)
 }
 
 // 9.6: the request of the issue, invalid at its first "]", gets exactly
@@ -362,7 +309,6 @@ func TestMalformedAnsweredAtOnce(t *testing.T) {
 // were sent; frames to mac2 are the classifier's drops; component stop
 // removes one component only.
 func TestText2017(t *testing.T) {
-	dir := t.TempDir()
 	var in0, want1 [][]byte
 	for i := 0; i < 40; i++ {
 		dst := uint64(mac1)
@@ -375,9 +321,7 @@ func TestText2017(t *testing.T) {
 			want1 = append(want1, f)
 		}
 	}
-	writeCapture(t, dir, 0, in0)
-	n := st.Start(t, st.PrimaryOpts{Rings: 4})
-	vf := n.StartSecondary("spp_vf", "1@0,2@1,3@1", 1, "--pcap-dir", dir)
+	_, vf, dir := st.StartWithCaptures(t, "spp_vf", "1@0,2@1,3@1", map[int][][]byte{0: in0})
 
 	if got := vf.Text("_get_client_id"); got != `{"results":[{"result":"success"}],"client_id":1}` {
 		t.Errorf("_get_client_id: %s", got)
@@ -439,5 +383,5 @@ func TestText2017(t *testing.T) {
 		t.Errorf("lcore 3 after component stop out: %v", names)
 	}
 	vf.Exit()
-	exactCapture(t, dir, 1, want1)
+	st.ExactCapture(t, dir, 1, want1)
 }

@@ -359,37 +359,34 @@ func TestRetryUntilControllerStarts(t *testing.T) {
 	}
 }
 
+// stopWithin closes stop: Run must return without error within a second.
+func stopWithin(t *testing.T, stop chan struct{}, done <-chan runResult, while string) {
+	t.Helper()
+	close(stop)
+	select {
+	case res := <-done:
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		res.hangUp()
+	case <-time.After(time.Second):
+		t.Fatal("Run did not return after stop while " + while)
+	}
+}
+
 // stop ends Run promptly, connected or not; a connection is closed by Run
 // itself (hangUp is not needed, and does nothing).
 func TestStop(t *testing.T) {
 	ctl := newController(t)
 	stop, done, _ := start(t, ctl.ln.Addr().String(), &echo{})
 	conn, r := ctl.accept(5 * time.Second)
-	close(stop)
-	select {
-	case res := <-done:
-		if res.err != nil {
-			t.Fatal(res.err)
-		}
-		res.hangUp()
-	case <-time.After(time.Second):
-		t.Fatal("Run did not return after stop while connected")
-	}
+	stopWithin(t, stop, done, "connected")
 	expectClosed(t, conn, r)
 
 	ctl.ln.Close()
 	stop, done, _ = start(t, ctl.ln.Addr().String(), &echo{})
 	time.Sleep(100 * time.Millisecond)
-	close(stop)
-	select {
-	case res := <-done:
-		if res.err != nil {
-			t.Fatal(res.err)
-		}
-		res.hangUp()
-	case <-time.After(time.Second):
-		t.Fatal("Run did not return after stop while disconnected")
-	}
+	stopWithin(t, stop, done, "disconnected")
 }
 
 func TestBadAddress(t *testing.T) {

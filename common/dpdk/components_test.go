@@ -43,6 +43,21 @@ func waitCounters(t *testing.T, c *Component, packets uint64) {
 	})
 }
 
+// startTwo runs forwards a -> b and c -> d side by side on lcore 1, sends
+// na frames to macA into a and nc to macB into c, and returns once each
+// forward has counted its own.
+func startTwo(t *testing.T, p *Mempool, a, b, c, d *Endpoint, na, nc int) (*Component, *Component) {
+	t.Helper()
+	f1 := newComponent(t, fwdConfig(a, b))
+	f2 := newComponent(t, fwdConfig(c, d))
+	mustSwitchLists(t, map[int][]*Component{1: {f1, f2}})
+	dpdktest.SendFrames(a, p, frame(macA), na)
+	dpdktest.SendFrames(c, p, frame(macB), nc)
+	waitCounters(t, f1, uint64(na))
+	waitCounters(t, f2, uint64(nc))
+	return f1, f2
+}
+
 // only checks that every MAC of got is mac and that there are n of them.
 func only(t *testing.T, what string, got []uint64, mac uint64, n int) {
 	t.Helper()
@@ -65,13 +80,7 @@ func TestTwoComponentsOneLcore(t *testing.T) {
 	_, b := newRing(t, "t_two_b", 512)
 	_, c := newRing(t, "t_two_c", 512)
 	_, d := newRing(t, "t_two_d", 512)
-	f1 := newComponent(t, fwdConfig(a, b))
-	f2 := newComponent(t, fwdConfig(c, d))
-	mustSwitchLists(t, map[int][]*Component{1: {f1, f2}})
-	dpdktest.SendFrames(a, p, frame(macA), 100)
-	dpdktest.SendFrames(c, p, frame(macB), 70)
-	waitCounters(t, f1, 100)
-	waitCounters(t, f2, 70)
+	f1, f2 := startTwo(t, p, a, b, c, d, 100, 70)
 	only(t, "b", drain(b), macA, 100)
 	only(t, "d", drain(d), macB, 70)
 	if _, dr := f1.Counters(); dr != 0 {
@@ -97,13 +106,7 @@ func TestComponentKeepsCountersWhileNeighbourReplaced(t *testing.T) {
 	_, c := newRing(t, "t_keep_c", 512)
 	_, d := newRing(t, "t_keep_d", 512)
 	_, e := newRing(t, "t_keep_e", 512)
-	A := newComponent(t, fwdConfig(a, b))
-	B := newComponent(t, fwdConfig(c, d))
-	mustSwitchLists(t, map[int][]*Component{1: {A, B}})
-	dpdktest.SendFrames(a, p, frame(macA), 100)
-	dpdktest.SendFrames(c, p, frame(macB), 50)
-	waitCounters(t, A, 100)
-	waitCounters(t, B, 50)
+	A, B := startTwo(t, p, a, b, c, d, 100, 50)
 	only(t, "d", drain(d), macB, 50)
 
 	const stream = 30000

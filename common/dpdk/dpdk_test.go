@@ -2,10 +2,11 @@ package dpdk_test
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
 	"os"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -203,16 +204,41 @@ func newTable(t *testing.T, macs, vlans int) *MACTable {
 
 // counts prints what a tx received, counts in decimal.
 func counts(m map[uint64]int) string {
-	var keys []uint64
-	for k := range m {
-		keys = append(keys, k)
+	s := map[string]int{}
+	for mac, n := range m {
+		s[fmt.Sprintf("%012x", mac)] = n
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return countsOf(s)
+}
+
+// countsOf is m as "KEY:N KEY:N", in the order of the keys.
+func countsOf(m map[string]int) string {
 	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%012x:%d ", k, m[k])
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(&b, "%s:%d ", k, m[k])
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// classified is what a classifier run gave: what each tx received (as
+// counts or countsOf) and the lcore's counters.
+type classified struct {
+	rx             []string
+	packets, drops uint64
+}
+
+// check compares c with what each tx should have received and the
+// counters.
+func (c classified) check(t *testing.T, packets, drops uint64, rx ...string) {
+	t.Helper()
+	for i := range rx {
+		if c.rx[i] != rx[i] {
+			t.Errorf("tx%d got %s\n want %s", i, c.rx[i], rx[i])
+		}
+	}
+	if c.packets != packets || c.drops != drops {
+		t.Errorf("packets %d drops %d, want %d %d", c.packets, c.drops, packets, drops)
+	}
 }
 
 // waitFor polls cond for up to 10 s (the CPUs are shared: a worker may
@@ -440,17 +466,26 @@ const (
 	other = 0x525400009999
 )
 
+// startClassifier runs a classifier on lcore 1 with table and the tx VLAN
+// operations ops, from a new ring NAME_in to n new rings NAME_out0.. (each
+// of size), and returns their endpoints.
+func startClassifier(t *testing.T, name string, size uint, n int, table *MACTable, ops []VLAN) (*Endpoint, []*Endpoint) {
+	t.Helper()
+	_, in := newRing(t, name+"_in", size)
+	tx := make([]*Endpoint, n)
+	for i := range tx {
+		_, tx[i] = newRing(t, fmt.Sprintf("%s_out%d", name, i), size)
+	}
+	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx, TxVLAN: ops, Table: table}})
+	return in, tx
+}
+
 // classify sends a fixed mix through a classifier over tx rings t0..t2 and
 // returns what each tx received and the lcore's counters.
-func classify(t *testing.T, table *MACTable) (rx [3]map[uint64]int, packets, drops uint64) {
+func classify(t *testing.T, table *MACTable) (c classified) {
 	t.Helper()
 	p := newPool(t, "t_cls", 1023)
-	_, in := newRing(t, "t_cls_in", 512)
-	var tx [3]*Endpoint
-	for i := range tx {
-		_, tx[i] = newRing(t, fmt.Sprintf("t_cls_out%d", i), 512)
-	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: table}})
+	in, tx := startClassifier(t, "t_cls", 512, 3, table, nil)
 	for mac, n := range map[uint64]int{macA: 10, macB: 20, bcast: 5, mcast: 3, other: 7} {
 		if dpdktest.SendFrames(in, p, frame(mac), n) != n {
 			t.Fatal("send failed")
@@ -458,15 +493,16 @@ func classify(t *testing.T, table *MACTable) (rx [3]map[uint64]int, packets, dro
 	}
 	waitFor(t, "45 packets classified", func() bool { n, _ := lcoreCounters(1); return n == 45 })
 	for i := range tx {
-		rx[i] = map[uint64]int{}
+		rx := map[uint64]int{}
 		for _, m := range drain(tx[i]) {
-			rx[i][m]++
+			rx[m]++
 		}
+		c.rx = append(c.rx, counts(rx))
 	}
-	packets, drops = lcoreCounters(1)
+	c.packets, c.drops = lcoreCounters(1)
 	mustSwitch(t, map[int]*Config{1: nil})
 	checkNoLeak(t, p)
-	return
+	return c
 }
 
 func TestClassifier(t *testing.T) {
@@ -475,59 +511,33 @@ func TestClassifier(t *testing.T) {
 	table.Add(macA, 0)
 	table.Add(macB, 1)
 	table.SetDefault(2)
-	t.Run("mapped broadcast default", func(t *testing.T) {
-		rx, packets, drops := classify(t, table)
-		want := [3]string{
-			"01005e000001:3 525400000001:10 ffffffffffff:5",
-			"01005e000001:3 525400000002:20 ffffffffffff:5",
-			"01005e000001:3 525400009999:7 ffffffffffff:5",
-		}
-		for i := range rx {
-			if counts(rx[i]) != want[i] {
-				t.Errorf("tx%d got %s, want %s", i, counts(rx[i]), want[i])
-			}
-		}
-		if packets != 45 || drops != 0 {
-			t.Errorf("packets %d drops %d, want 45 0", packets, drops)
-		}
-	})
-
 	// Without a default, unknown unicast is dropped and group traffic goes
 	// to the mapped ports only.
 	noDef := newTable(t, 16, 0)
 	noDef.Add(macA, 0)
 	noDef.Add(macB, 2)
-	t.Run("no default", func(t *testing.T) {
-		rx, packets, drops := classify(t, noDef)
-		want := [3]string{
+	for _, c := range []struct {
+		name           string
+		table          *MACTable
+		packets, drops uint64
+		rx             []string // tx0, tx1, tx2
+	}{
+		{"mapped broadcast default", table, 45, 0, []string{
+			"01005e000001:3 525400000001:10 ffffffffffff:5",
+			"01005e000001:3 525400000002:20 ffffffffffff:5",
+			"01005e000001:3 525400009999:7 ffffffffffff:5"}},
+		{"no default", noDef, 45, 7, []string{
 			"01005e000001:3 525400000001:10 ffffffffffff:5",
 			"",
-			"01005e000001:3 525400000002:20 ffffffffffff:5",
-		}
-		for i := range rx {
-			if counts(rx[i]) != want[i] {
-				t.Errorf("tx%d got %s, want %s", i, counts(rx[i]), want[i])
-			}
-		}
-		if packets != 45 || drops != 7 {
-			t.Errorf("packets %d drops %d, want 45 7", packets, drops)
-		}
-	})
-
-	// An empty table: everything is dropped, group packets included (and
-	// freed: checkNoLeak in classify).
-	empty := newTable(t, 1, 0)
-	t.Run("empty table", func(t *testing.T) {
-		rx, packets, drops := classify(t, empty)
-		for i := range rx {
-			if len(rx[i]) != 0 {
-				t.Errorf("tx%d got %s", i, counts(rx[i]))
-			}
-		}
-		if packets != 45 || drops != 45 {
-			t.Errorf("packets %d drops %d, want 45 45", packets, drops)
-		}
-	})
+			"01005e000001:3 525400000002:20 ffffffffffff:5"}},
+		// An empty table: everything is dropped, group packets included
+		// (and freed: checkNoLeak in classify).
+		{"empty table", newTable(t, 1, 0), 45, 45, []string{"", "", ""}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			classify(t, c.table).check(t, c.packets, c.drops, c.rx...)
+		})
+	}
 }
 
 func TestMACTable(t *testing.T) {
@@ -588,12 +598,7 @@ func TestClassifierManyMACs(t *testing.T) {
 		t.Fatalf("table holds %d", tb.Len())
 	}
 	p := newPool(t, "t_many", 2047)
-	_, in := newRing(t, "t_many_in", 1024)
-	var tx [4]*Endpoint
-	for i := range tx {
-		_, tx[i] = newRing(t, fmt.Sprintf("t_many_out%d", i), 1024)
-	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], Table: tb}})
+	in, tx := startClassifier(t, "t_many", 1024, 4, tb, nil)
 	const sample = 500
 	for i := 0; i < sample; i++ {
 		dpdktest.SendFrames(in, p, frame(macs[i*97]), 1)

@@ -10,6 +10,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -147,7 +148,7 @@ func Switch(changes map[int][]*Component) error {
 	var starting []int
 	for _, id := range ids {
 		lc := loops[id]
-		if !same(changes[id], lc.comps) {
+		if !slices.Equal(changes[id], lc.comps) {
 			lc.post(changes[id])
 			starting = append(starting, id)
 		}
@@ -202,16 +203,4 @@ func common(next, cur []*Component) []*Component {
 		}
 	}
 	return out
-}
-
-func same(a, b []*Component) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -3,8 +3,6 @@ package dpdk_test
 import (
 	"bytes"
 	"fmt"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/spp-go/spp/common/component"
@@ -209,15 +207,10 @@ var vlanMix = []struct {
 
 // classifyVLAN sends vlanMix through a classifier over tx rings tx0..tx4
 // with those tx VLAN operations and returns what each tx received.
-func classifyVLAN(t *testing.T, table *MACTable, ops []VLAN) (rx [5]map[string]int, packets, drops uint64) {
+func classifyVLAN(t *testing.T, table *MACTable, ops []VLAN) (c classified) {
 	t.Helper()
 	p := newPool(t, "t_vcls", 1023)
-	_, in := newRing(t, "t_vcls_in", 512)
-	var tx [5]*Endpoint
-	for i := range tx {
-		_, tx[i] = newRing(t, fmt.Sprintf("t_vcls_out%d", i), 512)
-	}
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: tx[:], TxVLAN: ops, Table: table}})
+	in, tx := startClassifier(t, "t_vcls", 512, 5, table, ops)
 	total := 0
 	for _, m := range vlanMix {
 		if dpdktest.SendFrames(in, p, m.f, m.n) != m.n {
@@ -227,28 +220,16 @@ func classifyVLAN(t *testing.T, table *MACTable, ops []VLAN) (rx [5]map[string]i
 	}
 	waitFor(t, "the mix classified", func() bool { n, _ := lcoreCounters(1); return n == uint64(total) })
 	for i := range tx {
-		rx[i] = map[string]int{}
+		rx := map[string]int{}
 		for _, f := range drainBytes(tx[i]) {
-			rx[i][vidMAC(f)]++
+			rx[vidMAC(f)]++
 		}
+		c.rx = append(c.rx, countsOf(rx))
 	}
-	packets, drops = lcoreCounters(1)
+	c.packets, c.drops = lcoreCounters(1)
 	mustSwitch(t, map[int]*Config{1: nil})
 	checkNoLeak(t, p)
-	return
-}
-
-func countsOf(m map[string]int) string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s:%d ", k, m[k])
-	}
-	return strings.TrimSpace(b.String())
+	return c
 }
 
 func vlanTable(t *testing.T, def int) *MACTable {
@@ -274,35 +255,25 @@ func vlanTable(t *testing.T, def int) *MACTable {
 func TestClassifierVLAN(t *testing.T) {
 	idleAll(t)
 	t.Run("default tx4", func(t *testing.T) {
-		rx, packets, drops := classifyVLAN(t, vlanTable(t, 4), nil)
-		want := [5]string{
+		classifyVLAN(t, vlanTable(t, 4), nil).check(t, 48, 0,
 			"-/525400000001:10 -/ffffffffffff:5",
 			"100/525400000001:7 100/ffffffffffff:4",
 			"100/525400000002:6 100/ffffffffffff:4",
 			"200/01005e000001:2 200/525400000002:3",
-			"-/525400009999:8 -/ffffffffffff:5 100/ffffffffffff:4 200/01005e000001:2 200/525400000001:2 300/ffffffffffff:1",
-		}
-		for i := range rx {
-			if countsOf(rx[i]) != want[i] {
-				t.Errorf("tx%d got %s\n want %s", i, countsOf(rx[i]), want[i])
-			}
-		}
-		if packets != 48 || drops != 0 {
-			t.Errorf("packets %d drops %d, want 48 0", packets, drops)
-		}
+			"-/525400009999:8 -/ffffffffffff:5 100/ffffffffffff:4 200/01005e000001:2 200/525400000001:2 300/ffffffffffff:1")
 	})
 	// Without a default: unmapped unicast, tagged or not, is dropped, and
 	// a flood of a VLAN without entries has nowhere to go.
 	t.Run("no default", func(t *testing.T) {
-		rx, packets, drops := classifyVLAN(t, vlanTable(t, -1), nil)
-		if len(rx[4]) != 0 {
-			t.Errorf("tx4 got %s", countsOf(rx[4]))
+		c := classifyVLAN(t, vlanTable(t, -1), nil)
+		if c.rx[4] != "" {
+			t.Errorf("tx4 got %s", c.rx[4])
 		}
-		if countsOf(rx[3]) != "200/01005e000001:2 200/525400000002:3" {
-			t.Errorf("tx3 got %s", countsOf(rx[3]))
+		if c.rx[3] != "200/01005e000001:2 200/525400000002:3" {
+			t.Errorf("tx3 got %s", c.rx[3])
 		}
-		if packets != 48 || drops != 8+2+1 {
-			t.Errorf("packets %d drops %d, want 48 11", packets, drops)
+		if c.packets != 48 || c.drops != 8+2+1 {
+			t.Errorf("packets %d drops %d, want 48 11", c.packets, c.drops)
 		}
 	})
 	// Tx ports that strip: every frame leaves untagged, floods included
@@ -310,43 +281,23 @@ func TestClassifierVLAN(t *testing.T) {
 	// operation gets the flooded frame tagged, as it came in.
 	t.Run("strip on tx1..tx3", func(t *testing.T) {
 		del := VLAN{Op: VLANDel}
-		rx, packets, drops := classifyVLAN(t, vlanTable(t, 4), []VLAN{{}, del, del, del, {}})
-		want := [5]string{
+		classifyVLAN(t, vlanTable(t, 4), []VLAN{{}, del, del, del, {}}).check(t, 48, 0,
 			"-/525400000001:10 -/ffffffffffff:5",
 			"-/525400000001:7 -/ffffffffffff:4",
 			"-/525400000002:6 -/ffffffffffff:4",
 			"-/01005e000001:2 -/525400000002:3",
-			"-/525400009999:8 -/ffffffffffff:5 100/ffffffffffff:4 200/01005e000001:2 200/525400000001:2 300/ffffffffffff:1",
-		}
-		for i := range rx {
-			if countsOf(rx[i]) != want[i] {
-				t.Errorf("tx%d got %s\n want %s", i, countsOf(rx[i]), want[i])
-			}
-		}
-		if packets != 48 || drops != 0 {
-			t.Errorf("packets %d drops %d, want 48 0", packets, drops)
-		}
+			"-/525400009999:8 -/ffffffffffff:5 100/ffffffffffff:4 200/01005e000001:2 200/525400000001:2 300/ffffffffffff:1")
 	})
 	// Every port with an operation: one takes the flooded frame itself,
 	// the others copies.
 	t.Run("strip everywhere", func(t *testing.T) {
 		del := VLAN{Op: VLANDel}
-		rx, packets, drops := classifyVLAN(t, vlanTable(t, 4), []VLAN{del, del, del, del, del})
-		want := [5]string{
+		classifyVLAN(t, vlanTable(t, 4), []VLAN{del, del, del, del, del}).check(t, 48, 0,
 			"-/525400000001:10 -/ffffffffffff:5",
 			"-/525400000001:7 -/ffffffffffff:4",
 			"-/525400000002:6 -/ffffffffffff:4",
 			"-/01005e000001:2 -/525400000002:3",
-			"-/01005e000001:2 -/525400000001:2 -/525400009999:8 -/ffffffffffff:10",
-		}
-		for i := range rx {
-			if countsOf(rx[i]) != want[i] {
-				t.Errorf("tx%d got %s\n want %s", i, countsOf(rx[i]), want[i])
-			}
-		}
-		if packets != 48 || drops != 0 {
-			t.Errorf("packets %d drops %d, want 48 0", packets, drops)
-		}
+			"-/01005e000001:2 -/525400000001:2 -/525400009999:8 -/ffffffffffff:10")
 	})
 }
 

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spp-go/spp/common/component"
@@ -116,30 +118,19 @@ func equal(a, b *Component) bool {
 		return a == b
 	}
 	if a.Name != b.Name || a.Type != b.Type || a.Kernel != b.Kernel || a.Core != b.Core ||
-		!sameRefs(a.Rx, b.Rx) || !sameRefs(a.Tx, b.Tx) || len(a.MACs) != len(b.MACs) {
+		!slices.Equal(a.Rx, b.Rx) || !slices.Equal(a.Tx, b.Tx) {
 		return false
 	}
-	for k, v := range a.MACs {
-		if w, ok := b.MACs[k]; !ok || w != v {
-			return false
-		}
-	}
-	if (a.Default == nil) != (b.Default == nil) {
-		return false
-	}
-	return a.Default == nil || *a.Default == *b.Default
+	return sameTable(a.MACs, b.MACs, a.Default, b.Default)
 }
 
-func sameRefs(a, b []PortRef) bool {
-	if len(a) != len(b) {
+// sameTable reports whether two classifier tables (entries and default)
+// hold the same entries.
+func sameTable(a, b map[uint64]port.Port, aDef, bDef *port.Port) bool {
+	if !maps.Equal(a, b) || (aDef == nil) != (bDef == nil) {
 		return false
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return aDef == nil || *aDef == *bDef
 }
 
 // vlanOp is a VLAN operation of a command, checked by proto.

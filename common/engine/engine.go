@@ -43,6 +43,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -177,7 +178,7 @@ func (e *Engine) commit(next *config) error {
 	lcores := running(comps)
 	changes := map[int][]*Component{}
 	for _, id := range e.workers {
-		if e.unsure || !sameList(e.lcores[id], lcores[id]) {
+		if e.unsure || !slices.Equal(e.lcores[id], lcores[id]) {
 			changes[id] = lcores[id]
 		}
 	}
@@ -256,19 +257,6 @@ func rxRings(lcores map[int][]*Component) map[port.Port]bool {
 		}
 	}
 	return out
-}
-
-// sameList reports whether two lcore lists hold the same pointers in order.
-func sameList(a, b []*Component) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func sortedNames(comps map[string]*Component) []string {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/spp-go/spp/common/component"
@@ -41,23 +42,7 @@ func (c *config) clone() *config {
 
 // equal reports whether c and o are the same configuration.
 func (c *config) equal(o *config) bool {
-	if len(c.comps) != len(o.comps) || len(c.macs) != len(o.macs) {
-		return false
-	}
-	for k, v := range c.comps {
-		if !equal(v, o.comps[k]) {
-			return false
-		}
-	}
-	for k, v := range c.macs {
-		if w, ok := o.macs[k]; !ok || w != v {
-			return false
-		}
-	}
-	if (c.def == nil) != (o.def == nil) {
-		return false
-	}
-	return c.def == nil || *c.def == *o.def
+	return maps.EqualFunc(c.comps, o.comps, equal) && sameTable(c.macs, o.macs, c.def, o.def)
 }
 
 // onCore returns the names of the components on core, in name order.

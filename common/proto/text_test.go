@@ -9,6 +9,11 @@ import (
 // Every text command and its translation; a bad one fails with its preset
 // error, and a good one has no error and FromText set.
 func TestParseText(t *testing.T) {
+	const (
+		clsUsage  = "bad message format: usage: classifier_table add|del mac MAC|default PORT | classifier_table add|del vlan VID MAC PORT"
+		compUsage = "bad message format: usage: component start NAME CORE TYPE | component stop NAME"
+		portUsage = "bad message format: usage: port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]"
+	)
 	for _, tc := range []struct {
 		line, name, raw, err string
 	}{
@@ -58,28 +63,19 @@ func TestParseText(t *testing.T) {
 		{"Status", "", `{"command":"Status"}`, `bad value(command): unknown command "Status"`},
 		{"status now", "", `{"command":"status"}`, "bad message format: usage: status"},
 		{"_get_client_id 1", "", `{"command":"_get_client_id"}`, "bad message format: usage: _get_client_id"},
-		{"classifier_table add mac 52:54:00:12:34:56", "", `{"command":"classifier_table"}`,
-			"bad message format: usage: classifier_table add|del mac MAC|default PORT | classifier_table add|del vlan VID MAC PORT"},
-		{"classifier_table add mac 52:54:00:12:34:56 ring0 x", "", `{"command":"classifier_table"}`,
-			"bad message format: usage: classifier_table add|del mac MAC|default PORT | classifier_table add|del vlan VID MAC PORT"},
-		{"classifier_table add vlan 52:54:00:12:34:56 ring0", "", `{"command":"classifier_table"}`,
-			"bad message format: usage: classifier_table add|del mac MAC|default PORT | classifier_table add|del vlan VID MAC PORT"},
+		{"classifier_table add mac 52:54:00:12:34:56", "", `{"command":"classifier_table"}`, clsUsage},
+		{"classifier_table add mac 52:54:00:12:34:56 ring0 x", "", `{"command":"classifier_table"}`, clsUsage},
+		{"classifier_table add vlan 52:54:00:12:34:56 ring0", "", `{"command":"classifier_table"}`, clsUsage},
 		{"component start fw1 2 none", "", `{"command":"component"}`,
 			"bad value(type): component start needs a type that runs; use component stop to clear a core"},
-		{"component start fw1", "", `{"command":"component"}`,
-			"bad message format: usage: component start NAME CORE TYPE | component stop NAME"},
-		{"component stop", "", `{"command":"component"}`,
-			"bad message format: usage: component start NAME CORE TYPE | component stop NAME"},
-		{"component", "", `{"command":"component"}`,
-			"bad message format: usage: component start NAME CORE TYPE | component stop NAME"},
+		{"component start fw1", "", `{"command":"component"}`, compUsage},
+		{"component stop", "", `{"command":"component"}`, compUsage},
+		{"component", "", `{"command":"component"}`, compUsage},
 		{"component go fw1 2 forward", "", `{"command":"component"}`, "bad value(action): component start|stop"},
-		{"port add ring0 rx", "", `{"command":"port"}`, "bad message format: usage: port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]"},
-		{"port add ring0 rx fw1 add_vlantag 100", "", `{"command":"port"}`,
-			"bad message format: usage: port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]"},
-		{"port add ring0 rx fw1 del_vlantag 100 0", "", `{"command":"port"}`,
-			"bad message format: usage: port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]"},
-		{"port add ring0 rx fw1 vlan", "", `{"command":"port"}`,
-			"bad message format: usage: port add|del PORT rx|tx NAME [add_vlantag ID PCP | del_vlantag]"},
+		{"port add ring0 rx", "", `{"command":"port"}`, portUsage},
+		{"port add ring0 rx fw1 add_vlantag 100", "", `{"command":"port"}`, portUsage},
+		{"port add ring0 rx fw1 del_vlantag 100 0", "", `{"command":"port"}`, portUsage},
+		{"port add ring0 rx fw1 vlan", "", `{"command":"port"}`, portUsage},
 		{"", "", `{"command":""}`, "bad message format: empty command"},
 	} {
 		req := ParseText(tc.line)

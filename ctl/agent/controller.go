@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -65,7 +64,7 @@ func (c *Controller) Do(ctx context.Context, id int, cmds ...proto.Command) (*cl
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("spp serve at %s: %v", c.base, unwrap(err))
+		return nil, fmt.Errorf("spp serve at %s: %v", c.base, api.Unwrap(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, proto.MaxRequestBytes))
@@ -130,14 +129,6 @@ func (c *Controller) Batch(ctx context.Context, id int, cmds []proto.Command) er
 	return nil
 }
 
-func unwrap(err error) error {
-	var ue interface{ Unwrap() error }
-	if errors.As(err, &ue) && ue.Unwrap() != nil {
-		return ue.Unwrap()
-	}
-	return err
-}
-
 // Event is one event of the stream (api.Event: joined, left, replaced,
 // ...).
 type Event = api.Event
@@ -171,45 +162,16 @@ func (c *Controller) Events(ctx context.Context, opened func(), on func(Event), 
 }
 
 func (c *Controller) stream(ctx context.Context, opened func(), on func(Event)) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+api.EventsPath, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return unwrap(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s", resp.Status)
-	}
-	opened()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 4096), proto.MaxRequestBytes)
-	var name string
-	var data strings.Builder
-	for sc.Scan() {
-		l := sc.Text()
-		switch {
-		case l == "":
-			if data.Len() > 0 {
-				var e Event
-				if json.Unmarshal([]byte(data.String()), &e) == nil {
-					if e.Event == "" {
-						e.Event = name
-					}
-					on(e)
-				}
+	err := api.Stream(ctx, c.hc, c.base, "", opened, func(name, data string) {
+		var e Event
+		if json.Unmarshal([]byte(data), &e) == nil {
+			if e.Event == "" {
+				e.Event = name
 			}
-			name = ""
-			data.Reset()
-		case strings.HasPrefix(l, "event:"):
-			name = strings.TrimSpace(strings.TrimPrefix(l, "event:"))
-		case strings.HasPrefix(l, "data:"):
-			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(l, "data:"), " "))
+			on(e)
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	return errors.New("closed by the service")

@@ -63,7 +63,7 @@ func (c *Client) do(method, path string, body []byte, timeout time.Duration) (in
 	hc.Timeout = timeout
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("spp serve at %s: %v", c.base, unwrap(err))
+		return 0, nil, fmt.Errorf("spp serve at %s: %v", c.base, api.Unwrap(err))
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -71,15 +71,6 @@ func (c *Client) do(method, path string, body []byte, timeout time.Duration) (in
 		return 0, nil, fmt.Errorf("spp serve at %s: %v", c.base, err)
 	}
 	return resp.StatusCode, b, nil
-}
-
-// unwrap drops net/http's "Get "URL": " prefix: the caller names the URL.
-func unwrap(err error) error {
-	var ue interface{ Unwrap() error }
-	if errors.As(err, &ue) && ue.Unwrap() != nil {
-		return ue.Unwrap()
-	}
-	return err
 }
 
 // replyError is a reply other than the one expected, as an error: the

@@ -1,12 +1,9 @@
 package apiclient
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/spp-go/spp/ctl/api"
@@ -52,41 +49,13 @@ func (c *Client) Events(ctx context.Context, on func(shell.Event), ready chan<- 
 // stream reads one connection of the event stream: opened is called once
 // its header has come, on for each event.
 func (c *Client) stream(ctx context.Context, opened func(), on func(shell.Event)) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+api.EventsPath, nil)
-	if err != nil {
-		return err
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return unwrap(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s", resp.Status)
-	}
-	opened()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 4096), api.MaxBody)
-	var data strings.Builder
-	for sc.Scan() {
-		l := sc.Text()
-		switch {
-		case l == "":
-			if data.Len() > 0 {
-				if e, ok := event(data.String()); ok {
-					on(e)
-				}
-				data.Reset()
-			}
-		case strings.HasPrefix(l, "data:"):
-			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(l, "data:"), " "))
+	err := api.Stream(ctx, c.hc, c.base, c.token, opened, func(_, data string) {
+		// "event:" repeats the data's own "event".
+		if e, ok := event(data); ok {
+			on(e)
 		}
-		// "event:" repeats the data's own "event"; ":" lines are comments.
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	return fmt.Errorf("the service closed it")

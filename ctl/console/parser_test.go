@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -62,13 +63,13 @@ func TestParserOneKeyPerRead(t *testing.T) {
 	ft.push("sec 1;status\r", "x")
 	got := reads(p, 3)
 	want := []string{"sec 1;status", "\r", "!" + ErrHeld.Error()}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 	// The next line starts: the chunk that arrived meanwhile is read.
 	p.TearDown()
 	p.Setup()
-	if got := reads(p, 2); !equal(got, []string{"x", "!" + syscall.EAGAIN.Error()}) {
+	if got := reads(p, 2); !slices.Equal(got, []string{"x", "!" + syscall.EAGAIN.Error()}) {
 		t.Fatalf("after Setup: %q", got)
 	}
 }
@@ -89,7 +90,7 @@ func TestParserBlockLineByLine(t *testing.T) {
 		lines = append(lines, got[0])
 		p.TearDown()
 	}
-	if !equal(lines, []string{"a 1", "b 2", "c 3"}) {
+	if !slices.Equal(lines, []string{"a 1", "b 2", "c 3"}) {
 		t.Fatalf("lines %q", lines)
 	}
 }
@@ -127,16 +128,4 @@ func TestParserBracketedPasteMode(t *testing.T) {
 	if PasteSupported("dumb") || PasteSupported("") || !PasteSupported("xterm-256color") {
 		t.Fatal("PasteSupported")
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"syscall"
 	"testing"
@@ -118,7 +119,7 @@ func TestPromptPastedBlock(t *testing.T) {
 	got, ok := runPrompt(t, true, 3, 20*time.Second,
 		"sec 1;component 2 classifier nic0 ring0,ring2\rsec 1;flush\rsec 1;status\r")
 	want := []string{"sec 1;component 2 classifier nic0 ring0,ring2", "sec 1;flush", "sec 1;status"}
-	if !ok || !equal(got, want) {
+	if !ok || !slices.Equal(got, want) {
 		t.Fatalf("lines %q (all returned: %v), want %q", got, ok, want)
 	}
 
@@ -126,7 +127,7 @@ func TestPromptPastedBlock(t *testing.T) {
 	got, ok = runPrompt(t, true, 3, 20*time.Second,
 		"\x1b[200~sec 1;flush\nsec 1;st", "atus\n\x1b[2", "01~pri;status\r")
 	want = []string{"sec 1;flush", "sec 1;status", "pri;status"}
-	if !ok || !equal(got, want) {
+	if !ok || !slices.Equal(got, want) {
 		t.Fatalf("bracketed: lines %q (all returned: %v), want %q", got, ok, want)
 	}
 }

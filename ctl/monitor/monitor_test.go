@@ -1,14 +1,14 @@
 package monitor
 
 import (
-	"bytes"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/spp-go/spp/ctl/rate"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
 func TestRenderFrame(t *testing.T) {
@@ -104,21 +104,10 @@ func TestBusiest(t *testing.T) {
 	}
 }
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
 // Run redraws every interval until the key, in the alternate screen, and
 // leaves it.
 func TestRun(t *testing.T) {
-	var out syncBuf
+	var out ctltest.LockedBuffer
 	key := make(chan struct{})
 	n := 0
 	frame := func() Frame {
@@ -138,7 +127,7 @@ func TestRun(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after the key")
 	}
-	s := out.b.String()
+	s := out.String()
 	if !strings.HasPrefix(s, Enter+"\x1b[H") || !strings.HasSuffix(s, "\x1b[J"+Leave) {
 		t.Fatalf("not in the alternate screen: %q", s)
 	}

@@ -2,7 +2,6 @@ package node
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,18 +11,8 @@ import (
 
 	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/testenv"
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
-
-// freePort is a TCP port nobody listens on now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // strandedNode writes a node file: a primary and one spp_vf on a unique
 // prefix and free controller ports, logs in a temporary directory.
@@ -35,8 +24,8 @@ func strandedNode(t *testing.T) (file, logDir, prefix string) {
 	toml := fmt.Sprintf(`[node]
 log_dir = %q
 [controller]
-primary_port = %d
-secondary_port = %d
+primary_port = %s
+secondary_port = %s
 [eal]
 file_prefix = %q
 memory_mb = 128
@@ -50,7 +39,7 @@ name = "vf1"
 type = "vf"
 client_id = 1
 lcores = "1@0,2@1"
-`, logDir, freePort(t), freePort(t), prefix)
+`, logDir, ctltest.FreePort(t), ctltest.FreePort(t), prefix)
 	if err := os.WriteFile(file, []byte(toml), 0o644); err != nil {
 		t.Fatal(err)
 	}

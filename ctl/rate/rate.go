@@ -29,6 +29,7 @@ package rate
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -189,19 +190,7 @@ func idle(c proto.CoreStatus) bool { return c.Type == proto.CoreUnuse || c.Type 
 // the interval even when its counters went up.
 func changed(o, c proto.CoreStatus) bool {
 	return o.Type != c.Type || o.Core != c.Core || o.State != c.State ||
-		!samePorts(o.RxPort, c.RxPort) || !samePorts(o.TxPort, c.TxPort)
-}
-
-func samePorts(a, b []proto.PortRef) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+		!slices.Equal(o.RxPort, c.RxPort) || !slices.Equal(o.TxPort, c.TxPort)
 }
 
 // compKey names a component within its process: by name (protocol v2 has

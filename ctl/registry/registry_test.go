@@ -1,4 +1,4 @@
-package registry
+package registry_test
 
 import (
 	"bufio"
@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
+	. "github.com/spp-go/spp/ctl/registry"
 )
 
 // testRegistry is a registry on free ports with its events kept, and as
@@ -78,7 +80,7 @@ func TestHandshakeRejects(t *testing.T) {
 			t.Fatal(err)
 		}
 		rd := bufio.NewReader(conn)
-		if req, err := rd.ReadString('\n'); err != nil || req != string(processBatch)+"\n" {
+		if req, err := rd.ReadString('\n'); err != nil || req != string(proto.EncodeBatch(proto.Process()))+"\n" {
 			t.Fatalf("handshake %q %v", req, err)
 		}
 		if c.reply != "" {

@@ -16,8 +16,8 @@ import (
 // upstream's shape.
 func TestCompatAgainstEngine(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	vf := ts.sec(t, 1, ctltest.WithEngine(proto.TypeVF, 1))
-	mir := ts.sec(t, 2, ctltest.Mirror, ctltest.WithEngine(proto.TypeMirror, 2))
+	vf := ts.reg.Sec(t, 1, ctltest.WithEngine(proto.TypeVF, 1))
+	mir := ts.reg.Sec(t, 2, ctltest.Mirror, ctltest.WithEngine(proto.TypeMirror, 2))
 	const flush = `{"command":"flush"}`
 	steps := []struct {
 		method, path, body string

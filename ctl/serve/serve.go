@@ -36,9 +36,8 @@ Exit status 2: bad usage, or a port cannot be listened on.
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("spp serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	priPort := fs.Int("p", 5555, "listen for spp_primary on TCP `PORT`")
-	secPort := fs.Int("s", 6666, "listen for the secondaries (spp_vf, spp_mirror) on TCP `PORT`")
-	bind := fs.String("bind", "127.0.0.1", "listen for the daemons on `ADDR`")
+	var at registry.Where
+	at.Flags(fs)
 	apiAddr := fs.String("api", "127.0.0.1:7777", "serve the REST API on `HOST:PORT`")
 	tokenFile := fs.String("api-token-file", "", "bearer token of requests from other hosts, in `FILE`")
 	fs.Usage = func() {
@@ -79,7 +78,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "spp serve: %v\n", err)
 		return 2
 	}
-	reg, err := registry.Listen(*bind, *priPort, *secPort, s.OnEvent)
+	reg, err := at.Listen(s.OnEvent)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "spp serve: %v\n", err)

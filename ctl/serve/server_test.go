@@ -26,12 +26,10 @@ import (
 // daemons.
 
 type testServer struct {
-	s       *Server
-	reg     *registry.Registry
-	url     string
-	secAddr string
-	priAddr string
-	logs    *ctltest.LockedBuffer
+	s    *Server
+	reg  *ctltest.Registry // the daemons connect to it
+	url  string
+	logs *ctltest.LockedBuffer
 }
 
 func newTestServer(t *testing.T, o Options) *testServer {
@@ -39,15 +37,8 @@ func newTestServer(t *testing.T, o Options) *testServer {
 	ts := &testServer{logs: &ctltest.LockedBuffer{}}
 	o.Log = log.New(ts.logs, "", 0)
 	ts.s = New(o)
-	reg, err := registry.Listen("127.0.0.1", 0, 0, ts.s.OnEvent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(reg.Close)
-	ts.s.Use(reg)
-	ts.reg = reg
-	pa, sa := reg.Addrs()
-	ts.priAddr, ts.secAddr = pa.String(), sa.String()
+	ts.reg = ctltest.Listen(t, ts.s.OnEvent)
+	ts.s.Use(ts.reg.Registry)
 	hs := httptest.NewServer(ts.s.Handler())
 	t.Cleanup(func() {
 		hs.CloseClientConnections() // the event streams
@@ -55,24 +46,6 @@ func newTestServer(t *testing.T, o Options) *testServer {
 	})
 	ts.url = hs.URL
 	return ts
-}
-
-func (ts *testServer) sec(t *testing.T, id int, opts ...func(*ctltest.Daemon)) *ctltest.Daemon {
-	t.Helper()
-	d := ctltest.StartDaemon(t, ts.secAddr, id, "vf", opts...)
-	if ts.reg.Wait(registry.Target{ID: id}, 5*time.Second) == nil {
-		t.Fatalf("sec %d did not register", id)
-	}
-	return d
-}
-
-func (ts *testServer) pri(t *testing.T) *ctltest.Daemon {
-	t.Helper()
-	d := ctltest.StartDaemon(t, ts.priAddr, 0, "primary")
-	if ts.reg.Wait(registry.Target{Primary: true}, 5*time.Second) == nil {
-		t.Fatal("the primary did not register")
-	}
-	return d
 }
 
 type reply struct {
@@ -101,7 +74,7 @@ func (ts *testServer) do(t *testing.T, method, path, body string) reply {
 // refuses what a daemon would drop its connection for.
 func TestNativeBatch(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	d := ts.sec(t, 1, ctltest.FailingCore("9"))
+	d := ts.reg.Sec(t, 1, ctltest.FailingCore("9"))
 	r := ts.do(t, "POST", "/spp/v1/secondaries/1/batch", "{\"commands\": [\n {\"command\":\"component\",\"core_id\":\"2\",\"type\":\"forward\",\"rx_ports\":[\"ring0\"],\"tx_ports\":[\"ring1\"]},\n {\"command\":\"flush\"}]}")
 	if r.code != 200 || r.body != `{"results":[{"result":"success"},{"result":"success"}]}` || r.ct != "application/json" {
 		t.Errorf("batch: %+v", r)
@@ -146,7 +119,7 @@ func TestDeadline(t *testing.T) {
 	// request's.
 	registry.ReplyTimeout = 400 * time.Millisecond
 	ts := newTestServer(t, Options{})
-	ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
+	ts.reg.Sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 1 {
 			return 500 * time.Millisecond
 		}
@@ -224,11 +197,11 @@ func startPipeDaemon(t *testing.T, addr string, id int) *pipeDaemon {
 // while another process is served meanwhile.
 func TestArrivalOrder(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	d := startPipeDaemon(t, ts.secAddr, 1)
+	d := startPipeDaemon(t, ts.reg.SecAddr, 1)
 	if ts.reg.Wait(registry.Target{ID: 1}, 5*time.Second) == nil {
 		t.Fatal("sec 1 did not register")
 	}
-	other := ts.sec(t, 2)
+	other := ts.reg.Sec(t, 2)
 	var wg sync.WaitGroup
 	for i := 0; i < 5; i++ {
 		wg.Add(1)
@@ -271,7 +244,7 @@ func TestArrivalOrder(t *testing.T) {
 // none. Bodies over 1 MiB are refused before anything is sent.
 func TestAuthAndBodyLimit(t *testing.T) {
 	ts := newTestServer(t, Options{Token: "s3cret"})
-	d := ts.sec(t, 1)
+	d := ts.reg.Sec(t, 1)
 	h := ts.s.Handler()
 	call := func(remote, auth, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("PUT", "/v1/vfs/1/classifier_table", strings.NewReader(body))
@@ -371,13 +344,13 @@ func TestEventStream(t *testing.T) {
 			}
 		}
 	}
-	d := ts.sec(t, 3)
+	d := ts.reg.Sec(t, 3)
 	e := next()
 	if e.Event != "joined" || e.Type != "vf" || e.ClientID == nil || *e.ClientID != 3 || e.Peer != d.Conn.LocalAddr().String() ||
 		e.Message != "sec 3 (vf) connected from "+e.Peer || e.Since == "" {
 		t.Errorf("joined: %+v", e)
 	}
-	d2 := ctltest.StartDaemon(t, ts.secAddr, 3, "vf")
+	d2 := ctltest.StartDaemon(t, ts.reg.SecAddr, 3, "vf")
 	e = next()
 	if e.Event != "replaced" || e.Peer != d2.Conn.LocalAddr().String() || e.OldPeer != d.Conn.LocalAddr().String() {
 		t.Errorf("replaced: %+v", e)
@@ -387,7 +360,7 @@ func TestEventStream(t *testing.T) {
 	if e.Event != "left" || e.Peer != d2.Conn.LocalAddr().String() || *e.ClientID != 3 {
 		t.Errorf("left: %+v", e)
 	}
-	ts.pri(t)
+	ts.reg.Pri(t)
 	if e = next(); e.Event != "joined" || e.Type != "primary" || e.ClientID != nil {
 		t.Errorf("primary joined: %+v", e)
 	}
@@ -402,8 +375,8 @@ func TestEventStream(t *testing.T) {
 // nothing sent to the daemon.
 func TestCompatBadInput(t *testing.T) {
 	ts := newTestServer(t, Options{})
-	d := ts.sec(t, 1)
-	ts.sec(t, 2, ctltest.Mirror)
+	d := ts.reg.Sec(t, 1)
+	ts.reg.Sec(t, 2, ctltest.Mirror)
 	const ct = "/v1/vfs/1/classifier_table"
 	for _, c := range []struct {
 		method, path, body string

@@ -30,11 +30,7 @@ func secIDs(c *compCtx) []prompt.Suggest {
 
 // coreIDs: the worker lcores of the process's last status, each described
 // by what runs there.
-func coreIDs(c *compCtx) []prompt.Suggest {
-	si := c.secInfo()
-	if si == nil {
-		return nil
-	}
+var coreIDs = fromStatus(func(si *proto.SecondaryInfo) []prompt.Suggest {
 	var s []prompt.Suggest
 	for _, core := range si.Core {
 		d := "no component"
@@ -48,7 +44,7 @@ func coreIDs(c *compCtx) []prompt.Suggest {
 		s = append(s, prompt.Suggest{Text: strconv.Itoa(core.Core), Description: d})
 	}
 	return s
-}
+})
 
 // compText describes a component: "fw1: forward ring0 -> vhost0", "fw2:
 // forward ring1 -> - (idle)".
@@ -66,6 +62,17 @@ func compText(c proto.CoreStatus) string {
 	return d
 }
 
+// fromStatus is a candidate list made of the last status of the process
+// the command goes to: none when there is none (see secInfo).
+func fromStatus(list func(si *proto.SecondaryInfo) []prompt.Suggest) func(*compCtx) []prompt.Suggest {
+	return func(c *compCtx) []prompt.Suggest {
+		if si := c.secInfo(); si != nil {
+			return list(si)
+		}
+		return nil
+	}
+}
+
 // secInfo is the last status of the process the command goes to, nil when
 // there is none (not connected, not asked yet, the primary).
 func (c *compCtx) secInfo() *proto.SecondaryInfo {
@@ -78,11 +85,7 @@ func (c *compCtx) secInfo() *proto.SecondaryInfo {
 
 // componentNames: the components of the process's last status (port add
 // NAME; component ... name NAME replaces or moves one).
-func componentNames(c *compCtx) []prompt.Suggest {
-	si := c.secInfo()
-	if si == nil {
-		return nil
-	}
+var componentNames = fromStatus(func(si *proto.SecondaryInfo) []prompt.Suggest {
 	var s []prompt.Suggest
 	for _, core := range si.Core {
 		if core.Name != "" && core.Type != proto.CoreUnuse {
@@ -90,15 +93,11 @@ func componentNames(c *compCtx) []prompt.Suggest {
 		}
 	}
 	return s
-}
+})
 
 // vlanIDs: the VLAN ids the process's last status names, in its
 // classifier table and in its ports' VLAN operations, in number order.
-func vlanIDs(c *compCtx) []prompt.Suggest {
-	si := c.secInfo()
-	if si == nil {
-		return nil
-	}
+var vlanIDs = fromStatus(func(si *proto.SecondaryInfo) []prompt.Suggest {
 	where := map[int][]string{}
 	note := func(id int, what string) {
 		for _, w := range where[id] {
@@ -130,16 +129,12 @@ func vlanIDs(c *compCtx) []prompt.Suggest {
 		s[i] = prompt.Suggest{Text: strconv.Itoa(id), Description: strings.Join(where[id], ", ")}
 	}
 	return s
-}
+})
 
 // vlanMACs: the MACs of the classifier table's vlan entries of VLAN vid
 // (classifier_table vlan VID MAC).
 func vlanMACs(vid string) func(c *compCtx) []prompt.Suggest {
-	return func(c *compCtx) []prompt.Suggest {
-		si := c.secInfo()
-		if si == nil {
-			return nil
-		}
+	return fromStatus(func(si *proto.SecondaryInfo) []prompt.Suggest {
 		var s []prompt.Suggest
 		for _, e := range si.ClassifierTable {
 			if e.Type == proto.EntryVLAN && strconv.Itoa(e.VLAN) == vid {
@@ -147,7 +142,7 @@ func vlanMACs(vid string) func(c *compCtx) []prompt.Suggest {
 			}
 		}
 		return s
-	}
+	})
 }
 
 // componentTypes: the catalogue's types, those of the process's daemon

@@ -91,9 +91,9 @@ func complete(sh *Shell, text string) []string {
 // ports and MACs of the last status, the primary's rings.
 func TestCompletion(t *testing.T) {
 	ts := newTestShell(t)
-	ts.sec(t, 1)
-	ts.sec(t, 4, ctltest.Mirror)
-	ts.pri(t)
+	ts.reg.Sec(t, 1)
+	ts.reg.Sec(t, 4, ctltest.Mirror)
+	ts.reg.Pri(t)
 	for _, p := range ts.reg.Processes() {
 		ts.learnStatus(p.Target())
 	}
@@ -180,7 +180,7 @@ func TestCompletion(t *testing.T) {
 // components offered once.
 func TestCompletionV2(t *testing.T) {
 	ts := newTestShell(t)
-	ts.sec(t, 1, ctltest.WithStatus(ctltest.SampleV2))
+	ts.reg.Sec(t, 1, ctltest.WithStatus(ctltest.SampleV2))
 	for _, p := range ts.reg.Processes() {
 		ts.learnStatus(p.Target())
 	}
@@ -255,7 +255,7 @@ func TestRecordHistory(t *testing.T) {
 	ts.histPath = filepath.Join(dir, "hist")
 	os.WriteFile(ts.histPath, []byte("old one\n"), 0o600)
 	ts.loadHistory()
-	d := ts.sec(t, 1)
+	d := ts.reg.Sec(t, 1)
 	rec := filepath.Join(dir, "rec.txt")
 	typed := []string{"record " + rec, "sec 1", "component 2 none", "end", "sec 1;flush", "help", "status", "wait sec 1", ""}
 	for _, l := range typed {
@@ -354,7 +354,7 @@ func TestHelpCoversSpec(t *testing.T) {
 // sends.
 func TestHelpExamplesSend(t *testing.T) {
 	ts := newTestShell(t)
-	d := ts.sec(t, 1)
+	d := ts.reg.Sec(t, 1)
 	n := 0
 	for _, c := range commands {
 		lines := strings.Split(c.help, "\n")

@@ -12,8 +12,8 @@ import (
 // The shell sends process first and registers what the reply says.
 func TestHandshake(t *testing.T) {
 	ts := newTestShell(t)
-	s := ts.sec(t, 7, ctltest.Mirror)
-	p := ts.pri(t)
+	s := ts.reg.Sec(t, 7, ctltest.Mirror)
+	p := ts.reg.Pri(t)
 	const processBatch = `{"commands":[{"command":"process"}]}` // the handshake
 	for _, d := range []*ctltest.Daemon{s, p} {
 		if r := d.Requests(); len(r) != 1 || r[0] != processBatch {
@@ -37,20 +37,16 @@ func TestHandshake(t *testing.T) {
 		t.Fatal(ts.errw)
 	}
 	out := ts.out.String()
-	for _, w := range []string{"| pri ", "| primary", "| sec 7 ", "| mirror", sp.Peer, pp.Peer} {
-		if !strings.Contains(out, w) {
-			t.Errorf("status lacks %q:\n%s", w, out)
-		}
-	}
+	ctltest.Contains(t, "status", out, "| pri ", "| primary", "| sec 7 ", "| mirror", sp.Peer, pp.Peer)
 }
 
 // A second connection with a client id in use replaces the first, with a
 // warning naming both peers; the first is dropped.
 func TestDuplicateIDReplaces(t *testing.T) {
 	ts := newTestShell(t)
-	d1 := ts.sec(t, 1)
+	d1 := ts.reg.Sec(t, 1)
 	first := ts.reg.Lookup(registry.Target{ID: 1})
-	d2 := ctltest.StartDaemon(t, ts.secAddr, 1, "vf")
+	d2 := ctltest.StartDaemon(t, ts.reg.SecAddr, 1, "vf")
 	ctltest.WaitFor(t, "replacement", func() bool {
 		p := ts.reg.Lookup(registry.Target{ID: 1})
 		return p != nil && p != first
@@ -89,22 +85,13 @@ func TestReplyTimeout(t *testing.T) {
 	defer func(d time.Duration) { registry.ReplyTimeout = d }(registry.ReplyTimeout)
 	registry.ReplyTimeout = 400 * time.Millisecond
 	ts := newTestShell(t)
-	d := ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
+	d := ts.reg.Sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 1 { // the first request after the handshake
 			return 600 * time.Millisecond
 		}
 		return 0
 	}))
-	start := time.Now()
-	if ts.typed("sec 1;status") {
-		t.Fatal("status succeeded")
-	}
-	if el := time.Since(start); el < 350*time.Millisecond || el > 580*time.Millisecond {
-		t.Errorf("gave up after %v", el)
-	}
-	if e := ts.errw.String(); e != "sec 1;status: sec 1 did not answer within 400ms\n" {
-		t.Errorf("error %q", e)
-	}
+	ts.failsAfter(t, "sec 1;status", 350*time.Millisecond, 580*time.Millisecond, "sec 1 did not answer within 400ms")
 	// The next command gets its own reply (success, no status table), after
 	// the late one has come in.
 	ts.errw.Reset()
@@ -134,7 +121,7 @@ func TestFlushTimeout(t *testing.T) {
 	defer func(r, f time.Duration) { registry.ReplyTimeout, registry.FlushTimeout = r, f }(registry.ReplyTimeout, registry.FlushTimeout)
 	registry.ReplyTimeout, registry.FlushTimeout = 300*time.Millisecond, 3*time.Second
 	ts := newTestShell(t)
-	ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
+	ts.reg.Sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 0 { // the handshake
 			return 0
 		}
@@ -160,7 +147,7 @@ func TestFlushTimeout(t *testing.T) {
 // A reply nobody asked for is announced and ignored.
 func TestUnaskedReply(t *testing.T) {
 	ts := newTestShell(t)
-	d := ts.sec(t, 1)
+	d := ts.reg.Sec(t, 1)
 	d.Conn.Write([]byte(`{"results":[{"result":"success"}]}` + "\n"))
 	ctltest.WaitFor(t, "notice", func() bool { return strings.Contains(ts.notes.String(), "sec 1 sent a reply nobody asked for") })
 	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "| CORE") {
@@ -171,7 +158,7 @@ func TestUnaskedReply(t *testing.T) {
 // A daemon leaving while a command waits: the command fails at once.
 func TestDisconnectWhileWaiting(t *testing.T) {
 	ts := newTestShell(t)
-	d := ts.sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
+	d := ts.reg.Sec(t, 1, ctltest.WithDelay(func(n int) time.Duration {
 		if n == 1 {
 			return time.Hour
 		}
@@ -196,25 +183,16 @@ func TestDisconnectWhileWaiting(t *testing.T) {
 // wait blocks until the process is connected, or fails at its timeout.
 func TestWait(t *testing.T) {
 	ts := newTestShell(t)
-	start := time.Now()
-	if ts.typed("wait sec 3 0.2") {
-		t.Fatal("wait succeeded")
-	}
-	if el := time.Since(start); el < 200*time.Millisecond || el > 2*time.Second {
-		t.Errorf("waited %v", el)
-	}
-	if e := ts.errw.String(); e != "wait sec 3 0.2: sec 3 did not connect within 200ms\n" {
-		t.Errorf("error %q", e)
-	}
+	ts.failsAfter(t, "wait sec 3 0.2", 200*time.Millisecond, 2*time.Second, "sec 3 did not connect within 200ms")
 	done := make(chan bool)
 	go func() { done <- ts.typed("wait sec 3 5s") }()
 	time.Sleep(100 * time.Millisecond)
-	ctltest.StartDaemon(t, ts.secAddr, 3, "vf")
+	ctltest.StartDaemon(t, ts.reg.SecAddr, 3, "vf")
 	if !<-done {
 		t.Errorf("wait failed: %s", ts.errw)
 	}
 	go func() { done <- ts.typed("wait pri") }()
-	ctltest.StartDaemon(t, ts.priAddr, 0, "primary")
+	ctltest.StartDaemon(t, ts.reg.PriAddr, 0, "primary")
 	if !<-done {
 		t.Errorf("wait pri failed: %s", ts.errw)
 	}
@@ -227,7 +205,7 @@ func TestBye(t *testing.T) {
 		secs, pris int
 	}{{"bye", 0, 0}, {"bye sec", 1, 0}, {"bye all", 1, 1}} {
 		ts := newTestShell(t)
-		s1, s2, p := ts.sec(t, 1), ts.sec(t, 2), ts.pri(t)
+		s1, s2, p := ts.reg.Sec(t, 1), ts.reg.Sec(t, 2), ts.reg.Pri(t)
 		if !ts.typed(c.typed) || !ts.quit {
 			t.Fatalf("%s: %s quit=%v", c.typed, ts.errw, ts.quit)
 		}
@@ -248,9 +226,9 @@ func TestBye(t *testing.T) {
 // returns only after the primary hung up too.
 func TestByeAllWaitsForSecondaries(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1, ctltest.Lingering(300*time.Millisecond))
-	s2 := ts.sec(t, 2, ctltest.Lingering(500*time.Millisecond))
-	p := ctltest.StartDaemon(t, ts.priAddr, 0, "primary", ctltest.Lingering(200*time.Millisecond))
+	s1 := ts.reg.Sec(t, 1, ctltest.Lingering(300*time.Millisecond))
+	s2 := ts.reg.Sec(t, 2, ctltest.Lingering(500*time.Millisecond))
+	p := ctltest.StartDaemon(t, ts.reg.PriAddr, 0, "primary", ctltest.Lingering(200*time.Millisecond))
 	if ts.reg.Wait(registry.Target{Primary: true}, 5*time.Second) == nil {
 		t.Fatal("primary did not register")
 	}
@@ -290,9 +268,9 @@ func TestByeSecondaryStaysConnected(t *testing.T) {
 		{"bye sec", "bye: sec 1: still connected 300ms after its exit reply\n"},
 	} {
 		ts := newTestShell(t)
-		ts.sec(t, 1, ctltest.Lingering(5*time.Second))
-		s2 := ts.sec(t, 2)
-		p := ts.pri(t)
+		ts.reg.Sec(t, 1, ctltest.Lingering(5*time.Second))
+		s2 := ts.reg.Sec(t, 2)
+		p := ts.reg.Pri(t)
 		start := time.Now()
 		if ts.typed(c.typed) {
 			t.Errorf("%s succeeded", c.typed)

@@ -17,47 +17,34 @@ const flushStatus = `{"commands":[{"command":"status"}]}`
 // testShell is a non-interactive shell on free ports, its output captured.
 type testShell struct {
 	*Shell
-	reg       *registry.Registry
+	reg       *ctltest.Registry // the daemons connect to it
 	out, errw *bytes.Buffer
 	notes     *ctltest.LockedBuffer
-	priAddr   string
-	secAddr   string
 }
 
 func newTestShell(t *testing.T) *testShell {
 	t.Helper()
 	ts := &testShell{out: &bytes.Buffer{}, errw: &bytes.Buffer{}, notes: &ctltest.LockedBuffer{}}
 	ts.Shell = &Shell{out: ts.out, errw: ts.errw, con: &console{w: ts.notes}}
-	reg, err := registry.Listen("127.0.0.1", 0, 0, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(reg.Close)
-	ts.reg = reg
-	ts.Use(Local{Reg: reg})
-	pa, sa := reg.Addrs()
-	ts.priAddr, ts.secAddr = pa.String(), sa.String()
+	ts.reg = ctltest.Listen(t, func(e registry.Event) { ts.OnEvent(LocalEvent(e)) })
+	ts.Use(Local{Reg: ts.reg.Registry})
 	return ts
 }
 
-// sec connects a vf (or mirror) with client id id and waits until it is
-// registered.
-func (ts *testShell) sec(t *testing.T, id int, opts ...func(*ctltest.Daemon)) *ctltest.Daemon {
+// failsAfter types line, which must fail after min to max with the one
+// error line "LINE: msg".
+func (ts *testShell) failsAfter(t *testing.T, line string, min, max time.Duration, msg string) {
 	t.Helper()
-	d := ctltest.StartDaemon(t, ts.secAddr, id, "vf", opts...)
-	if ts.reg.Wait(registry.Target{ID: id}, 5*time.Second) == nil {
-		t.Fatalf("sec %d did not register", id)
+	start := time.Now()
+	if ts.typed(line) {
+		t.Fatalf("%s succeeded", line)
 	}
-	return d
-}
-
-func (ts *testShell) pri(t *testing.T) *ctltest.Daemon {
-	t.Helper()
-	d := ctltest.StartDaemon(t, ts.priAddr, 0, "primary")
-	if ts.reg.Wait(registry.Target{Primary: true}, 5*time.Second) == nil {
-		t.Fatal("primary did not register")
+	if el := time.Since(start); el < min || el > max {
+		t.Errorf("%s failed after %v, want %v to %v", line, el, min, max)
 	}
-	return d
+	if e := ts.errw.String(); e != line+": "+msg+"\n" {
+		t.Errorf("error %q", e)
+	}
 }
 
 // script runs text as a command file.

@@ -41,7 +41,7 @@ func TestIdleNoteText(t *testing.T) {
 func TestIdleNoteAfterFlush(t *testing.T) {
 	const note = "note: forward3 is idle: it needs 1 tx port\n"
 	ts := newTestShell(t)
-	d := ts.sec(t, 1, ctltest.WithStatus(ctltest.SampleV2))
+	d := ts.reg.Sec(t, 1, ctltest.WithStatus(ctltest.SampleV2))
 	sent := func(n int) []string { return d.Sent()[n:] }
 
 	n := len(d.Sent())
@@ -83,7 +83,7 @@ func TestIdleNoteAfterFlush(t *testing.T) {
 	ts.json = false
 
 	// Nothing idle: the status is asked for, nothing is said.
-	other := ts.sec(t, 2)
+	other := ts.reg.Sec(t, 2)
 	ts.out.Reset()
 	if !ts.typed("sec 2;flush") || ts.out.Len() != 0 || len(other.Sent()) != 2 {
 		t.Errorf("nothing idle: printed %q, sent %q", ts.out, other.Sent())
@@ -91,7 +91,7 @@ func TestIdleNoteAfterFlush(t *testing.T) {
 
 	// A daemon that exits keeps its connection a while without reading:
 	// a status would wait for it to hang up.
-	leaving := ts.sec(t, 3, ctltest.WithStatus(ctltest.SampleV2), ctltest.Lingering(2*time.Second))
+	leaving := ts.reg.Sec(t, 3, ctltest.WithStatus(ctltest.SampleV2), ctltest.Lingering(2*time.Second))
 	start := time.Now()
 	if !ts.typed(`sec 3;{"commands":[{"command":"flush"},{"command":"exit"}]}`) || ts.out.Len() != 0 || len(leaving.Sent()) != 1 {
 		t.Errorf("flush and exit: printed %q, sent %q", ts.out, leaving.Sent())

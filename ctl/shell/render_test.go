@@ -112,8 +112,8 @@ func TestRenderProcs(t *testing.T) {
 // process; --json prints the reply itself instead.
 func TestStatusReplyOutput(t *testing.T) {
 	ts := newTestShell(t)
-	ts.sec(t, 1)
-	ts.pri(t)
+	ts.reg.Sec(t, 1)
+	ts.reg.Pri(t)
 	if !ts.typed("sec 1;status") || !strings.Contains(ts.out.String(), "|      | 52:54:00:12:34:56 | ring0 |") {
 		t.Errorf("sec 1;status:\n%s%s", ts.out, ts.errw)
 	}

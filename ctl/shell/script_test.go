@@ -13,9 +13,9 @@ import (
 // after each flush; comments and blank lines skipped; case preserved.
 func TestScriptBatching(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1)
-	s2 := ts.sec(t, 2)
-	pri := ts.pri(t)
+	s1 := ts.reg.Sec(t, 1)
+	s2 := ts.reg.Sec(t, 2)
+	pri := ts.reg.Pri(t)
 	file := `# VM start (seed 000), one vhost
 sec 1;component 2 classifier nic0 ring0
    sec 1; component 4 forward ring0 vhost0
@@ -70,7 +70,7 @@ sec 1;cancel
 // shell asks for the status after a flush only when its batch succeeded.
 func TestScriptErrorReply(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1, ctltest.FailingCore("9"))
+	s1 := ts.reg.Sec(t, 1, ctltest.FailingCore("9"))
 	file := "sec 1;component 2 forward ring0 ring1\nsec 1;component 9 forward ring1 ring2\nsec 1;flush\nsec 1;component 2 none\nsec 1;flush\n"
 	if ts.script(file) {
 		t.Fatal("script succeeded")
@@ -88,8 +88,8 @@ func TestScriptErrorReply(t *testing.T) {
 // nothing of it is sent; other processes and later batches go on.
 func TestScriptBadLineStopsItsBatch(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1)
-	s2 := ts.sec(t, 2)
+	s1 := ts.reg.Sec(t, 1)
+	s2 := ts.reg.Sec(t, 2)
 	file := `sec 1;component 2 forward ring0 ring1
 sec 1;component 3
 sec 2;component 2 none
@@ -125,7 +125,7 @@ sec 1;flush
 // may nest; a file that plays itself stops at the depth limit.
 func TestPlayback(t *testing.T) {
 	ts := newTestShell(t)
-	s1 := ts.sec(t, 1)
+	s1 := ts.reg.Sec(t, 1)
 	dir := t.TempDir()
 	inner := filepath.Join(dir, "inner.txt")
 	outer := filepath.Join(dir, "outer.txt")

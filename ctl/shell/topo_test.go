@@ -1,49 +1,28 @@
 package shell
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 	"github.com/spp-go/spp/ctl/registry"
 )
-
-// seed000 is spp_vf 1's status after seed 000's VM start for two VMs, and
-// the graph topo draws of it (the files package topo tests with).
-func seed000(t *testing.T) (proto.SecondaryInfo, string) {
-	t.Helper()
-	b, err := os.ReadFile("../topo/testdata/seed000_status.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var si proto.SecondaryInfo
-	if err := json.Unmarshal(b, &si); err != nil {
-		t.Fatal(err)
-	}
-	dot, err := os.ReadFile("../topo/testdata/seed000.dot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return si, string(dot)
-}
 
 // topo asks each secondary for its status and prints the graph of seed
 // 000's wiring byte for byte; topo sec N draws that one; inside sec N, topo
 // draws the entered one; svg FILE writes the picture; the primary is never
 // drawn; errors are one line.
 func TestTopoCommand(t *testing.T) {
-	si, want := seed000(t)
+	si, want := ctltest.Seed000(t), ctltest.Seed000DOT
 	ts := newTestShell(t)
 	if ts.typed("topo") || !strings.Contains(ts.errw.String(), "topo: no secondary connected") {
 		t.Errorf("topo with nothing connected: %q", ts.errw)
 	}
-	ts.pri(t)
-	d := ts.sec(t, 1, ctltest.WithStatus(si))
+	ts.reg.Pri(t)
+	d := ts.reg.Sec(t, 1, ctltest.WithStatus(si))
 	for _, typed := range []string{"topo", "topo sec 1"} {
 		ts.out.Reset()
 		n := len(d.Sent())
@@ -104,8 +83,8 @@ func TestMonitorArgs(t *testing.T) {
 	if _, _, err := ts.monitorArgs(nil); err == nil || err.Error() != "no process connected" {
 		t.Errorf("nothing connected: %v", err)
 	}
-	ts.pri(t)
-	ts.sec(t, 2)
+	ts.reg.Pri(t)
+	ts.reg.Sec(t, 2)
 	for _, c := range []struct {
 		args    string
 		entered *registry.Target

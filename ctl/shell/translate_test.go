@@ -15,8 +15,8 @@ import (
 // the shell's own status (the idle note).
 func TestTranslationOnTheWire(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	cases := []struct {
 		typed string
 		to    *ctltest.Daemon
@@ -106,8 +106,8 @@ func TestTranslationOnTheWire(t *testing.T) {
 // exit of both kinds of process (it ends the test daemon, so on its own).
 func TestTranslationExit(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	for _, c := range []struct {
 		typed string
 		d     *ctltest.Daemon
@@ -125,8 +125,8 @@ func TestTranslationExit(t *testing.T) {
 // Inside sec N, bare process commands go to N; shell commands still work.
 func TestContext(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	steps := []string{"sec 1", "component 2 none", "flush", "status", `{"commands":[{"command":"cancel"}]}`,
 		"pri;clear", "help flush", "end", "pri", "status", "end"}
 	for _, s := range steps {
@@ -162,8 +162,8 @@ func TestContext(t *testing.T) {
 // Bad lines: one readable error naming the line, and nothing sent.
 func TestTranslationErrors(t *testing.T) {
 	ts := newTestShell(t)
-	sec := ts.sec(t, 1)
-	pri := ts.pri(t)
+	sec := ts.reg.Sec(t, 1)
+	pri := ts.reg.Pri(t)
 	cases := []struct{ typed, msg string }{
 		{"sec 1;component 2", "component: needs CORE and TYPE"},
 		{"sec 1;component", "needs CORE and TYPE"},
@@ -253,51 +253,43 @@ func TestV2CommandsReadBack(t *testing.T) {
 		}
 		return "[" + strings.Join(s, ",") + "]"
 	}
-	for line, want := range map[string]string{
-		"component 2 forward ring0 name fw1":        "2 forward fw1 [ring0] []",
-		"component 3 merge ring1,ring3 nic0 name m": "3 merge m [ring1,ring3] [nic0]",
-		"component 2 classifier name cls":           "2 classifier cls [] []",
-		"component 2 none name fw1":                 "2 none fw1 [] []",
-		"component 2 forward ring0 vhost0":          "2 forward  [ring0] [vhost0]",
-	} {
-		c, err := build(line).Component()
-		if err != nil {
-			t.Errorf("%s: %v", line, err)
-			continue
+	// readBack reads cmd with the daemon's reader of its kind and prints
+	// what it read.
+	readBack := func(cmd proto.Command) (string, error) {
+		switch cmd.Name {
+		case proto.CmdComponent:
+			c, err := cmd.Component()
+			return fmt.Sprintf("%d %s %s %s %s", c.CoreID, c.Type, c.Name, names(c.Rx), names(c.Tx)), err
+		case proto.CmdPort:
+			p, err := cmd.PortOp()
+			return fmt.Sprintf("%s %s %s %s %v", p.Action, p.Port, p.Dir, p.Name, p.VLAN), err
 		}
-		if got := fmt.Sprintf("%d %s %s %s %s", c.CoreID, c.Type, c.Name, names(c.Rx), names(c.Tx)); got != want {
-			t.Errorf("%s reads back as %q, want %q", line, got, want)
-		}
-	}
-	for line, want := range map[string]string{
-		"port add ring1 tx fw1 add_vlantag 100 3": "add ring1 tx fw1 {add 100 3}",
-		"port add vhost:0 rx fw1 del_vlantag":     "add vhost0 rx fw1 {del 0 0}",
-		"port del ring1 rx fw1":                   "del ring1 rx fw1 {none 0 0}",
-	} {
-		p, err := build(line).PortOp()
-		if err != nil {
-			t.Errorf("%s: %v", line, err)
-			continue
-		}
-		if got := fmt.Sprintf("%s %s %s %s %v", p.Action, p.Port, p.Dir, p.Name, p.VLAN); got != want {
-			t.Errorf("%s reads back as %q, want %q", line, got, want)
-		}
-	}
-	for line, want := range map[string]string{
-		"classifier_table vlan 100 52:54:00:AA:00:01 ring0":  "vlan 100 52:54:00:aa:00:01 ring0",
-		"classifier_table vlan 4094 52:54:00:aa:00:01 unuse": "vlan 4094 52:54:00:aa:00:01 unuse",
-		"classifier_table mac default ring2":                 "mac 0 default ring2",
-	} {
-		c, err := build(line).Classifier()
-		if err != nil {
-			t.Errorf("%s: %v", line, err)
-			continue
-		}
+		c, err := cmd.Classifier()
 		port := c.Port.String()
 		if c.Unuse {
 			port = "unuse"
 		}
-		if got := fmt.Sprintf("%s %d %s %s", c.Type, c.VLAN, c.Value, port); got != want {
+		return fmt.Sprintf("%s %d %s %s", c.Type, c.VLAN, c.Value, port), err
+	}
+	for line, want := range map[string]string{
+		"component 2 forward ring0 name fw1":                 "2 forward fw1 [ring0] []",
+		"component 3 merge ring1,ring3 nic0 name m":          "3 merge m [ring1,ring3] [nic0]",
+		"component 2 classifier name cls":                    "2 classifier cls [] []",
+		"component 2 none name fw1":                          "2 none fw1 [] []",
+		"component 2 forward ring0 vhost0":                   "2 forward  [ring0] [vhost0]",
+		"port add ring1 tx fw1 add_vlantag 100 3":            "add ring1 tx fw1 {add 100 3}",
+		"port add vhost:0 rx fw1 del_vlantag":                "add vhost0 rx fw1 {del 0 0}",
+		"port del ring1 rx fw1":                              "del ring1 rx fw1 {none 0 0}",
+		"classifier_table vlan 100 52:54:00:AA:00:01 ring0":  "vlan 100 52:54:00:aa:00:01 ring0",
+		"classifier_table vlan 4094 52:54:00:aa:00:01 unuse": "vlan 4094 52:54:00:aa:00:01 unuse",
+		"classifier_table mac default ring2":                 "mac 0 default ring2",
+	} {
+		got, err := readBack(build(line))
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		if got != want {
 			t.Errorf("%s reads back as %q, want %q", line, got, want)
 		}
 	}
@@ -310,14 +302,7 @@ func TestV2CommandsReadBack(t *testing.T) {
 		"classifier_table vlan 0 52:54:00:00:00:01 ring0": "bad value(vlan)",
 		"classifier_table vlan 100 default ring0":         "bad value(value)",
 	} {
-		cmd := build(line)
-		var err error
-		switch cmd.Name {
-		case proto.CmdPort:
-			_, err = cmd.PortOp()
-		default:
-			_, err = cmd.Classifier()
-		}
+		_, err := readBack(build(line))
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%s: daemon's reader says %v, want %s...", line, err, want)
 		}

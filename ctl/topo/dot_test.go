@@ -1,42 +1,18 @@
 package topo
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
-// seed000 is spp_vf 1's status after seed 000's VM start for two VMs
-// (docs/operator-guide.md section 5): classifier nic0 -> ring0 (vm1,
-// 00:11:22:33:44:55), ring2 (vm2, 52:54:00:00:00:02); forwards ring0 ->
-// vhost0 -> ring1 and ring2 -> vhost1 -> ring3; merge ring1,ring3 -> nic0.
-// vm2's vhost1 has its link down.
-func seed000(t *testing.T) *proto.SecondaryInfo {
-	t.Helper()
-	b, err := os.ReadFile("testdata/seed000_status.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var si proto.SecondaryInfo
-	if err := json.Unmarshal(b, &si); err != nil {
-		t.Fatal(err)
-	}
-	return &si
-}
-
-// The graph of seed 000's wiring, byte for byte (testdata/seed000.dot; the
+// The graph of seed 000's wiring, byte for byte (ctltest.Seed000DOT; the
 // shell's topo command is checked against the same file).
 func TestDOTSeed000(t *testing.T) {
-	want, err := os.ReadFile("testdata/seed000.dot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(DOT(Process{Name: "sec 1", Info: seed000(t)}))
-	if got != string(want) {
-		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	si := ctltest.Seed000(t)
+	if got := string(DOT(Process{Name: "sec 1", Info: &si})); got != ctltest.Seed000DOT {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, ctltest.Seed000DOT)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 )
 
 // needDot skips when dot is missing, except under CI (CI=true), where a
@@ -22,7 +24,8 @@ func needDot(t *testing.T) {
 
 func TestSVGSeed000(t *testing.T) {
 	needDot(t)
-	svg, err := SVG(DOT(Process{Name: "sec 1", Info: seed000(t)}))
+	si := ctltest.Seed000(t)
+	svg, err := SVG(DOT(Process{Name: "sec 1", Info: &si}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package wiring
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -86,6 +87,23 @@ func sameLines(t *testing.T, what string, got, want []string) {
 const (
 	flush = `{"command":"flush"}`
 )
+
+// retagVM1 is the batch that moves VM 1's ports (ring2 from the
+// classifier, ring3 into the merger), wired flat for 52:54:00:00:00:02,
+// to VLAN vid for 52:54:00:00:00:03: the classifier strips the tag on
+// ring2, the merger pushes it on ring3.
+func retagVM1(vid int) []string {
+	return []string{
+		unuse("52:54:00:00:00:02"),
+		`{"command":"port","action":"del","port":"ring2","dir":"tx","name":"classifier"}`,
+		`{"command":"port","action":"del","port":"ring3","dir":"rx","name":"merger"}`,
+		`{"command":"port","action":"add","port":"ring2","dir":"tx","name":"classifier","vlan":{"operation":"del"}}`,
+		fmt.Sprintf(`{"command":"port","action":"add","port":"ring3","dir":"rx","name":"merger","vlan":{"operation":"add","id":%d,"pcp":0}}`, vid),
+		fmt.Sprintf(`{"command":"classifier_table","type":"vlan","vlan":%d,"value":"52:54:00:00:00:03","port":"unuse"}`, vid),
+		fmt.Sprintf(`{"command":"classifier_table","type":"vlan","vlan":%d,"value":"52:54:00:00:00:03","port":"ring2"}`, vid),
+		flush,
+	}
+}
 
 func unuse(mac string) string {
 	return `{"command":"classifier_table","type":"mac","value":"` + mac + `","port":"unuse"}`

@@ -2,7 +2,8 @@ package wiring
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/spp-go/spp/common/component"
@@ -54,7 +55,7 @@ func Plan(want Wiring, have *proto.SecondaryInfo) ([]proto.Command, error) {
 	for _, c := range want.Components {
 		if !lcores[c.Core] {
 			return nil, fmt.Errorf("spp_vf %d has no worker lcore %d (its lcores: %v): the configuration's core_mask does not match the process",
-				want.ClientID, c.Core, sortedInts(lcores))
+				want.ClientID, c.Core, slices.Sorted(maps.Keys(lcores)))
 		}
 	}
 	wantComp := map[string]Component{}
@@ -77,7 +78,7 @@ func Plan(want Wiring, have *proto.SecondaryInfo) ([]proto.Command, error) {
 		}
 	}
 	kept := map[string]bool{}
-	for _, name := range sortedNames(cur) {
+	for _, name := range slices.Sorted(maps.Keys(cur)) {
 		c, w := cur[name], wantComp[name]
 		if _, ok := wantComp[name]; !ok || c.Type != w.Type || c.Core != w.Core {
 			cmds = append(cmds, proto.Component(proto.ComponentArgs{Type: component.None, Name: name}))
@@ -185,24 +186,6 @@ func canonicalType(t string) string {
 		return ct.Name
 	}
 	return t
-}
-
-func sortedNames(m map[string]Component) []string {
-	out := make([]string, 0, len(m))
-	for n := range m {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedInts(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for n := range m {
-		out = append(out, n)
-	}
-	sort.Ints(out)
-	return out
 }
 
 // Split cuts a plan longer than one batch may be (proto.MaxCommands: a

@@ -35,16 +35,7 @@ func TestStaticDefaultLayout(t *testing.T) {
 	apply(t, vf, want, got)
 
 	got, want, _ = step(t, cfg, 0, vf, Static, vlanVM("q", 1, "52:54:00:00:00:03", 300))
-	sameLines(t, "static retag", got, []string{
-		unuse("52:54:00:00:00:02"),
-		`{"command":"port","action":"del","port":"ring2","dir":"tx","name":"classifier"}`,
-		`{"command":"port","action":"del","port":"ring3","dir":"rx","name":"merger"}`,
-		`{"command":"port","action":"add","port":"ring2","dir":"tx","name":"classifier","vlan":{"operation":"del"}}`,
-		`{"command":"port","action":"add","port":"ring3","dir":"rx","name":"merger","vlan":{"operation":"add","id":300,"pcp":0}}`,
-		`{"command":"classifier_table","type":"vlan","vlan":300,"value":"52:54:00:00:00:03","port":"unuse"}`,
-		`{"command":"classifier_table","type":"vlan","vlan":300,"value":"52:54:00:00:00:03","port":"ring2"}`,
-		flush,
-	})
+	sameLines(t, "static retag", got, retagVM1(300))
 	apply(t, vf, want, got)
 
 	got, want, _ = step(t, cfg, 0, vf, Static)

@@ -1,7 +1,9 @@
-// Package ctltest holds what the tests of spp's packages (ctl, ctl/shell,
-// ctl/registry) share: in-process test daemons that speak protocol.md (read
-// one batch per line, the controller ends each batch with "\n"; answer one
-// JSON reply + "\n"), and small helpers. Only tests import it.
+// Package ctltest holds what the tests of spp's ctl packages (ctl,
+// ctl/shell, ctl/serve, ctl/registry, ctl/topo, ...) share: in-process test
+// daemons that speak protocol.md (read one batch per line, the controller
+// ends each batch with "\n"; answer one JSON reply + "\n"), a registry
+// for them (Listen), seed 000's status and graph, and small helpers. Only
+// tests import it.
 package ctltest
 
 import (
