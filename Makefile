@@ -34,10 +34,10 @@ test: deps build
 	$(MAKE) fuzz
 
 # Fuzz targets (package:function). `make fuzz` (part of make test) runs
-# each FUZZ_TIME; `make fuzz-long` each FUZZ_LONG_TIME (half an hour in all),
+# each FUZZ_TIME; `make fuzz-long` each FUZZ_LONG_TIME (40 minutes in all),
 # printing how many inputs each ran. A crashing input stays in the package's
 # testdata/fuzz/TARGET/ and is replayed by every `go test` from then on.
-FUZZ := ./common/proto:FuzzDecoder ./common/proto:FuzzText ./ctl/shell:FuzzParse
+FUZZ := ./common/proto:FuzzDecoder ./common/proto:FuzzText ./ctl/shell:FuzzParse ./ctl/serve:FuzzREST
 FUZZ_TIME ?= 15s
 FUZZ_LONG_TIME ?= 10m
 

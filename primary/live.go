@@ -59,20 +59,5 @@ func names(us []proc.PrefixUser) string {
 	return strings.Join(s, ", ")
 }
 
-// filePrefix reads --file-prefix from the EAL arguments (default "rte", as
-// EAL's). shared is false when the process keeps no shared files
-// (--no-shconf, --in-memory): then no other process can be in its way.
-func filePrefix(ealArgs []string) (prefix string, shared bool) {
-	prefix, shared = "rte", true
-	for i, a := range ealArgs {
-		switch {
-		case a == "--file-prefix" && i+1 < len(ealArgs):
-			prefix = ealArgs[i+1]
-		case strings.HasPrefix(a, "--file-prefix="):
-			prefix = strings.TrimPrefix(a, "--file-prefix=")
-		case a == "--no-shconf" || a == "--in-memory":
-			shared = false
-		}
-	}
-	return prefix, shared
-}
+// filePrefix is proc.FilePrefix (spp_vf and spp_mirror read it too).
+func filePrefix(ealArgs []string) (prefix string, shared bool) { return proc.FilePrefix(ealArgs) }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,6 +34,36 @@ func TestBadArguments(t *testing.T) {
 		out := strings.TrimSpace(p.Log())
 		if err != nil || code != 2 || strings.Contains(out, "\n") || !strings.Contains(out, c.msg) {
 			t.Errorf("%q: status %d (%v), output %q; want 2 and one line with %q", c.args, code, err, out, c.msg)
+		}
+	}
+}
+
+// Without a live spp_primary of its --file-prefix, spp_vf exits 1 before
+// EAL init with one line saying so and what to do (it used to panic in
+// go-dpdk when the prefix had no config, and to run on a dead primary's
+// memory when it had one): a prefix nobody used, and the prefix of a
+// primary killed with SIGKILL.
+func TestNoPrimary(t *testing.T) {
+	n := sectest.Start(t, sectest.PrimaryOpts{Rings: 1})
+	if err := n.Primary.Proc.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Primary.Proc.Wait(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	unused := testenv.Prefix(t)
+	for _, c := range []struct {
+		prefix, msg string
+	}{
+		{unused, "no spp_primary runs with --file-prefix " + unused + " (/var/run/dpdk/" + unused + "/config is missing): start spp_primary first"},
+		{n.Prefix, "the spp_primary of --file-prefix " + n.Prefix + " is gone"},
+	} {
+		p := testenv.Start(t, testenv.Bin(t, "spp_vf"), "--lcores", "1@0,2@1", "--file-prefix", c.prefix, "--no-pci",
+			"--", "--client-id", "1", "-s", "127.0.0.1:1")
+		code, err := p.Wait(sectest.ConnectTimeout)
+		out := strings.TrimSpace(p.Log())
+		if err != nil || code != 1 || strings.Contains(out, "\n") || !strings.Contains(out, c.msg) {
+			t.Errorf("prefix %s: status %d (%v), output %q; want 1 and one line with %q", c.prefix, code, err, out, c.msg)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package proto
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // The commands of protocol.md section 3: their names, the limits of a
@@ -246,6 +247,12 @@ func (o *object) num(k, v string) {
 
 // value writes one JSON string.
 func (o *object) value(s string) {
+	if plain(s, "") { // what the encoder would write, without its cost
+		o.b.WriteByte('"')
+		o.b.WriteString(s)
+		o.b.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(&o.b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)           // a string always encodes
@@ -255,4 +262,15 @@ func (o *object) value(s string) {
 func (o *object) command(name string) Command {
 	o.b.WriteByte('}')
 	return Command{Name: name, Raw: o.b.Bytes()}
+}
+
+// plain says whether s is printable ASCII with no '"', '\\' or byte of
+// also: encoding/json writes such a string as it is, between quotes.
+func plain(s, also string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b > 0x7e || b == '"' || b == '\\' || strings.IndexByte(also, b) >= 0 {
+			return false
+		}
+	}
+	return true
 }

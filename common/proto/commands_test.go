@@ -1,8 +1,10 @@
 package proto
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/spp-go/spp/common/port"
@@ -222,6 +224,32 @@ func TestValidClientID(t *testing.T) {
 	for id, want := range map[int]bool{-1: false, 0: true, 1: true, MaxClientID: true, 128: false, 1 << 20: false} {
 		if ValidClientID(id) != want {
 			t.Errorf("ValidClientID(%d) = %v", id, !want)
+		}
+	}
+}
+
+// The fast path of plain strings writes what encoding/json writes: a
+// command's bytes, and an error's quoting, are the same with or without it.
+func TestPlainStringsAsEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "ring0", "a b~", "<b>&", `q"uote`, `back\slash`, "tab\t", "\x7f", "é", "\u2028", "\xff"} {
+		var o object
+		o.value(s)
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(s)
+		if got, want := o.b.String(), strings.TrimSuffix(b.String(), "\n"); got != want {
+			t.Errorf("value(%q) = %s, want %s", s, got, want)
+		}
+		want, _ := json.Marshal(s)
+		if got := quote(s); got != string(want) {
+			t.Errorf("quote(%q) = %s, want %s", s, got, want)
+		}
+		c := Command{Raw: []byte(`{"command":` + o.b.String() + `}`)}
+		var h bytes.Buffer
+		json.HTMLEscape(&h, c.Raw)
+		if got := fromText(c).Raw; !bytes.Equal(got, h.Bytes()) {
+			t.Errorf("fromText(%s) = %s, want %s", c.Raw, got, h.Bytes())
 		}
 	}
 }

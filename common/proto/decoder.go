@@ -39,6 +39,7 @@ type Request struct {
 type Reader struct {
 	c    Conn
 	buf  []byte // bytes read but not yet consumed; starts at a request boundary or blanks
+	mem  []byte // the memory buf is a window of, reused once its bytes are consumed
 	err  error  // sticky: the read error, or the framing error that ended the stream
 	scan scanner
 }
@@ -163,9 +164,21 @@ func (r *Reader) fail(err *Error) error {
 // set by someone else) clears the deadline and waits again.
 func (r *Reader) read(timed bool) (paused bool) {
 	if cap(r.buf)-len(r.buf) < minRead {
-		nb := make([]byte, len(r.buf), min(2*len(r.buf)+minRead, len(r.buf)+maxRead))
-		copy(nb, r.buf)
-		r.buf = nb
+		// Move the unconsumed bytes to the front of r.mem when the bytes
+		// consumed before them are at least as many (the copy is paid
+		// for) and there is room for a read; else to a new buffer, at
+		// least twice as large, or smaller when r.mem is far larger than
+		// needed (a 1 MiB request does not pin 1 MiB). Requests copy
+		// what they keep, so r.mem is free for reuse.
+		consumed := cap(r.mem) - cap(r.buf) // r.buf ends where r.mem does
+		need := 2*len(r.buf) + minRead
+		switch {
+		case cap(r.mem) >= 8*need:
+			r.mem = make([]byte, need)
+		case len(r.buf)+minRead > cap(r.mem) || consumed < len(r.buf):
+			r.mem = make([]byte, min(max(need, 2*cap(r.mem)), len(r.buf)+maxRead))
+		}
+		r.buf = r.mem[:copy(r.mem[:cap(r.mem)], r.buf)]
 	}
 	if timed {
 		if err := r.c.SetReadDeadline(time.Now().Add(TextPause)); err != nil {

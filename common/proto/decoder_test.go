@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,18 +44,27 @@ func tcpPair(t *testing.T) (client, server net.Conn) {
 	return client, server
 }
 
-// chunkConn is an in-memory Conn: each Read returns at most the next chunk,
-// then io.EOF. With pauses, a Read made under a deadline first reports a
-// timeout, every other time, as a sender pausing between chunks would.
+// chunkConn is an in-memory Conn: each Read returns at most the next chunk
+// of size bytes (all of data when size is 0), then io.EOF. With pauses, a
+// Read made under a deadline first reports a timeout, every other time, as
+// a sender pausing between chunks would.
 type chunkConn struct {
-	chunks   [][]byte
+	data     []byte
+	size     int
+	left     int // bytes left in the current chunk
 	pauses   bool
 	deadline bool
 	tick     int
 }
 
+// chunks returns a chunkConn of data in chunks of n bytes (n >= 1).
+func chunks(data []byte, n int) *chunkConn { return &chunkConn{data: data, size: n} }
+
+// oneChunk returns a chunkConn of data in one chunk.
+func oneChunk(data []byte) *chunkConn { return &chunkConn{data: data} }
+
 func (c *chunkConn) Read(p []byte) (int, error) {
-	if len(c.chunks) == 0 {
+	if len(c.data) == 0 {
 		return 0, io.EOF
 	}
 	if c.pauses && c.deadline {
@@ -63,30 +73,20 @@ func (c *chunkConn) Read(p []byte) (int, error) {
 			return 0, os.ErrDeadlineExceeded
 		}
 	}
-	n := copy(p, c.chunks[0])
-	c.chunks[0] = c.chunks[0][n:]
-	if len(c.chunks[0]) == 0 {
-		c.chunks = c.chunks[1:]
+	if c.left == 0 {
+		c.left = len(c.data)
+		if c.size > 0 {
+			c.left = min(c.size, len(c.data))
+		}
 	}
+	n := copy(p, c.data[:c.left])
+	c.data, c.left = c.data[n:], c.left-n
 	return n, nil
 }
 
 func (c *chunkConn) SetReadDeadline(t time.Time) error {
 	c.deadline = !t.IsZero()
 	return nil
-}
-
-// split cuts data into chunks of n bytes (n >= 1).
-func split(data []byte, n int) [][]byte {
-	var out [][]byte
-	for len(data) > n {
-		out = append(out, data[:n])
-		data = data[n:]
-	}
-	if len(data) > 0 {
-		out = append(out, data)
-	}
-	return out
 }
 
 func names(req *Request) []string {
@@ -217,7 +217,7 @@ func TestRequestSizeLimit(t *testing.T) {
 		if len(msg) != size {
 			t.Fatal("bad test")
 		}
-		r := NewReader(&chunkConn{chunks: split([]byte(msg), 4096)})
+		r := NewReader(chunks([]byte(msg), 4096))
 		req, err := r.Next()
 		if size <= MaxRequestBytes && (err != nil || names(req)[0] != "status") {
 			t.Fatalf("size %d: %v", size, err)
@@ -236,12 +236,12 @@ func TestCommandCountLimit(t *testing.T) {
 		}
 		return `{"commands":[` + strings.Join(cmds, ",") + `]}`
 	}
-	req, err := NewReader(&chunkConn{chunks: [][]byte{[]byte(batch(MaxCommands))}}).Next()
+	req, err := NewReader(oneChunk([]byte(batch(MaxCommands)))).Next()
 	if err != nil || len(req.Commands) != MaxCommands {
 		t.Fatalf("256 commands: %v", err)
 	}
 	for _, n := range []int{MaxCommands + 1, 300} {
-		_, err = NewReader(&chunkConn{chunks: [][]byte{[]byte(batch(n))}}).Next()
+		_, err = NewReader(oneChunk([]byte(batch(n)))).Next()
 		if !isBadFormat(err) {
 			t.Fatalf("%d commands: err %v, want bad message format", n, err)
 		}
@@ -266,7 +266,7 @@ func TestBadFormat(t *testing.T) {
 		`{"commands":[{"command":null}]}`,
 		`{"commands":[{"command":["status"]}]}`,
 	} {
-		r := NewReader(&chunkConn{chunks: [][]byte{[]byte(msg + `{"commands":[{"command":"status"}]}`)}})
+		r := NewReader(oneChunk([]byte(msg + `{"commands":[{"command":"status"}]}`)))
 		_, err := r.Next()
 		if !isBadFormat(err) {
 			t.Errorf("%s: err %v, want bad message format", msg, err)
@@ -383,7 +383,7 @@ func TestScannerAccepts(t *testing.T) {
 		`{"commands":[{"command":"status","deep":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}]}`,
 		`{"commands":[{"command":"status","s":"ÿþ é"}]}`,
 	} {
-		r := NewReader(&chunkConn{chunks: split([]byte(msg), 1)})
+		r := NewReader(chunks([]byte(msg), 1))
 		req, err := r.Next()
 		if err != nil || (len(req.Commands) > 0 && req.Commands[0].Name != "status") {
 			t.Errorf("%s: %v", msg, err)
@@ -403,7 +403,7 @@ func TestEOF(t *testing.T) {
 		{"status", 1, io.EOF}, // a text command cut by EOF is complete
 		{"status\nflush", 2, io.EOF},
 	} {
-		r := NewReader(&chunkConn{chunks: split([]byte(tc.in), 3)})
+		r := NewReader(chunks([]byte(tc.in), 3))
 		n := 0
 		var err error
 		for {
@@ -487,7 +487,7 @@ func TestJSONWaitsThroughPauses(t *testing.T) {
 // may follow on the same stream.
 func TestTextLines(t *testing.T) {
 	in := "\r\n  status\r\n\n\tflush\n" + `{"commands":[{"command":"cancel"}]}` + "exit\n"
-	r := NewReader(&chunkConn{chunks: split([]byte(in), 1)})
+	r := NewReader(chunks([]byte(in), 1))
 	want := []struct{ text, name string }{{"status", "status"}, {"flush", "flush"}, {"", "cancel"}, {"exit", "exit"}}
 	for _, w := range want {
 		req, err := r.Next()
@@ -526,7 +526,7 @@ func TestForeignDeadline(t *testing.T) {
 // not see a syntax error; when the decoder says bad message format, the
 // JSON request must be invalid, or complete and refused by ParseBatch (a
 // wrong shape), never merely unfinished.
-func checkNoWait(t *testing.T, rest []byte, err error) {
+func checkNoWait(t testing.TB, rest []byte, err error) {
 	if err != io.ErrUnexpectedEOF && !isBadFormat(err) {
 		return
 	}
@@ -555,7 +555,7 @@ func checkNoWait(t *testing.T, rest []byte, err error) {
 // decodeAll reads every request of c; it fails the test when Next does not
 // make progress. rest is the offset in the stream of the request at which
 // decoding stopped (blanks before it included).
-func decodeAll(t *testing.T, c Conn, limit int) (reqs []*Request, rest int, err error) {
+func decodeAll(t testing.TB, c Conn, limit int) (reqs []*Request, rest int, err error) {
 	cc := &countConn{Conn: c}
 	r := NewReader(cc)
 	for {
@@ -596,25 +596,33 @@ func describe(reqs []*Request, err error) string {
 	return b.String()
 }
 
-// checkRequest checks what holds for every request the decoder returns.
-func checkRequest(t *testing.T, req *Request) {
-	if req.Text != "" {
-		if len(req.Commands) != 1 || !req.Commands[0].FromText {
-			t.Fatalf("text request %q: %d commands", req.Text, len(req.Commands))
-		}
-	} else if len(req.Commands) > MaxCommands {
-		t.Fatalf("%d commands", len(req.Commands))
+// sameRequests says whether two decodings (requests, then the error that
+// ended them) are the same, as describe would render them.
+func sameRequests(r1 []*Request, e1 error, r2 []*Request, e2 error) bool {
+	if len(r1) != len(r2) || fmt.Sprint(e1) != fmt.Sprint(e2) {
+		return false
 	}
+	for i, a := range r1 {
+		b := r2[i]
+		if a.Text != b.Text || len(a.Commands) != len(b.Commands) {
+			return false
+		}
+		for j, c := range a.Commands {
+			d := b.Commands[j]
+			if c.Name != d.Name || c.FromText != d.FromText || !bytes.Equal(c.Raw, d.Raw) || fmt.Sprint(c.Err()) != fmt.Sprint(d.Err()) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkRequest checks what holds for every request the decoder returns:
+// its framing, field readers that do not panic, and a JSON batch
+// re-encoded decoding to the same commands.
+func checkRequest(t testing.TB, req *Request) {
+	checkFraming(t, req)
 	for _, c := range req.Commands {
-		if !json.Valid(c.Raw) || firstByte(c.Raw) != '{' {
-			t.Fatalf("raw %q is not a JSON object", c.Raw)
-		}
-		if c.Err() == nil && c.Name == "" {
-			t.Fatalf("command with no name and no error: %s", c.Raw)
-		}
-		if c.Err() != nil && c.Name != "" {
-			t.Fatalf("command %q with a preset error", c.Name)
-		}
 		// The field readers never panic, whatever the command.
 		c.Component()
 		c.Classifier()
@@ -646,42 +654,74 @@ func checkRequest(t *testing.T, req *Request) {
 	}
 }
 
-func FuzzDecoder(f *testing.F) {
-	seeds := []string{
-		`{"commands":[{"command":"status"}]}`,
-		`{"commands":[{"command":"component","core_id":"2","type":"forward","rx_ports":["nic0"],"tx_ports":["ring0"]},{"command":"flush"}]}` + "\n",
-		`{"commands":[{"command":"classifier_table","type":"mac","value":"52:54:00:12:34:56","port":"ring0"}]}{"commands":[]}`,
-		`{"commands":[{"command":"component","name":"x}\"{","core_id":3,"type":"none"}]}`,
-		`{"commands":[{"command":"port","action":"add"},{"name":"x"}]}`,
-		"_get_client_id", "status\r\n", "flush\nexit\n", "cancel",
-		"classifier_table add mac 52:54:00:12:34:56 ring:0\n",
-		"classifier_table del mac default ring0\n", "classifier_table add default ring0",
-		"component start fw1 2 forward\ncomponent stop fw1\n",
-		"port add phy:0 rx fw1\nport del vhost:1 tx fw1\n", "nope\n", "status extra words\n",
-		`{"commands":[}`, `{"commands":[{"command":"status"},]}`, `{}`, `{"commands":[1]}`,
-		"\x00\xff{", `{"a":"\u00e9\\"}`, "  \r\n\t", `{"commands":[{"command":"status"}]} garbage`,
+// checkFraming checks the shape of a request: a text request is one
+// command from text, a batch has at most MaxCommands, each command's Raw
+// is a JSON object, and a command has a name or a preset error.
+func checkFraming(t testing.TB, req *Request) {
+	if req.Text != "" {
+		if len(req.Commands) != 1 || !req.Commands[0].FromText {
+			t.Fatalf("text request %q: %d commands", req.Text, len(req.Commands))
+		}
+	} else if len(req.Commands) > MaxCommands {
+		t.Fatalf("%d commands", len(req.Commands))
 	}
-	for i, s := range seeds {
+	for _, c := range req.Commands {
+		if !json.Valid(c.Raw) || firstByte(c.Raw) != '{' {
+			t.Fatalf("raw %q is not a JSON object", c.Raw)
+		}
+		if c.Err() == nil && c.Name == "" {
+			t.Fatalf("command with no name and no error: %s", c.Raw)
+		}
+		if c.Err() != nil && c.Name != "" {
+			t.Fatalf("command %q with a preset error", c.Name)
+		}
+	}
+}
+
+// decoderSeeds are FuzzDecoder's seeds; the byte is the n of checkDecoder.
+var decoderSeeds = []string{
+	`{"commands":[{"command":"status"}]}`,
+	`{"commands":[{"command":"component","core_id":"2","type":"forward","rx_ports":["nic0"],"tx_ports":["ring0"]},{"command":"flush"}]}` + "\n",
+	`{"commands":[{"command":"classifier_table","type":"mac","value":"52:54:00:12:34:56","port":"ring0"}]}{"commands":[]}`,
+	`{"commands":[{"command":"component","name":"x}\"{","core_id":3,"type":"none"}]}`,
+	`{"commands":[{"command":"port","action":"add"},{"name":"x"}]}`,
+	"_get_client_id", "status\r\n", "flush\nexit\n", "cancel",
+	"classifier_table add mac 52:54:00:12:34:56 ring:0\n",
+	"classifier_table del mac default ring0\n", "classifier_table add default ring0",
+	"component start fw1 2 forward\ncomponent stop fw1\n",
+	"port add phy:0 rx fw1\nport del vhost:1 tx fw1\n", "nope\n", "status extra words\n",
+	`{"commands":[}`, `{"commands":[{"command":"status"},]}`, `{}`, `{"commands":[1]}`,
+	"\x00\xff{", `{"a":"\u00e9\\"}`, "  \r\n\t", `{"commands":[{"command":"status"}]} garbage`,
+}
+
+func FuzzDecoder(f *testing.F) {
+	for i, s := range decoderSeeds {
 		f.Add([]byte(s), uint8(i))
 	}
-	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
-		limit := len(data) + 1
-		whole, start, err1 := decodeAll(t, &chunkConn{chunks: [][]byte{data}}, limit)
-		for _, req := range whole {
-			checkRequest(t, req)
-		}
-		checkNoWait(t, data[start:], err1)
-		// Chunk boundaries change nothing when the sender never pauses.
-		pieces, _, err2 := decodeAll(t, &chunkConn{chunks: split(data, 1+int(n%7))}, limit)
-		if d1, d2 := describe(whole, err1), describe(pieces, err2); d1 != d2 {
-			t.Fatalf("one chunk:\n%s\nchunks of %d:\n%s", d1, 1+n%7, d2)
-		}
-		// Pauses may end text commands early but break nothing.
-		paused, _, _ := decodeAll(t, &chunkConn{chunks: split(data, 1+int(n%5)), pauses: true}, limit)
-		for _, req := range paused {
-			checkRequest(t, req)
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte, n uint8) { checkDecoder(t, data, n) })
+}
+
+// checkDecoder is FuzzDecoder's body: data decoded whole, in chunks of
+// 1+n%7 bytes, and in chunks of 1+n%5 bytes with pauses.
+func checkDecoder(t testing.TB, data []byte, n uint8) {
+	limit := len(data) + 1
+	whole, start, err1 := decodeAll(t, oneChunk(data), limit)
+	for _, req := range whole {
+		checkRequest(t, req)
+	}
+	checkNoWait(t, data[start:], err1)
+	// Chunk boundaries change nothing when the sender never pauses.
+	pieces, _, err2 := decodeAll(t, chunks(data, 1+int(n%7)), limit)
+	if !sameRequests(whole, err1, pieces, err2) {
+		t.Fatalf("one chunk:\n%s\nchunks of %d:\n%s", describe(whole, err1), 1+n%7, describe(pieces, err2))
+	}
+	// Pauses may end text commands early but break nothing.
+	c := chunks(data, 1+int(n%5))
+	c.pauses = true
+	paused, _, _ := decodeAll(t, c, limit)
+	for _, req := range paused {
+		checkRequest(t, req)
+	}
 }
 
 // Round trip of a batch built by hand, as the controller would send it.
@@ -691,9 +731,67 @@ func TestBatchRoundTrip(t *testing.T) {
 		{"command": "component", "core_id": 2, "type": "merge", "rx_ports": []string{"ring0", "ring1"}, "tx_ports": []string{"nic0"}},
 		{"command": "flush"},
 	}})
-	req, err := NewReader(&chunkConn{chunks: [][]byte{b.Bytes()}}).Next()
+	req, err := NewReader(oneChunk(b.Bytes())).Next()
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRequest(t, req)
+}
+
+// BenchmarkDecoderFuzzBody runs FuzzDecoder's body over its seeds and the
+// corpus in testdata/fuzz/FuzzDecoder, or in $SPP_FUZZ_CORPUS (a directory
+// of the fuzzer's cache): the cost of one fuzz input, without the fuzzer.
+//
+//	SPP_FUZZ_CORPUS=$(go env GOCACHE)/fuzz/github.com/spp-go/spp/common/proto/FuzzDecoder \
+//	go test -run '^$' -bench DecoderFuzzBody -cpuprofile cpu.out ./common/proto
+func BenchmarkDecoderFuzzBody(b *testing.B) {
+	type input struct {
+		data []byte
+		n    uint8
+	}
+	var in []input
+	for i, s := range decoderSeeds {
+		in = append(in, input{[]byte(s), uint8(i)})
+	}
+	dir := os.Getenv("SPP_FUZZ_CORPUS")
+	if dir == "" {
+		dir = "testdata/fuzz/FuzzDecoder"
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range files {
+		data, n, err := readCorpusFile(dir + "/" + f.Name())
+		if err != nil {
+			b.Fatalf("%s: %v", f.Name(), err)
+		}
+		in = append(in, input{data, n})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x := in[i%len(in)]
+		checkDecoder(b, x.data, x.n)
+	}
+}
+
+// readCorpusFile reads a "go test fuzz v1" file of ([]byte, byte).
+func readCorpusFile(name string) ([]byte, uint8, error) {
+	text, err := os.ReadFile(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "[]byte(") || !strings.HasPrefix(lines[2], "byte(") {
+		return nil, 0, fmt.Errorf("not a ([]byte, byte) corpus file")
+	}
+	data, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")"))
+	if err != nil {
+		return nil, 0, err
+	}
+	lit, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[2], "byte("), ")"))
+	if err != nil || len([]rune(lit)) != 1 {
+		return nil, 0, fmt.Errorf("bad byte %s", lines[2])
+	}
+	return []byte(data), uint8([]rune(lit)[0]), nil
 }

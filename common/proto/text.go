@@ -119,6 +119,11 @@ func translate(w []string) Command {
 // fromText marks a translation. Its Raw escapes <, > and & as json.Marshal
 // does, as translations always have (Raw is what a daemon logs).
 func fromText(c Command) Command {
+	c.FromText = true
+	if bytes.IndexByte(c.Raw, '<') < 0 && bytes.IndexByte(c.Raw, '>') < 0 && bytes.IndexByte(c.Raw, '&') < 0 &&
+		bytes.IndexByte(c.Raw, 0xe2) < 0 { // nothing to escape: no <, >, & or first byte of U+2028, U+2029
+		return c
+	}
 	var b bytes.Buffer
 	json.HTMLEscape(&b, c.Raw)
 	c.Raw, c.FromText = b.Bytes(), true
@@ -136,6 +141,9 @@ func textErr(word string, err *Error) Command {
 }
 
 func quote(s string) string {
+	if plain(s, "<>&") { // what json.Marshal would write, without its cost
+		return `"` + s + `"`
+	}
 	b, _ := json.Marshal(s) // a string always marshals
 	return string(b)
 }

@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/spp-go/spp/common/daemon"
 	"github.com/spp-go/spp/common/dpdk"
 	"github.com/spp-go/spp/common/engine"
 	"github.com/spp-go/spp/common/port"
+	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
 )
 
@@ -72,6 +74,10 @@ func Main(ptype string, args []string) int {
 	logger := log.New(os.Stderr, fmt.Sprintf("%s[%d]: ", prog, a.ClientID), log.LstdFlags|log.Lmicroseconds)
 	logf := logger.Printf
 
+	if err := primaryGone(ealArgs); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+		return exitFailure
+	}
 	if _, err := dpdk.Init(append([]string{args[0]}, secondaryEAL(ealArgs)...)); err != nil {
 		logf("%v", err)
 		return exitFailure
@@ -83,6 +89,38 @@ func Main(ptype string, args []string) int {
 	// then stops the primary, which the release of the ports above needed.
 	hangUp()
 	return code
+}
+
+// primaryGone says, before EAL init, that the primary of the file prefix
+// is missing: no config file (EAL would fail without setting rte_errno,
+// and go-dpdk then launches its lcore listeners anyway and panics), or no
+// live process holding it (EAL would attach to the dead primary's memory
+// and run without anyone to create ports). nil when it runs, or when EAL
+// is not to start as a secondary.
+func primaryGone(eal []string) error {
+	for i, a := range eal {
+		if a == "--proc-type" && i+1 < len(eal) && eal[i+1] != "secondary" || strings.HasPrefix(a, "--proc-type=") && a != "--proc-type=secondary" {
+			return nil
+		}
+	}
+	prefix, shared := proc.FilePrefix(eal)
+	if !shared {
+		return nil
+	}
+	dir := proc.PrefixRuntimeDir(prefix)
+	if _, err := os.Stat(filepath.Join(dir, "config")); os.IsNotExist(err) {
+		return fmt.Errorf("no spp_primary runs with --file-prefix %s (%s/config is missing): start spp_primary first", prefix, dir)
+	}
+	users, err := proc.PrefixUsers(dir)
+	if err != nil {
+		return nil // nothing readable: EAL decides
+	}
+	for _, u := range users {
+		if u.Primary {
+			return nil
+		}
+	}
+	return fmt.Errorf("the spp_primary of --file-prefix %s is gone (no live process holds %s/config): stop this node's secondaries and start it again (spp down, then spp up)", prefix, dir)
 }
 
 // secondaryEAL adds --proc-type=secondary unless the EAL arguments say it.

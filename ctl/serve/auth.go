@@ -34,6 +34,10 @@ func (s *Server) Handler() http.Handler {
 			writeText(rec, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes.", api.MaxBody))
 			return
 		}
+		if !strings.HasPrefix(r.URL.Path, "/") { // "*", which the router answers with a bare 400
+			writeText(rec, http.StatusBadRequest, "the request target is not a path.")
+			return
+		}
 		r.Body = http.MaxBytesReader(rec, r.Body, api.MaxBody)
 		s.mux.ServeHTTP(rec, r)
 	})

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/spp-go/spp/ctl/api"
 )
@@ -56,11 +58,12 @@ func (b body) need(keys ...string) error {
 }
 
 // invalid is the 400 of a value rejected: strings as they are, anything
-// else as its JSON.
+// else (and a string with a control character: the reply is one line) as
+// its JSON.
 func (b body) invalid(key string) error {
 	v := string(b[key])
 	var s string
-	if json.Unmarshal(b[key], &s) == nil {
+	if json.Unmarshal(b[key], &s) == nil && !strings.ContainsFunc(s, unicode.IsControl) {
 		v = s
 	}
 	return fail(http.StatusBadRequest, "invalid key(%s): %s.", key, v)

@@ -136,6 +136,8 @@ type Daemon struct {
 	// handler, when set, answers every request after the handshake
 	// instead (a real engine behind the test daemon).
 	handler func(*proto.Request) (proto.Reply, bool)
+	// stay keeps the connection after exit (a fuzz target's daemon).
+	stay bool
 
 	mu       sync.Mutex
 	statuses uint64        // status replies sent
@@ -146,7 +148,7 @@ type Daemon struct {
 }
 
 // StartDaemon dials addr (retrying, as daemons do) and serves until closed.
-func StartDaemon(t *testing.T, addr string, id int, typ string, opts ...func(*Daemon)) *Daemon {
+func StartDaemon(t testing.TB, addr string, id int, typ string, opts ...func(*Daemon)) *Daemon {
 	t.Helper()
 	d := &Daemon{ID: id, Type: typ, Done: make(chan struct{})}
 	for _, o := range opts {
@@ -210,7 +212,7 @@ func (d *Daemon) serve() {
 		if _, err := d.Conn.Write(append(out, '\n')); err != nil {
 			return
 		}
-		if bytes.Contains([]byte(req), []byte(`"command":"exit"`)) {
+		if !d.stay && bytes.Contains([]byte(req), []byte(`"command":"exit"`)) {
 			time.Sleep(d.linger)
 			d.mu.Lock()
 			d.closedAt = time.Now()
@@ -364,6 +366,17 @@ func FailingCore(core string) func(*Daemon) {
 
 // Mirror makes the daemon a spp_mirror.
 func Mirror(d *Daemon) { d.Type = "mirror" }
+
+// Staying makes the daemon answer exit and stay connected, so that a
+// fuzz target's requests do not end it.
+func Staying(d *Daemon) { d.stay = true }
+
+// Received is the number of requests received, the handshake included.
+func (d *Daemon) Received() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.got)
+}
 
 // Lingering keeps the connection open for l after the reply to exit.
 func Lingering(l time.Duration) func(*Daemon) {
