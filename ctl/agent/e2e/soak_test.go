@@ -83,13 +83,13 @@ func TestSoakPlugUnplug(t *testing.T) {
 	for i := range cycles {
 		cur, old := i%2, (i+1)%2
 		if i > 0 {
-			vm = nd.vm(t, 0, tenantMAC[cur])
 			id, d := nd.bind(t, fmt.Sprintf("t%d", i), tenantMAC[cur], 0)
 			if id != 0 {
 				t.Fatalf("cycle %d: tenant on vhost %d", i, id)
 			}
 			ups = append(ups, d)
 		}
+		tUp := time.Now() // the VM was started before
 		base := reflected(nd.status(t, 1), cur)
 		nd.waitStatus(t, st.VMTimeout, fmt.Sprintf("cycle %d: the tenant's frames to flow", i), func(in *proto.SecondaryInfo) bool {
 			return reflected(in, cur) >= base+100
@@ -100,21 +100,29 @@ func TestSoakPlugUnplug(t *testing.T) {
 				t.Fatalf("cycle %d: %d frames of the departed tenant (MAC %s) reached the new one", i, n-prev, tenantMAC[old])
 			}
 		}
+		tFlow := time.Now()
 		nd.unbind(t, fmt.Sprintf("t%d", i))
+		tUnbound := time.Now()
 		vm.Proc.Kill()
 		testenv.RemovePrefix(vm.Prefix) // 100 VMs' hugepages would not fit
+		if i+1 < cycles {
+			vm = nd.vm(t, 0, tenantMAC[old]) // the next tenant boots while this one's frames settle
+		}
 		prev = settled(cur)
+		if testing.Verbose() {
+			t.Logf("cycle %d: traffic after %v, unbound in %v, settled in %v", i, tFlow.Sub(tUp).Round(time.Millisecond), tUnbound.Sub(tFlow).Round(time.Millisecond), time.Since(tUnbound).Round(time.Millisecond))
+		}
 		if !nd.vf.Running() {
 			t.Fatalf("cycle %d: spp_vf exited", i)
 		}
 	}
-	t.Logf("%d cycles in %v", cycles, time.Since(start).Round(time.Millisecond))
+	in := nd.status(t, 1)
+	t.Logf("%d cycles in %v; reflected towards the sources: %d and %d frames", cycles, time.Since(start).Round(time.Millisecond), reflected(in, 0), reflected(in, 1))
 	nd.unbind(t, "src1")
 	nd.unbind(t, "src2")
 	if c := components(nd.status(t, 1)); len(c) != 0 {
 		t.Fatalf("everything unbound, spp_vf runs %v", c)
 	}
 	st.WaitFor(t, 10*time.Second, fmt.Sprintf("mempool in_use back to %d", idle), func() bool { return nd.mempoolInUse(t) == idle })
-	in := nd.status(t, 1)
-	t.Logf("reflected towards the sources: %d and %d frames; plug to up: %s", reflected(in, 0), reflected(in, 1), durations(ups))
+	t.Logf("plug to up: %s", durations(ups))
 }
