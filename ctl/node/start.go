@@ -20,7 +20,7 @@ func (u *upSession) start() error {
 		return err
 	}
 	// Fresh logs for this run; a restart of the group appends.
-	names := []string{"serve", "primary", "spp", "node"}
+	names := []string{"serve", "primary", "spp", "node", "agent"}
 	for _, s := range u.c.Secondary {
 		names = append(names, s.Name)
 	}
@@ -101,6 +101,11 @@ func (u *upSession) start() error {
 	}
 	if err := u.waitVhostLinks(); err != nil {
 		return err
+	}
+	if u.c.Agent != nil {
+		if err := u.startAgent(); err != nil {
+			return err
+		}
 	}
 	go u.supervise()
 	go u.superviseServe()
