@@ -197,7 +197,7 @@ func TestAgentEndToEnd(t *testing.T) {
 	nd.agent.Signal(syscall.SIGKILL)
 	nd.agent.Wait(10 * time.Second)
 	unbound := make(chan error, 1)
-	go func() { unbound <- agent.Unbind(context.Background(), nd.cli, host, "p4", 60*time.Second) }()
+	go func() { unbound <- agent.Unbind(context.Background(), nd.cli, nd.host, "p4", 60*time.Second) }()
 	time.Sleep(500 * time.Millisecond)
 	if c := components(nd.status(t, 1)); len(c) != 6 {
 		t.Fatalf("with the agent down, spp_vf changed: %v", c)

@@ -34,10 +34,7 @@ import (
 // own: its configuration has one NIC), all handed over to `spp serve`,
 // an embedded etcd, and `bin/spp agent --host h1` as a process.
 
-const (
-	host       = "h1"
-	injectorID = 9
-)
+const injectorID = 9
 
 type node struct {
 	dir      string // vhost sockets sock0.., the injector's captures
@@ -52,7 +49,8 @@ type node struct {
 	ctl      *agent.Controller
 	cli      *clientv3.Client
 	policy   string
-	pcaps    int // captures injected so far
+	host     string // its name in etcd
+	pcaps    int    // captures injected so far
 }
 
 type nodeOpts struct {
@@ -61,6 +59,8 @@ type nodeOpts struct {
 	coreMask string // the same lcores as the configuration's core_mask
 	injector bool
 	policy   string // "": dynamic
+	host     string // "": h1
+	etcdURL  string // "": an embedded etcd of the node's own
 }
 
 func startNode(t *testing.T, o nodeOpts) *node {
@@ -71,9 +71,12 @@ func startNode(t *testing.T, o nodeOpts) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	nd := &node{dir: dir, vfLcores: o.vfLcores, policy: o.policy}
+	nd := &node{dir: dir, vfLcores: o.vfLcores, policy: o.policy, host: o.host, etcdURL: o.etcdURL}
 	if nd.policy == "" {
 		nd.policy = "dynamic"
+	}
+	if nd.host == "" {
+		nd.host = "h1"
 	}
 	nd.n = st.Start(t, st.PrimaryOpts{Rings: 2 * o.vhosts, Vdevs: []string{"net_ring0"}, PortMask: "0x1"})
 	vf := nd.n.StartSecondary("spp_vf", o.vfLcores, 1, nd.vfArgs()...)
@@ -97,22 +100,31 @@ func startNode(t *testing.T, o nodeOpts) *node {
 		return e1 == nil && e9 == nil
 	})
 
-	nd.etcdURL = "http://127.0.0.1:" + ctltest.FreePort(t)
-	emb, err := agent.StartEmbedded(filepath.Join(dir, "etcd"), nd.etcdURL, "http://127.0.0.1:"+ctltest.FreePort(t))
-	if err != nil {
-		t.Fatal(err)
+	if nd.etcdURL == "" {
+		nd.etcdURL = startEtcd(t, dir)
 	}
-	t.Cleanup(emb.Close)
 	if nd.cli, err = agent.Dial(nd.etcdURL); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nd.cli.Close() })
 	cfg := &keys.Config{VF: []keys.VF{{PCIAddress: "00:04.0", PhysicalNetwork: "phys1", NumVhost: o.vhosts, CoreMask: o.coreMask}}}
-	if _, err := agent.Init(context.Background(), nd.cli, host, cfg, false); err != nil {
+	if _, err := agent.Init(context.Background(), nd.cli, nd.host, cfg, false); err != nil {
 		t.Fatal(err)
 	}
 	nd.startAgent(t)
 	return nd
+}
+
+// startEtcd runs an embedded etcd on free loopback ports until the test
+// ends and returns its client URL.
+func startEtcd(t *testing.T, dir string) string {
+	url := "http://127.0.0.1:" + ctltest.FreePort(t)
+	emb, err := agent.StartEmbedded(filepath.Join(dir, "etcd"), url, "http://127.0.0.1:"+ctltest.FreePort(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emb.Close)
+	return url
 }
 
 func (nd *node) vfArgs() []string { return []string{"--vhost-client", "--vhost-dir", nd.dir} }
@@ -130,7 +142,7 @@ func (nd *node) startServe(t *testing.T) {
 }
 
 func (nd *node) startAgent(t *testing.T) {
-	nd.agent = testenv.Start(t, testenv.Bin(t, "spp"), "agent", "--host", host, "--etcd", nd.etcdURL,
+	nd.agent = testenv.Start(t, testenv.Bin(t, "spp"), "agent", "--host", nd.host, "--etcd", nd.etcdURL,
 		"--api", "http://"+nd.api, "--policy", nd.policy)
 }
 
@@ -160,7 +172,7 @@ func (nd *node) vm(t *testing.T, n int, mac string) *st.VM {
 func (nd *node) bind(t *testing.T, portID, mac string, vlan int) (int, time.Duration) {
 	t.Helper()
 	t0 := time.Now()
-	id, err := agent.Bind(context.Background(), nd.cli, agent.BindArgs{Host: host, Port: portID, MAC: mac, VLAN: vlan, Wait: 30 * time.Second})
+	id, err := agent.Bind(context.Background(), nd.cli, agent.BindArgs{Host: nd.host, Port: portID, MAC: mac, VLAN: vlan, Wait: 30 * time.Second})
 	if err != nil {
 		t.Fatalf("bind %s: %v\n--- agent:\n%s", portID, err, nd.agent.Log())
 	}
@@ -169,7 +181,7 @@ func (nd *node) bind(t *testing.T, portID, mac string, vlan int) (int, time.Dura
 
 func (nd *node) unbind(t *testing.T, portID string) {
 	t.Helper()
-	if err := agent.Unbind(context.Background(), nd.cli, host, portID, 30*time.Second); err != nil {
+	if err := agent.Unbind(context.Background(), nd.cli, nd.host, portID, 30*time.Second); err != nil {
 		t.Fatalf("unbind %s: %v\n--- agent:\n%s", portID, err, nd.agent.Log())
 	}
 }
