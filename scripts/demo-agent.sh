@@ -45,10 +45,16 @@ traffic() {
 }
 
 mkdir -p "$LOG"
-rm -f "$LOG"/spp-rx[1-9].pcap "$LOG"/spp-tx[1-9].pcap
-sleep 3600 | "$BIN/spp" up etc/agent.toml >"$LOG/demo-agent.up" 2>&1 &
+rm -f "$LOG"/spp-rx[1-9].pcap "$LOG"/spp-tx[1-9].pcap "$LOG/demo-agent.in"
+# spp up's shell reads a fifo that only this script holds open: whenever
+# the script ends, the shell reads EOF and the node stops with it (no
+# helper process of ours outlives the script).
+mkfifo "$LOG/demo-agent.in"
+"$BIN/spp" up etc/agent.toml <"$LOG/demo-agent.in" >"$LOG/demo-agent.up" 2>&1 &
 UP=$!
-trap '"$BIN/spp" down etc/agent.toml >/dev/null 2>&1 || true; kill $UP 2>/dev/null || true' EXIT
+exec 4>"$LOG/demo-agent.in"
+rm -f "$LOG/demo-agent.in"
+trap '"$BIN/spp" down etc/agent.toml >/dev/null 2>&1 || true; exec 4>&-; wait $UP 2>/dev/null || true' EXIT
 for _ in $(seq 120); do
 	grep -q "node is up" "$LOG/demo-agent.up" 2>/dev/null && break
 	if ! kill -0 $UP 2>/dev/null; then cat "$LOG/demo-agent.up"; exit 1; fi
@@ -90,7 +96,8 @@ spp port unbind --host "$HOST" p1
 say "stopping the node"
 "$BIN/spp" down etc/agent.toml
 trap - EXIT
-kill $UP 2>/dev/null || true
+exec 4>&-
+wait $UP || true
 if [ "$fails" -gt 0 ]; then
 	echo "demo-agent: $fails check(s) failed"
 	exit 1
