@@ -66,7 +66,8 @@ say "bind vm1 and vm2 (spp port bind: etcd, then the agent wires them)"
 spp port bind --host "$HOST" p1 52:54:00:00:00:01
 spp port bind --host "$HOST" p2 52:54:00:00:00:02
 for _ in $(seq 60); do
-	[ "$(status 1 | jq '[.info.ports[] | select(.link=="up")] | length')" = 2 ] && break
+	[ "$(status 1 | jq '[.info.ports[] | select(.link=="up")] | length')" = 2 ] &&
+		grep -q "packet forwarding - ports=1" "$LOG/vm1.log" && grep -q "packet forwarding - ports=1" "$LOG/vm2.log" && break
 	sleep 1
 done
 show

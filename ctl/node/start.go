@@ -95,6 +95,9 @@ func (u *upSession) start() error {
 		}
 	}
 	for i := range u.c.VM {
+		if u.c.Agent != nil && u.c.VM[i].Server {
+			continue // it waits for its vhost client: the agent connects it when it is bound
+		}
 		if err := u.waitVM(i); err != nil {
 			return err
 		}
