@@ -24,7 +24,7 @@ tx() { status 1 | jq "[.info.ports[] | select(.port==\"$1\") | .tx] | add // 0";
 running() { status 1 | jq -r '[.info.core[] | select(.type!="unuse") | .name] | join(" ")'; }
 show() {
 	spp port list --host "$HOST"
-	spp --api "$API" -c "sec 1;status" | sed -n '/^ *- core\|classifier_table\|components\|^ *[0-9a-f][0-9a-f]:/p;/core/p' | sort -u | head -20 || true
+	spp --api "$API" -c "sec 1;status" | grep -v '^spp: attached'
 	echo "spp_vf 1 runs: $(running)"
 }
 check() { # what got want
@@ -37,7 +37,7 @@ traffic() {
 	a0=$(tx vhost0) a1=$(tx vhost1)
 	cp "$LOG/spp-rx0.pcap" "$LOG/spp-rx$((inject + 1)).pcap"
 	inject=$((inject + 1))
-	spp --api "$API" -c "sec 9;component 6 none" -c "sec 9;component 6 forward pcap$inject nic0" -c "sec 9;flush" >/dev/null
+	spp --api "$API" -c "sec 9;component 6 none" -c "sec 9;component 6 forward pcap$inject nic0" -c "sec 9;flush" | grep -v '^spp: attached' || true
 	sleep 2
 	b0=$(tx vhost0) b1=$(tx vhost1)
 	check "vm1 got" $((b0 - a0)) "$1"
