@@ -10,7 +10,7 @@ export GOFLAGS   := -buildvcs=false
 # Packages that must build without cgo: protocol, ports, shell, config.
 PURE := ./common/component/... ./common/port/... ./common/proto/... ./common/proc/... ./common/daemon/... ./common/engine/... ./common/pcapfile/... ./common/testenv/... ./common/secondary/sectest/... ./ctl/...
 
-.PHONY: all deps build test unit fuzz fuzz-long bench demo clean
+.PHONY: all deps build test unit fuzz fuzz-long bench demo demo-agent soak clean
 
 all: build
 
@@ -52,6 +52,16 @@ bench: deps build
 
 demo: deps build
 	$(BIN)/spp up etc/default.toml $(if $(INTERACTIVE),,--demo)
+
+# VMs plugged through etcd by spp agent (etc/agent.toml, docs/agent.md).
+demo-agent: deps build
+	BIN=$(BIN) ./scripts/demo-agent.sh
+
+# The agent's soak in full: 100 plug/unplug cycles under traffic (make test
+# runs 5). About 5 minutes on 2 CPUs.
+SOAK_CYCLES ?= 100
+soak: deps build
+	SPP_BIN=$(CURDIR)/$(BIN) SPP_SOAK_CYCLES=$(SOAK_CYCLES) $(GO) test -count=1 -v -timeout 30m -run TestSoakPlugUnplug ./ctl/agent/e2e
 
 clean:
 	rm -rf $(BIN) log

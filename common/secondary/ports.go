@@ -124,7 +124,7 @@ func (d *dataplane) hotplug(devargs string) (*openPort, error) {
 // refused.
 func (d *dataplane) openVhost(n int) (*openPort, error) {
 	sock := filepath.Join(d.vhostDir, fmt.Sprintf("sock%d", n))
-	devargs := fmt.Sprintf("net_vhost%d,iface=%s,queues=1", n, sock)
+	devargs := fmt.Sprintf("%s,iface=%s,queues=1", vhostDevice(n), sock)
 	if d.vhostClient {
 		devargs += ",client=1"
 	} else if _, err := os.Stat(sock); err == nil {
@@ -144,6 +144,21 @@ func (d *dataplane) openVhost(n int) (*openPort, error) {
 		op.sock = sock
 	}
 	return op, nil
+}
+
+// vhostDevice is the device name of a new vhostN: net_vhostN, or, when a
+// spp_vf of the prefix that was killed left one (its ethdev lives on in
+// the primary), net_vhostN_K with the first K free. That device cannot be
+// taken over: a queue its owner died polling stays marked busy, and the
+// driver waits for it forever to stop or reconfigure the port.
+func vhostDevice(n int) string {
+	name := fmt.Sprintf("net_vhost%d", n)
+	for k := 1; ; k++ {
+		if _, err := dpdk.EthPortByName(name); err != nil {
+			return name
+		}
+		name = fmt.Sprintf("net_vhost%d_%d", n, k)
+	}
 }
 
 // pcapArgsMax is the longest argument string of a pcap port a secondary

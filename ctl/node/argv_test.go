@@ -233,3 +233,21 @@ func TestWaitFor(t *testing.T) {
 		}
 	}
 }
+
+// etc/agent.toml's agent: spp agent for host1 against the node's spp
+// serve, with its embedded etcd's data in the log directory.
+func TestAgentArgv(t *testing.T) {
+	c, err := LoadConfig(filepath.Join(etcDir, "agent.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.AgentArgv("/b"), " ")
+	want := "/b/spp agent --host host1 --api http://127.0.0.1:7777 --policy dynamic --data-dir " + abs("log/etcd")
+	if got != want {
+		t.Errorf("agent argv\n got %s\nwant %s", got, want)
+	}
+	c.Agent.Etcd = "http://10.0.0.1:2379"
+	if got := strings.Join(c.AgentArgv("/b"), " "); !strings.HasSuffix(got, "--etcd http://10.0.0.1:2379") {
+		t.Errorf("agent argv with an etcd: %s", got)
+	}
+}

@@ -42,7 +42,7 @@ func (c *Config) check() error {
 		names:     map[string]string{"primary": "primary", "spp": "the shell", "serve": "spp serve", "node": "spp up"},
 		clientIDs: map[int]bool{},
 	}
-	for _, section := range []func() error{k.controller, k.eal, k.primary, k.secondaries, k.vms, k.traffic, k.demo} {
+	for _, section := range []func() error{k.controller, k.eal, k.primary, k.secondaries, k.vms, k.traffic, k.demo, k.agent} {
 		if err := section(); err != nil {
 			return err
 		}

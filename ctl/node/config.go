@@ -23,6 +23,7 @@ type Config struct {
 	VM         []VM        `toml:"vm"`
 	Traffic    *Traffic    `toml:"traffic"`
 	Demo       *Demo       `toml:"demo"`
+	Agent      *Agent      `toml:"agent"`
 
 	path string // the file it was read from, for messages
 }

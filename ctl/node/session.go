@@ -34,6 +34,7 @@ type upSession struct {
 	interactive bool        // the operator's shell runs
 	shellCmd    *exec.Cmd   // that shell
 	serve       *proc.Child // spp serve: the controller every shell attaches to
+	agent       *proc.Child // spp agent, when the node has one
 	primary     *proc.Child
 	secs        []*proc.Child                 // as c.Secondary
 	vms         []*proc.Child                 // as c.VM

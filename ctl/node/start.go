@@ -20,7 +20,7 @@ func (u *upSession) start() error {
 		return err
 	}
 	// Fresh logs for this run; a restart of the group appends.
-	names := []string{"serve", "primary", "spp", "node"}
+	names := []string{"serve", "primary", "spp", "node", "agent"}
 	for _, s := range u.c.Secondary {
 		names = append(names, s.Name)
 	}
@@ -95,12 +95,20 @@ func (u *upSession) start() error {
 		}
 	}
 	for i := range u.c.VM {
+		if u.c.Agent != nil && u.c.VM[i].Server {
+			continue // it waits for its vhost client: the agent connects it when it is bound
+		}
 		if err := u.waitVM(i); err != nil {
 			return err
 		}
 	}
 	if err := u.waitVhostLinks(); err != nil {
 		return err
+	}
+	if u.c.Agent != nil {
+		if err := u.startAgent(); err != nil {
+			return err
+		}
 	}
 	go u.supervise()
 	go u.superviseServe()

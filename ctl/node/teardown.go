@@ -20,7 +20,7 @@ func (u *upSession) teardown() bool {
 		return true
 	}
 	u.stopping = true
-	serve, pri, secsCh, vms := u.serve, u.primary, u.secs, u.vms
+	serve, pri, secsCh, vms, ag := u.serve, u.primary, u.secs, u.vms, u.agent
 	if u.interactive && u.shellCmd != nil {
 		// Stopped from outside (spp down, a signal): the operator's shell
 		// goes first, and gives the terminal back.
@@ -31,6 +31,13 @@ func (u *upSession) teardown() bool {
 	sh := u.sh.abort() // a wait or a status of the main flow: no longer needed
 
 	ok := true
+	if ag != nil && !ag.Exited() { // first: it would rewire what stops
+		u.note("stopping spp agent")
+		if err := ag.Stop(stopGrace); err != nil {
+			u.say("%v", err)
+			ok = false
+		}
+	}
 	for i := len(vms) - 1; i >= 0; i-- {
 		if vms[i] != nil && !vms[i].Exited() {
 			u.say("stopping %s", vms[i].Name)

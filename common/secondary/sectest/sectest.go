@@ -294,7 +294,8 @@ func removeStale(t *testing.T, sock string) {
 // VM is a dpdk-testpmd "VM" on a virtio_user port whose other end is
 // vhostN, forwarding in macswap mode.
 type VM struct {
-	Proc *testenv.Proc
+	Proc   *testenv.Proc
+	Prefix string // its DPDK --file-prefix: testenv.RemovePrefix frees its hugepages once it is killed
 }
 
 // StartVM runs the VM for vhostN with its MAC. server: virtio_user is the
@@ -309,25 +310,48 @@ type VM struct {
 // inside the VM (docs/troubleshooting.md, "A VM receives but never sends").
 func StartVM(t *testing.T, vhost int, mac string, server bool) *VM {
 	t.Helper()
+	return StartVMWith(t, VMOpts{Sock: fmt.Sprintf("/tmp/sock%d", vhost), MAC: mac, Server: server})
+}
+
+// VMOpts describe a testpmd VM for StartVMWith.
+type VMOpts struct {
+	Sock   string // its vhost-user socket (the secondary's --vhost-dir/sockN)
+	MAC    string
+	Server bool
+	// Mode is testpmd's forwarding mode, default macswap; "txonly" sends
+	// frames from MAC to Peer for as long as it runs (a traffic source).
+	Mode string
+	Peer string // --eth-peer of port 0, for txonly and mac modes
+}
+
+// StartVMWith is StartVM on any socket, in any forwarding mode.
+func StartVMWith(t *testing.T, o VMOpts) *VM {
+	t.Helper()
 	bin, err := exec.LookPath("dpdk-testpmd")
 	if err != nil {
 		t.Fatalf("dpdk-testpmd: %v", err)
 	}
-	sock := fmt.Sprintf("/tmp/sock%d", vhost)
-	dev := fmt.Sprintf("--vdev=virtio_user0,path=%s,queues=1,mac=%s", sock, mac)
-	if server {
-		dev += ",server=1"
-		removeStale(t, sock)
-		t.Cleanup(func() { removeStale(t, sock) })
+	if o.Mode == "" {
+		o.Mode = "macswap"
 	}
-	args := []string{"--lcores", "0@1,1@0", "--no-pci", "--file-prefix", testenv.Prefix(t),
+	dev := fmt.Sprintf("--vdev=virtio_user0,path=%s,queues=1,mac=%s", o.Sock, o.MAC)
+	if o.Server {
+		dev += ",server=1"
+		removeStale(t, o.Sock)
+		t.Cleanup(func() { removeStale(t, o.Sock) })
+	}
+	prefix := testenv.Prefix(t)
+	args := []string{"--lcores", "0@1,1@0", "--no-pci", "--file-prefix", prefix,
 		"--single-file-segments", "-m", "64", "--log-level", "lib.eal:error", dev,
-		"--", "--forward-mode=macswap", "--total-num-mbufs=2048", "--no-flush-rx", "--stats-period", "3600"}
+		"--", "--forward-mode=" + o.Mode, "--total-num-mbufs=2048", "--no-flush-rx", "--stats-period", "3600"}
+	if o.Peer != "" {
+		args = append(args, "--eth-peer=0,"+o.Peer)
+	}
 	if _, err := os.Stat("/usr/bin/stdbuf"); err == nil {
 		args = append([]string{"-oL", bin}, args...)
 		bin = "/usr/bin/stdbuf"
 	}
-	return &VM{Proc: testenv.Start(t, bin, args...)}
+	return &VM{Proc: testenv.Start(t, bin, args...), Prefix: prefix}
 }
 
 // WaitForwarding waits until testpmd forwards: its port is started (its
