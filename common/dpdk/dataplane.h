@@ -123,7 +123,11 @@ struct spp_component {
 	uint16_t nb_rx;
 	uint16_t nb_tx;
 	int32_t deep; /* mirror: rte_pktmbuf_copy instead of clone */
-	struct rte_mempool *clone_pool; /* mirror: copies come from here (NULL: the packet's pool) */
+	/* mirror: clones (or with deep, copies) come from clone_pool, the
+	 * full copies a tx VLAN operation needs without deep from copy_pool;
+	 * NULL: the packet's pool. */
+	struct rte_mempool *clone_pool;
+	struct rte_mempool *copy_pool;
 	struct spp_mactable *table;     /* classifier */
 	uint64_t tx_ops;                /* tx indexes with a VLAN operation */
 	struct spp_endpoint *rx[SPP_MAX_PORTS];
