@@ -118,6 +118,9 @@ struct spp_vlan {
 struct spp_component {
 	uint64_t packets; /* received on its rx endpoints */
 	uint64_t drops;   /* freed by it, for whatever reason */
+	/* classifier: where the frame lay from its mbuf in the last burst, to
+	 * prefetch the next burst's frames together with their headers. */
+	intptr_t frame_off;
 
 	int32_t kernel __rte_cache_aligned; /* enum spp_kernel, | SPP_VLAN */
 	uint16_t nb_rx;
