@@ -76,29 +76,10 @@ static inline uint16_t spp_vlan_apply(struct spp_vlan v, struct rte_mbuf **pkts,
 	uint16_t k = 0;
 	if (v.op == SPP_VLAN_NONE)
 		return n;
-	/* The lines the operation writes, for the whole burst first: a frame
-	 * nobody has read yet (a net_null or NIC receive writes only the
-	 * header) is cold, and so is the end of its headroom a push moves the
-	 * frame's start into. */
-	for (uint16_t i = 0; i < n; i++) {
-		const char *d = rte_pktmbuf_mtod(pkts[i], const char *);
-		__builtin_prefetch(d, 1, 3);
-		if (v.op == SPP_VLAN_ADD)
-			__builtin_prefetch(d - sizeof(struct rte_vlan_hdr), 1, 3);
-	}
-	if (v.op == SPP_VLAN_ADD) {
-		for (uint16_t i = 0; i < n; i++) {
-			struct rte_mbuf *m = pkts[i];
-			if (likely(spp_vlan_push(m, v.tci) == 0))
-				pkts[k++] = m;
-			else
-				rte_pktmbuf_free(m);
-		}
-		return k;
-	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		if (likely(spp_vlan_strip(m) == 0))
+		int rc = v.op == SPP_VLAN_ADD ? spp_vlan_push(m, v.tci) : spp_vlan_strip(m);
+		if (likely(rc == 0))
 			pkts[k++] = m;
 		else
 			rte_pktmbuf_free(m);
