@@ -7,7 +7,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -510,71 +509,5 @@ func TestTaggedGenerator(t *testing.T) {
 	}
 	if argv := strings.Join(genArgv("bench", genSetup{dst: cls2.dst}), " "); strings.Contains(argv, "-vlan") {
 		t.Errorf("untagged generator argv %s", argv)
-	}
-}
-
-// The spread of a row: quartiles, extremes and the median's error from
-// the per-round ratios; rounds go on while the error is above 0.05, up
-// to the maximum.
-func TestRowSpreadAndRounds(t *testing.T) {
-	if q1, q3 := quartiles([]float64{1, 2, 3, 4, 5}); q1 != 2 || q3 != 4 {
-		t.Errorf("quartiles of 1..5: %v %v", q1, q3)
-	}
-	r := &row{Target: 0.5}
-	add := func(o, tp float64) {
-		or, tr := runResult{Mpps: o, MppsPerCPU: o, CPUShare: 1}, runResult{Mpps: tp, MppsPerCPU: tp, CPUShare: 1}
-		r.Ours.add(or, nil)
-		r.Testpmd.add(tr, nil)
-		r.pair(or, tr)
-	}
-	for _, o := range []float64{40, 60, 50, 70, 30} { // ratios 0.4 .. 0.8 of 100
-		add(o, 100)
-	}
-	if r.enough(4, 5, 12) {
-		t.Error("enough below -runs")
-	}
-	// IQR 0.6-0.4 = 0.2: error 1.2533*0.2/1.349/sqrt(5) = 0.083.
-	if e := medianError(r.PairRatios); math.Abs(e-0.083) > 0.001 {
-		t.Errorf("median error %v, want 0.083", e)
-	}
-	if r.enough(5, 5, 12) {
-		t.Error("an error of 0.083 was enough")
-	}
-	if !r.enough(12, 5, 12) {
-		t.Error("went on beyond -max-runs")
-	}
-	for i := 0; i < 20; i++ { // many rounds at 0.5: the error shrinks
-		add(50, 100)
-	}
-	if !r.enough(25, 5, 30) {
-		t.Errorf("error %v still not enough", medianError(r.PairRatios))
-	}
-	r.finish()
-	if r.RatioMin != 0.3 || r.RatioMax != 0.7 || r.RatioQ1 != 0.5 || r.RatioQ3 != 0.5 || len(r.Busy) != 0 {
-		t.Errorf("spread %v-%v q %v-%v busy %v", r.RatioMin, r.RatioMax, r.RatioQ1, r.RatioQ3, r.Busy)
-	}
-}
-
-// A run where the worker got less than 95% of its CPU, or (generator
-// sources) the generator waited on a full ring less than half the time,
-// makes the row say the machine was busy.
-func TestRowBusy(t *testing.T) {
-	r := &row{Key: "cls2"} // a generator source
-	r.Ours.add(runResult{CPUShare: 0.99, SourceWaitFull: 0.7}, nil)
-	r.Testpmd.add(runResult{CPUShare: 0.99, SourceWaitFull: 0.7}, nil)
-	if b := r.busy(); len(b) != 0 {
-		t.Fatalf("quiet runs: %v", b)
-	}
-	r.Ours.add(runResult{CPUShare: 0.90, SourceWaitFull: 0.7}, nil)
-	r.Testpmd.add(runResult{CPUShare: 0.99, SourceWaitFull: 0.2}, nil)
-	b := r.busy()
-	if len(b) != 2 || !strings.Contains(b[0], "ours: the worker got less than 95% of its CPU in 1 of 2") ||
-		!strings.Contains(b[1], "testpmd: the generator waited") {
-		t.Errorf("busy: %q", b)
-	}
-	f := &row{Key: "forward"} // net_null: no generator to wait
-	f.Ours.add(runResult{CPUShare: 0.99}, nil)
-	if b := f.busy(); len(b) != 0 {
-		t.Errorf("net_null source: %v", b)
 	}
 }

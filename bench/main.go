@@ -28,7 +28,6 @@ var (
 	logDir     string
 	prefixSeq  atomic.Int64
 	runs       int
-	maxRuns    int
 	interval   time.Duration
 	warmup     time.Duration
 	testpmdBin string
@@ -62,7 +61,6 @@ func main() {
 		os.Exit(genMain(os.Args[2:]))
 	}
 	flag.IntVar(&runs, "runs", 5, "runs per figure (the median is reported)")
-	flag.IntVar(&maxRuns, "max-runs", 12, "runs per figure at most: beyond -runs, rounds go on while the median ratio's estimated error is above 0.05")
 	flag.DurationVar(&interval, "interval", 3*time.Second, "measured interval of one run")
 	flag.DurationVar(&warmup, "warmup", time.Second, "traffic before the measured interval")
 	flag.StringVar(&binDir, "bin", "bin", "directory of spp_primary, spp_vf, spp_mirror")
@@ -83,9 +81,6 @@ func main() {
 func run(only, out string, doOurs, doTestpmd bool) error {
 	if runs < 1 || interval < time.Second {
 		return fmt.Errorf("want -runs >= 1 and -interval >= 1s")
-	}
-	if maxRuns < runs {
-		maxRuns = runs
 	}
 	if os.Geteuid() != 0 {
 		return fmt.Errorf("needs root (hugepages, /var/run/dpdk)")
@@ -118,7 +113,7 @@ func run(only, out string, doOurs, doTestpmd bool) error {
 		row := &row{Key: sc.key, Scenario: sc.name, Ports: sc.ports, Target: sc.target, Source: sc.source()}
 		fmt.Printf("%-10s", sc.key)
 		sizes := defaultSizes(sc)
-		for r := 0; !row.enough(r, runs, maxRuns); r++ {
+		for r := 0; r < runs; r++ {
 			// Ours and testpmd alternate, so that a change in the
 			// machine's load hits both alike; who goes first
 			// alternates too (ours first in the first round: its

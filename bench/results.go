@@ -94,15 +94,6 @@ type row struct {
 	PairRatios  []float64 `json:"pair_ratios_per_cpu_s,omitempty"`
 	pairWall    []float64
 	Met         bool `json:"target_met"`
-	// The spread of PairRatios: quartiles, extremes, and the median's
-	// estimated standard error (spread.go); and why a figure may be
-	// spoilt by the machine's load.
-	RatioQ1    float64  `json:"pair_ratio_q1,omitempty"`
-	RatioQ3    float64  `json:"pair_ratio_q3,omitempty"`
-	RatioMin   float64  `json:"pair_ratio_min,omitempty"`
-	RatioMax   float64  `json:"pair_ratio_max,omitempty"`
-	RatioError float64  `json:"ratio_median_error,omitempty"`
-	Busy       []string `json:"busy,omitempty"`
 	// The generator's capacity alone, where the source is the generator:
 	// wall clock (bounded by the sink that drains it), per CPU-second of
 	// the generator's busy time, and the latter over our component's
@@ -140,8 +131,6 @@ func (r *row) finish() {
 		r.RatioPerCPU = r.Ours.MppsPerCPU / r.Testpmd.MppsPerCPU
 	}
 	r.Met = r.RatioPerCPU >= r.Target && len(r.Ours.Runs) > 0 && len(r.Testpmd.Runs) > 0
-	r.spread()
-	r.Busy = r.busy()
 }
 
 // capacity is the generator alone.
@@ -238,28 +227,6 @@ func (res *results) print(w io.Writer) {
 		}
 		for _, e := range r.Testpmd.Errors {
 			fmt.Fprintf(w, "    testpmd: %s\n", e)
-		}
-	}
-	fmt.Fprintf(w, "\nper-round ratios (per CPU-second): median ± its estimated error, quartiles, min-max, rounds (more rounds run while the error is above %.2f, up to -max-runs %d)\n", wantError, maxRuns)
-	for _, r := range res.Rows {
-		if len(r.PairRatios) == 0 {
-			continue
-		}
-		note := ""
-		if r.RatioError > wantError {
-			note = "  (error above " + f2(wantError) + ": rounds spread too far for -max-runs)"
-		}
-		fmt.Fprintf(w, "  %-30s %s ± %.2f   q %s-%s   %s-%s   n=%d%s\n", r.Scenario, f2(r.RatioPerCPU), r.RatioError,
-			f2(r.RatioQ1), f2(r.RatioQ3), f2(r.RatioMin), f2(r.RatioMax), len(r.PairRatios), note)
-	}
-	busy := false
-	for _, r := range res.Rows {
-		for _, b := range r.Busy {
-			if !busy {
-				fmt.Fprintf(w, "\nWARNING: the machine was busy; these figures may measure the neighbours:\n")
-				busy = true
-			}
-			fmt.Fprintf(w, "  %s: %s\n", r.Key, b)
 		}
 	}
 	fmt.Fprintf(w, "\nconfiguration (batches and flush) and one spp_vf status under load, medians:")
