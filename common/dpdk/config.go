@@ -16,15 +16,19 @@ import (
 // each as the kernel's row of the component catalogue allows, and the VLAN
 // operation of each endpoint (RxVLAN, TxVLAN: nil for none, or one per
 // endpoint). The classifier also takes Table (its tx indexes are indexes
-// of Tx); the mirror copies to Tx[1] from ClonePool (nil: the packet's own
-// pool), and DeepCopy copies the data instead of cloning (ClonePool must
-// then have a data room, as it must when a tx port has a VLAN operation).
+// of Tx); the mirror clones to Tx[1] from ClonePool (nil: the pool of the
+// burst's first packet), which needs no data room (CreateClonePool), and
+// DeepCopy copies the data instead of cloning (ClonePool must then have a
+// data room). Without DeepCopy, a VLAN operation on a tx port makes the
+// mirror copy the data all the same, from CopyPool (nil: the packet's own
+// pool; it must have a data room).
 type Config struct {
 	Kernel         component.Kernel
 	Rx, Tx         []*Endpoint
 	RxVLAN, TxVLAN []VLAN
 	Table          *MACTable
 	ClonePool      *Mempool
+	CopyPool       *Mempool
 	DeepCopy       bool
 }
 
@@ -148,6 +152,9 @@ func (c *Config) fill(s *C.struct_spp_component) {
 	}
 	if c.ClonePool != nil {
 		s.clone_pool = c.ClonePool.c()
+	}
+	if c.CopyPool != nil {
+		s.copy_pool = c.CopyPool.c()
 	}
 	if c.DeepCopy {
 		s.deep = 1

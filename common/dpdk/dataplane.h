@@ -118,12 +118,19 @@ struct spp_vlan {
 struct spp_component {
 	uint64_t packets; /* received on its rx endpoints */
 	uint64_t drops;   /* freed by it, for whatever reason */
+	/* classifier: where the frame lay from its mbuf in the last burst, to
+	 * prefetch the next burst's frames together with their headers. */
+	intptr_t frame_off;
 
 	int32_t kernel __rte_cache_aligned; /* enum spp_kernel, | SPP_VLAN */
 	uint16_t nb_rx;
 	uint16_t nb_tx;
 	int32_t deep; /* mirror: rte_pktmbuf_copy instead of clone */
-	struct rte_mempool *clone_pool; /* mirror: copies come from here (NULL: the packet's pool) */
+	/* mirror: clones (or with deep, copies) come from clone_pool, the
+	 * full copies a tx VLAN operation needs without deep from copy_pool;
+	 * NULL: the packet's pool. */
+	struct rte_mempool *clone_pool;
+	struct rte_mempool *copy_pool;
 	struct spp_mactable *table;     /* classifier */
 	uint64_t tx_ops;                /* tx indexes with a VLAN operation */
 	struct spp_endpoint *rx[SPP_MAX_PORTS];

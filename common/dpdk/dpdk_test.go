@@ -180,6 +180,21 @@ func newPool(t *testing.T, name string, n uint32) *Mempool {
 	return p
 }
 
+// newClonePool makes the pool a mirror copies into: full mbufs for deep
+// copies, mbufs without a data room for clones.
+func newClonePool(t *testing.T, name string, n uint32, deep bool) *Mempool {
+	t.Helper()
+	if deep {
+		return newPool(t, name, n)
+	}
+	p, err := CreateClonePool(name, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release(t, p.Free)
+	return p
+}
+
 // newRing makes a ring and its endpoint, freed at the end of the test.
 func newRing(t *testing.T, name string, size uint) (*Ring, *Endpoint) {
 	t.Helper()
@@ -630,7 +645,8 @@ func TestMirror(t *testing.T) {
 	for _, deep := range []bool{false, true} {
 		t.Run(fmt.Sprintf("deep=%v", deep), func(t *testing.T) {
 			p := newPool(t, "t_mir", 1023)
-			clones := newPool(t, "t_mir_clone", 511)
+			// Shallow copies are clones, from a pool without a data room.
+			clones := newClonePool(t, "t_mir_clone", 511, deep)
 			_, in := newRing(t, "t_mir_in", 512)
 			_, t0 := newRing(t, "t_mir_t0", 512)
 			_, t1 := newRing(t, "t_mir_t1", 512)
@@ -658,7 +674,7 @@ func TestMirror(t *testing.T) {
 	// When copies run out, they are dropped and counted; originals go on.
 	t.Run("copy pool exhausted", func(t *testing.T) {
 		p := newPool(t, "t_mir2", 1023)
-		clones := newPool(t, "t_mir2_clone", 16)
+		clones := newClonePool(t, "t_mir2_clone", 16, false)
 		_, in := newRing(t, "t_mir2_in", 512)
 		_, t0 := newRing(t, "t_mir2_t0", 512)
 		_, t1 := newRing(t, "t_mir2_t1", 512)

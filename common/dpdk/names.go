@@ -23,6 +23,10 @@ func RingName(n int) string { return "spp_ring" + strconv.Itoa(n) }
 // from; a restart with the same id reuses it.
 func MirrorPoolName(clientID int) string { return "spp_mirror_pool_" + strconv.Itoa(clientID) }
 
+// MirrorClonePoolName is the pool of data-less mbufs spp_mirror of client
+// id takes its clones from (shallow copies).
+func MirrorClonePoolName(clientID int) string { return "spp_mirror_clone_" + strconv.Itoa(clientID) }
+
 // NICZoneName is the memzone where spp_primary lists the ethdev ids of nic0,
 // nic1, ... (its -p mask, in order): a little-endian uint16 count, then
 // that many little-endian uint16 port ids.

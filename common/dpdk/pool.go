@@ -71,6 +71,22 @@ func CreateMbufPool(name string, n uint32) (*Mempool, error) {
 	return track(mp), nil
 }
 
+// CreateClonePool creates a pool of n mbufs without a data room, for
+// clones (indirect mbufs: they point at another mbuf's data), with
+// per-lcore caches of up to 256. An mbuf of it is its header alone (two
+// cache lines), so a burst of clones touches no more than it writes.
+func CreateClonePool(name string, n uint32) (*Mempool, error) {
+	cache := uint32(256)
+	if cache > n/2 {
+		cache = n / 2
+	}
+	mp, err := mempool.CreateMbufPool(name, n, 0, mempool.OptCacheSize(cache))
+	if err != nil {
+		return nil, fmt.Errorf("create clone pool %s: %v", name, err)
+	}
+	return track(mp), nil
+}
+
 // LookupMbufPool finds a pool by name (one the primary created).
 func LookupMbufPool(name string) (*Mempool, error) {
 	mp, err := mempool.Lookup(name)

@@ -110,7 +110,10 @@ func (d *dataplane) build(c *engine.Component) (*running, error) {
 		}
 		cfg.Table, r.table = t, t
 	case component.KernelMirror:
-		cfg.ClonePool, cfg.DeepCopy = d.clonePool, d.deep
+		cfg.ClonePool, cfg.CopyPool, cfg.DeepCopy = d.clonePool, d.copyPool, d.deep
+		if d.deep {
+			cfg.ClonePool = d.copyPool
+		}
 	}
 	comp, err := dpdk.NewComponent(cfg)
 	if err != nil {

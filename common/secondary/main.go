@@ -32,8 +32,8 @@ const (
 	exitUsage   = 2 // bad arguments or config file
 )
 
-// clonePoolSize is the mbufs of spp_mirror's own pool (2^n - 1 suits the
-// mempool best).
+// clonePoolSize is the mbufs of each of spp_mirror's own pools (2^n - 1
+// suits the mempool best).
 const clonePoolSize = 8191
 
 // Main runs spp_vf (ptype proto.TypeVF) or spp_mirror (proto.TypeMirror)
@@ -157,22 +157,12 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code 
 		lcores: map[int][]*engine.Component{},
 	}
 	if ptype == proto.TypeMirror {
-		name := dpdk.MirrorPoolName(a.ClientID)
-		if dp.clonePool, err = dpdk.CreateMbufPool(name, clonePoolSize); err != nil {
-			// Left by a killed spp_mirror of the same client id: reuse it.
-			if dp.clonePool, err = dpdk.LookupMbufPool(name); err != nil {
-				logf("%v", err)
-				return exitFailure, hangUp
-			}
-			logf("reusing the mbuf pool %s", name)
+		report, err := dp.mirrorPools(a.ClientID)
+		if err != nil {
+			logf("%v", err)
+			return exitFailure, hangUp
 		}
-		// The pool is never freed: clones of this process may still sit in
-		// rings other processes read, and freeing their pool under them
-		// would crash those. A restart with the same client id reuses it.
-		defer func() {
-			size, avail := dp.clonePool.Size(), dp.clonePool.Available()
-			logf("mbuf pool %s: %d of %d in use", name, size-avail, size)
-		}()
+		defer report()
 	}
 	if err := dpdk.StartLoops(); err != nil {
 		logf("%v", err)
@@ -229,4 +219,41 @@ func initial(eng *engine.Engine, batch []byte, from []string) error {
 		}
 	}
 	return nil
+}
+
+// mirrorPools makes spp_mirror's own pools, or finds them where a killed
+// spp_mirror of the same client id left them: spp_mirror_pool_<id>, full
+// mbufs for deep copies (and for the copies a tx VLAN operation needs), and
+// in shallow mode spp_mirror_clone_<id>, mbufs without a data room for the
+// clones. The pools are never freed: copies of this process may still sit
+// in rings other processes read, and freeing their pool under them would
+// crash those. report logs what each has in use (at exit).
+func (d *dataplane) mirrorPools(clientID int) (report func(), err error) {
+	get := func(name string, create func(string, uint32) (*dpdk.Mempool, error)) (*dpdk.Mempool, error) {
+		p, err := create(name, clonePoolSize)
+		if err == nil {
+			return p, nil
+		}
+		if p, err = dpdk.LookupMbufPool(name); err != nil {
+			return nil, err
+		}
+		d.logf("reusing the mbuf pool %s", name)
+		return p, nil
+	}
+	if d.copyPool, err = get(dpdk.MirrorPoolName(clientID), dpdk.CreateMbufPool); err != nil {
+		return nil, err
+	}
+	pools := []*dpdk.Mempool{d.copyPool}
+	if !d.deep {
+		if d.clonePool, err = get(dpdk.MirrorClonePoolName(clientID), dpdk.CreateClonePool); err != nil {
+			return nil, err
+		}
+		pools = append(pools, d.clonePool)
+	}
+	return func() {
+		for _, p := range pools {
+			size, avail := p.Size(), p.Available()
+			d.logf("mbuf pool %s: %d of %d in use", p.Name(), size-avail, size)
+		}
+	}, nil
 }

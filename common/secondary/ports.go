@@ -26,7 +26,8 @@ const nbDesc = 1024
 // the components in components.go.
 type dataplane struct {
 	pool        *dpdk.Mempool // the primary's spp_mbuf_pool: rx buffers
-	clonePool   *dpdk.Mempool // spp_mirror: copies come from here
+	clonePool   *dpdk.Mempool // spp_mirror, shallow: clones come from here
+	copyPool    *dpdk.Mempool // spp_mirror: full copies come from here
 	deep        bool
 	nics        []uint16 // nicN -> ethdev id
 	pcapDir     string
