@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/testenv"
 )
 
 // controller is the test's side: a loopback listener the daemon dials.
@@ -97,11 +97,11 @@ type runResult struct {
 
 // start runs the daemon; closing the returned stop channel stops it, and
 // done gets Run's result.
-func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan runResult, logs *logBuf) {
-	stop, done, logs = make(chan struct{}), make(chan runResult, 1), &logBuf{}
+func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan runResult, logs *testenv.Log) {
+	stop, done, logs = make(chan struct{}), make(chan runResult, 1), &testenv.Log{}
 	finished := make(chan struct{})
 	go func() {
-		hangUp, err := Run(addr, h, logs.logf, stop)
+		hangUp, err := Run(addr, h, logs.Logf, stop)
 		done <- runResult{hangUp, err}
 		close(finished)
 	}()
@@ -118,28 +118,6 @@ func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan 
 		}
 	})
 	return stop, done, logs
-}
-
-type logBuf struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logBuf) logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
-
-func (l *logBuf) has(s string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, line := range l.lines {
-		if strings.Contains(line, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // Requests written back to back are run one at a time, in order, and
@@ -209,8 +187,8 @@ func TestReconnectAfterClose(t *testing.T) {
 	if got := readLine(t, conn2, r2); got != `{"results":[{"result":"success"}],"client_id":2}`+"\n" {
 		t.Fatalf("after reconnect: %q", got)
 	}
-	if !logs.has("controller closed the connection") || !logs.has("connected to controller") {
-		t.Fatalf("logs: %q", logs.lines)
+	if !logs.Has("controller closed the connection") || !logs.Has("connected to controller") {
+		t.Fatalf("logs: %q", logs.Lines())
 	}
 }
 
@@ -233,8 +211,8 @@ func TestBadMessage(t *testing.T) {
 		}
 		conn2.Write([]byte("status"))
 		readLine(t, conn2, r2)
-		if !logs.has("bad message from controller") {
-			t.Fatalf("logs: %q", logs.lines)
+		if !logs.Has("bad message from controller") {
+			t.Fatalf("logs: %q", logs.Lines())
 		}
 	}
 }
@@ -315,8 +293,8 @@ func TestExit(t *testing.T) {
 	}
 	mu.Unlock()
 	res.hangUp() // a second call does no harm
-	if !logs.has("exit requested") {
-		t.Errorf("logs: %q", logs.lines)
+	if !logs.Has("exit requested") {
+		t.Errorf("logs: %q", logs.Lines())
 	}
 	// And it does not connect again.
 	ctl.ln.(*net.TCPListener).SetDeadline(time.Now().Add(1500 * time.Millisecond))
@@ -346,16 +324,8 @@ func TestRetryUntilControllerStarts(t *testing.T) {
 	conn, r := ctl.accept(2 * time.Second)
 	conn.Write([]byte("status\n"))
 	readLine(t, conn, r)
-	n := 0
-	logs.mu.Lock()
-	for _, l := range logs.lines {
-		if strings.Contains(l, "cannot connect") {
-			n++
-		}
-	}
-	logs.mu.Unlock()
-	if n != 1 {
-		t.Fatalf("%d 'cannot connect' log lines, want 1 per failure streak: %q", n, logs.lines)
+	if n := logs.Count("cannot connect"); n != 1 {
+		t.Fatalf("%d 'cannot connect' log lines, want 1 per failure streak: %q", n, logs.Lines())
 	}
 }
 
