@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -365,4 +367,28 @@ func TestBadAddress(t *testing.T) {
 		t.Fatal("Run accepted an address with no port")
 	}
 	hangUp()
+}
+
+// OnSignal's stop closes at SIGTERM (sent here to the test binary, which
+// OnSignal catches), logged; not before.
+func TestOnSignal(t *testing.T) {
+	var logs testenv.Log
+	stop, release := OnSignal(logs.Logf)
+	defer release()
+	select {
+	case <-stop:
+		t.Fatal("stop closed with no signal")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stop:
+	case <-time.After(5 * time.Second):
+		t.Fatal("stop not closed after SIGTERM")
+	}
+	if !logs.Has("terminated: stopping") {
+		t.Errorf("logs: %q", logs.Lines())
+	}
 }
