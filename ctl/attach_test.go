@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -203,13 +202,9 @@ func TestInteractiveAttached(t *testing.T) {
 	dir := t.TempDir()
 	s := startTmux(t, dir, 50, "env SPP_CTL_MAIN=1 SPP_API="+svc.url+" SPP_HISTORY="+filepath.Join(dir, "hist")+" "+exe+" 2>"+filepath.Join(dir, "stderr"))
 
-	s.waitScreen("the prompt", func(scr string) bool {
-		return strings.Contains(scr, "spp: attached to "+svc.url+": no process connected") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("the prompt", "spp: attached to "+svc.url+": no process connected", "spp >")
 	ctltest.StartDaemon(t, svc.secAddr, 1, "vf")
-	s.waitScreen("sec 1 joining", func(scr string) bool {
-		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("sec 1 joining", "sec 1 (vf) connected from 127.0.0.1:", "spp >")
 	s.typeUntil("the client id completed", "spp > sec 1", "sec ", "Tab")
 	s.typeUntil("vhost0 completed", "spp > sec 1;component 2 forward vhost0", ";component 2 forward vh", "Tab")
 	s.typeUntil("the half line", "spp > sec 1;sta", "C-u", "sec 1;sta")
@@ -220,18 +215,8 @@ func TestInteractiveAttached(t *testing.T) {
 		t.Fatalf("the notice broke the line:\n%s", scr)
 	}
 	s.keys("tus", "Enter")
-	s.waitScreen("the status tables", func(scr string) bool {
-		return strings.Contains(scr, "|    2 | classifier2 | classifier | running | nic0  | ring0,ring2 |") && lastLine(scr) == "spp >"
-	})
-	s.keys("bye", "Enter")
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if exec.Command("tmux", "-S", s.sock, "has-session", "-t", "spp").Run() != nil {
-			break
-		}
-		if time.Now().After(end) {
-			t.Fatalf("bye did not leave:\n%s", s.screen())
-		}
-	}
+	s.waitShown("the status tables", "|    2 | classifier2 | classifier | running | nic0  | ring0,ring2 |", "spp >")
+	s.bye()
 	if b, _ := os.ReadFile(filepath.Join(dir, "stderr")); len(b) > 0 {
 		t.Errorf("stderr: %s", b)
 	}

@@ -25,9 +25,7 @@ func startTmuxShell(t *testing.T) (s *tmuxSession, sp, hist, after string) {
 	hist, after = filepath.Join(dir, "hist"), filepath.Join(dir, "after")
 	s = startTmux(t, dir, 50, fmt.Sprintf("env SPP_CTL_MAIN=1 SPP_HISTORY=%s %s -p %s -s %s 2>%s; ",
 		hist, exe, pp, sp, filepath.Join(dir, "stderr"))+recordExit(after))
-	s.waitScreen("the prompt", func(scr string) bool {
-		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
-	})
+	s.waitShown("the prompt", "listening on 127.0.0.1:"+pp, "spp >")
 	return s, "127.0.0.1:" + sp, hist, after
 }
 
@@ -77,13 +75,9 @@ func TestInteractivePaste(t *testing.T) {
 
 	// One line, bracketed, then not.
 	s.paste("sec 1;process\n", true)
-	s.waitScreen("sec 1;process run", func(scr string) bool {
-		return strings.Contains(scr, "spp > sec 1;process\nsec 1: process_type vf, client_id 1\n") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("sec 1;process run", "spp > sec 1;process\nsec 1: process_type vf, client_id 1\n", "spp >")
 	s.paste("sec 2;process\n", false)
-	s.waitScreen("sec 2;process run", func(scr string) bool {
-		return strings.Contains(scr, "spp > sec 2;process\nsec 2: process_type mirror, client_id 2\n") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("sec 2;process run", "spp > sec 2;process\nsec 2: process_type mirror, client_id 2\n", "spp >")
 
 	// Three lines, bracketed, then not: each runs, in order, its output
 	// under its own prompt line.
@@ -145,9 +139,7 @@ func (s *tmuxSession) ttyMode() string {
 func TestInteractiveMonitor(t *testing.T) {
 	s, sp, _, after := startTmuxShell(t)
 	d := ctltest.StartDaemon(t, sp, 1, "vf", ctltest.Counting(1000))
-	s.waitScreen("sec 1", func(scr string) bool {
-		return strings.Contains(scr, "sec 1 (vf) connected") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("sec 1", "sec 1 (vf) connected", "spp >")
 	mode := s.ttyMode()
 	n0 := d.Statuses()
 
@@ -201,9 +193,7 @@ func TestInteractiveMonitor(t *testing.T) {
 	// The next keys go to the prompt, the first included.
 	s.typeUntil("the line typed after monitor", "spp > sec 1;process", "sec 1;process")
 	s.keys("Enter")
-	s.waitScreen("its output", func(scr string) bool {
-		return strings.Contains(scr, "spp > sec 1;process\nsec 1: process_type vf, client_id 1\n") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("its output", "spp > sec 1;process\nsec 1: process_type vf, client_id 1\n", "spp >")
 
 	res := s.leave(after)
 	if !strings.HasPrefix(res, "status=0 ") {

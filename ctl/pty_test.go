@@ -105,6 +105,28 @@ func (s *tmuxSession) waitScreen(what string, cond func(string) bool) string {
 	return ""
 }
 
+// waitShown waits until the screen shows text and its prompt line is
+// prompt (what names it in the error).
+func (s *tmuxSession) waitShown(what, text, prompt string) string {
+	s.t.Helper()
+	return s.waitScreen(what, func(scr string) bool { return strings.Contains(scr, text) && lastLine(scr) == prompt })
+}
+
+// bye types bye and waits until spp left: its terminal closes (the
+// session's command was spp alone).
+func (s *tmuxSession) bye() {
+	s.t.Helper()
+	s.keys("bye", "Enter")
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if exec.Command("tmux", "-S", s.sock, "has-session", "-t", "spp").Run() != nil {
+			return
+		}
+		if time.Now().After(end) {
+			s.t.Fatalf("bye did not leave:\n%s", s.screen())
+		}
+	}
+}
+
 // promptAt finds the prompt line (the last line starting with the prompt;
 // a completion menu may be drawn below it). It returns its index in the
 // screen's lines and its text, trailing spaces removed.
@@ -139,13 +161,9 @@ func TestInteractiveTerminal(t *testing.T) {
 	s := startTmux(t, dir, 50, "env SPP_CTL_MAIN=1 SPP_HISTORY="+filepath.Join(dir, "hist")+" "+exe+
 		" -p "+pp+" -s "+sp+" 2>"+filepath.Join(dir, "stderr"))
 
-	s.waitScreen("the prompt", func(scr string) bool {
-		return strings.Contains(scr, "listening on 127.0.0.1:"+pp) && lastLine(scr) == "spp >"
-	})
+	s.waitShown("the prompt", "listening on 127.0.0.1:"+pp, "spp >")
 	ctltest.StartDaemon(t, "127.0.0.1:"+sp, 1, "vf")
-	s.waitScreen("sec 1 connecting", func(scr string) bool {
-		return strings.Contains(scr, "sec 1 (vf) connected from 127.0.0.1:") && lastLine(scr) == "spp >"
-	})
+	s.waitShown("sec 1 connecting", "sec 1 (vf) connected from 127.0.0.1:", "spp >")
 
 	// A command name.
 	s.typeUntil("component completed", "spp > sec 1;component", "sec 1;comp", "Tab")
@@ -162,9 +180,7 @@ func TestInteractiveTerminal(t *testing.T) {
 		t.Fatalf("the notice broke the line:\n%s", scr)
 	}
 	s.keys("tus", "Enter")
-	scr = s.waitScreen("the status tables", func(scr string) bool {
-		return strings.Contains(scr, "|      | 52:54:00:12:34:56 | ring0 |") && lastLine(scr) == "spp >"
-	})
+	scr = s.waitShown("the status tables", "|      | 52:54:00:12:34:56 | ring0 |", "spp >")
 	ctltest.Contains(t, "screen", scr,
 		"spp > sec 1;status",
 		"sec 1: vf, client_id 1, main lcore 1: changes staged",
@@ -193,18 +209,8 @@ func TestInteractiveTerminal(t *testing.T) {
 	// Entering sec 2 changes the prompt; a bad command is one line.
 	s.typeUntil("the sec 2 prompt", "spp [sec 2] >", "sec 2", "Enter")
 	s.keys("component 2", "Enter")
-	s.waitScreen("the error", func(scr string) bool {
-		return strings.Contains(scr, "component 2: component: needs CORE and TYPE") && lastLine(scr) == "spp [sec 2] >"
-	})
-	s.keys("bye", "Enter")
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if exec.Command("tmux", "-S", s.sock, "has-session", "-t", "spp").Run() != nil {
-			break // spp left, its terminal closed
-		}
-		if time.Now().After(end) {
-			t.Fatalf("bye did not leave:\n%s", s.screen())
-		}
-	}
+	s.waitShown("the error", "component 2: component: needs CORE and TYPE", "spp [sec 2] >")
+	s.bye()
 	if b, _ := os.ReadFile(filepath.Join(dir, "stderr")); len(b) > 0 {
 		t.Errorf("stderr: %s", b)
 	}

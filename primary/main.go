@@ -25,10 +25,8 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/spp-go/spp/common/daemon"
 	"github.com/spp-go/spp/common/dpdk"
@@ -166,16 +164,8 @@ func idMask(ids []uint16) uint64 {
 // serve answers the controller until exit or a signal. hangUp closes the
 // control connection, left open after exit.
 func (p *primary) serve(server string, logf func(string, ...any)) (int, func()) {
-	stop := make(chan struct{})
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		if s, ok := <-sigs; ok {
-			logf("%v: shutting down", s)
-			close(stop)
-		}
-	}()
+	stop, release := daemon.OnSignal(logf)
+	defer release()
 	hangUp, err := daemon.Run(server, p, logf, stop)
 	if err != nil {
 		logf("%v", err)

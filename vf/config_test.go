@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -45,12 +44,7 @@ func TestBadArguments(t *testing.T) {
 // primary killed with SIGKILL.
 func TestNoPrimary(t *testing.T) {
 	n := sectest.Start(t, sectest.PrimaryOpts{Rings: 1})
-	if err := n.Primary.Proc.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := n.Primary.Proc.Wait(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	n.Primary.Proc.Crash()
 	unused := testenv.Prefix(t)
 	for _, c := range []struct {
 		prefix, msg string

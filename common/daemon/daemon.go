@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
@@ -104,6 +107,25 @@ func Run(addr string, h Handler, logf func(format string, args ...any), stop <-c
 			return hangUp, nil
 		case <-time.After(RetryInterval):
 		}
+	}
+}
+
+// OnSignal makes Run's stop for a daemon's main: it is closed at the first
+// SIGTERM or SIGINT, which logf logs ("terminated: stopping"). release, once
+// Run has returned, leaves the signals to their default again.
+func OnSignal(logf func(format string, args ...any)) (stop <-chan struct{}, release func()) {
+	ch := make(chan struct{})
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		if s, ok := <-sigs; ok {
+			logf("%v: stopping", s)
+			close(ch)
+		}
+	}()
+	return ch, func() {
+		signal.Stop(sigs) // no signal is sent on sigs after it returns
+		close(sigs)
 	}
 }
 

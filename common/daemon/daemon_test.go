@@ -2,15 +2,17 @@ package daemon
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/testenv"
 )
 
 // controller is the test's side: a loopback listener the daemon dials.
@@ -97,11 +99,11 @@ type runResult struct {
 
 // start runs the daemon; closing the returned stop channel stops it, and
 // done gets Run's result.
-func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan runResult, logs *logBuf) {
-	stop, done, logs = make(chan struct{}), make(chan runResult, 1), &logBuf{}
+func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan runResult, logs *testenv.Log) {
+	stop, done, logs = make(chan struct{}), make(chan runResult, 1), &testenv.Log{}
 	finished := make(chan struct{})
 	go func() {
-		hangUp, err := Run(addr, h, logs.logf, stop)
+		hangUp, err := Run(addr, h, logs.Logf, stop)
 		done <- runResult{hangUp, err}
 		close(finished)
 	}()
@@ -118,28 +120,6 @@ func start(t *testing.T, addr string, h Handler) (stop chan struct{}, done chan 
 		}
 	})
 	return stop, done, logs
-}
-
-type logBuf struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logBuf) logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
-
-func (l *logBuf) has(s string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, line := range l.lines {
-		if strings.Contains(line, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // Requests written back to back are run one at a time, in order, and
@@ -209,8 +189,8 @@ func TestReconnectAfterClose(t *testing.T) {
 	if got := readLine(t, conn2, r2); got != `{"results":[{"result":"success"}],"client_id":2}`+"\n" {
 		t.Fatalf("after reconnect: %q", got)
 	}
-	if !logs.has("controller closed the connection") || !logs.has("connected to controller") {
-		t.Fatalf("logs: %q", logs.lines)
+	if !logs.Has("controller closed the connection") || !logs.Has("connected to controller") {
+		t.Fatalf("logs: %q", logs.Lines())
 	}
 }
 
@@ -233,8 +213,8 @@ func TestBadMessage(t *testing.T) {
 		}
 		conn2.Write([]byte("status"))
 		readLine(t, conn2, r2)
-		if !logs.has("bad message from controller") {
-			t.Fatalf("logs: %q", logs.lines)
+		if !logs.Has("bad message from controller") {
+			t.Fatalf("logs: %q", logs.Lines())
 		}
 	}
 }
@@ -315,8 +295,8 @@ func TestExit(t *testing.T) {
 	}
 	mu.Unlock()
 	res.hangUp() // a second call does no harm
-	if !logs.has("exit requested") {
-		t.Errorf("logs: %q", logs.lines)
+	if !logs.Has("exit requested") {
+		t.Errorf("logs: %q", logs.Lines())
 	}
 	// And it does not connect again.
 	ctl.ln.(*net.TCPListener).SetDeadline(time.Now().Add(1500 * time.Millisecond))
@@ -346,16 +326,8 @@ func TestRetryUntilControllerStarts(t *testing.T) {
 	conn, r := ctl.accept(2 * time.Second)
 	conn.Write([]byte("status\n"))
 	readLine(t, conn, r)
-	n := 0
-	logs.mu.Lock()
-	for _, l := range logs.lines {
-		if strings.Contains(l, "cannot connect") {
-			n++
-		}
-	}
-	logs.mu.Unlock()
-	if n != 1 {
-		t.Fatalf("%d 'cannot connect' log lines, want 1 per failure streak: %q", n, logs.lines)
+	if n := logs.Count("cannot connect"); n != 1 {
+		t.Fatalf("%d 'cannot connect' log lines, want 1 per failure streak: %q", n, logs.Lines())
 	}
 }
 
@@ -395,4 +367,28 @@ func TestBadAddress(t *testing.T) {
 		t.Fatal("Run accepted an address with no port")
 	}
 	hangUp()
+}
+
+// OnSignal's stop closes at SIGTERM (sent here to the test binary, which
+// OnSignal catches), logged; not before.
+func TestOnSignal(t *testing.T) {
+	var logs testenv.Log
+	stop, release := OnSignal(logs.Logf)
+	defer release()
+	select {
+	case <-stop:
+		t.Fatal("stop closed with no signal")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stop:
+	case <-time.After(5 * time.Second):
+		t.Fatal("stop not closed after SIGTERM")
+	}
+	if !logs.Has("terminated: stopping") {
+		t.Errorf("logs: %q", logs.Lines())
+	}
 }

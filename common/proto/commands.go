@@ -90,13 +90,9 @@ func (v VLANArgs) none() bool { return v.Op == "" || v.Op == VLANNone }
 func Component(a ComponentArgs) Command {
 	var o object
 	o.str("command", CmdComponent)
-	if a.CoreID != "" {
-		o.str("core_id", a.CoreID)
-	}
+	o.strOpt("core_id", a.CoreID)
 	o.str("type", a.Type)
-	if a.Name != "" {
-		o.str("name", a.Name)
-	}
+	o.strOpt("name", a.Name)
 	if a.Rx != nil {
 		o.ports("rx_ports", a.Rx, a.RxVLAN)
 	}
@@ -150,9 +146,7 @@ func ClassifierTable(a ClassifierArgs) Command {
 	}
 	var o object
 	o.str("command", CmdClassifierTable)
-	if a.Action != "" {
-		o.str("action", a.Action)
-	}
+	o.strOpt("action", a.Action)
 	o.str("type", a.Type)
 	if a.VLAN != "" {
 		o.num("vlan", a.VLAN)
@@ -194,6 +188,13 @@ func (o *object) key(k string) {
 func (o *object) str(k, v string) {
 	o.key(k)
 	o.value(v)
+}
+
+// strOpt writes k: v unless v is "" (the field is then left out).
+func (o *object) strOpt(k, v string) {
+	if v != "" {
+		o.str(k, v)
+	}
 }
 
 // ports writes a port list: a port with a VLAN operation as an object,

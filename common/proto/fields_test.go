@@ -24,16 +24,35 @@ func errString(err error) string {
 	return err.Error()
 }
 
+// decodeCase is a command as sent and what its decoder gives: the
+// fields, or the error's text.
+type decodeCase[T any] struct {
+	raw  string
+	want T
+	err  string
+}
+
+// checkFields runs decode on each case's raw command; every error must be
+// a *Error (it carries the protocol's error code).
+func checkFields[T any](t *testing.T, decode func(raw string) (T, error), cases []decodeCase[T]) {
+	t.Helper()
+	for _, tc := range cases {
+		got, err := decode(tc.raw)
+		if errString(err) != tc.err || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s:\n got %+v %q\nwant %+v %q", tc.raw, got, errString(err), tc.want, tc.err)
+		}
+		if _, ok := err.(*Error); err != nil && !ok {
+			t.Errorf("%s: error %T is not a *Error", tc.raw, err)
+		}
+	}
+}
+
 func spec(p port.Port) PortSpec { return PortSpec{Port: p, VLAN: VLAN{Operation: VLANNone}} }
 
 func TestComponent(t *testing.T) {
 	ring := func(n int) PortSpec { return spec(port.Port{Kind: port.Ring, N: n}) }
 	nic := func(n int) PortSpec { return spec(port.Port{Kind: port.NIC, N: n}) }
-	for _, tc := range []struct {
-		raw  string
-		want ComponentCmd
-		err  string
-	}{
+	checkFields(t, func(raw string) (ComponentCmd, error) { return cmd(t, raw).Component() }, []decodeCase[ComponentCmd]{
 		{`{"command":"component","core_id":"4","type":"forward","rx_ports":["nic0"],"tx_ports":["ring:1"]}`,
 			ComponentCmd{CoreID: 4, Type: "forward", Rx: []PortSpec{nic(0)}, Tx: []PortSpec{ring(1)}}, ""},
 		{`{"command":"component","core_id":4,"type":"merge","name":"m","rx_ports":["ring0","ring1"],"tx_ports":["phy:0"]}`,
@@ -109,24 +128,12 @@ func TestComponent(t *testing.T) {
 			`bad value(pcp): "8" is not a priority (0..7)`},
 		{`{"command":"component","core_id":4,"type":"forward","rx_ports":[],"tx_ports":[{"port":"nic0","vlan":{"operation":"add","id":10,"pcp":"x"}}]}`, ComponentCmd{},
 			`bad value(pcp): "x" is not a priority (0..7)`},
-	} {
-		got, err := cmd(t, tc.raw).Component()
-		if errString(err) != tc.err || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s:\n got %+v %q\nwant %+v %q", tc.raw, got, errString(err), tc.want, tc.err)
-		}
-		if _, ok := err.(*Error); err != nil && !ok {
-			t.Errorf("%s: error %T is not a *Error", tc.raw, err)
-		}
-	}
+	})
 }
 
 func TestClassifier(t *testing.T) {
 	ring0 := port.Port{Kind: port.Ring, N: 0}
-	for _, tc := range []struct {
-		raw  string
-		want ClassifierCmd
-		err  string
-	}{
+	checkFields(t, func(raw string) (ClassifierCmd, error) { return cmd(t, raw).Classifier() }, []decodeCase[ClassifierCmd]{
 		{`{"command":"classifier_table","type":"mac","value":"52:54:00:AB:Cd:eF","port":"ring0"}`,
 			ClassifierCmd{Action: "add", Type: "mac", Value: "52:54:00:ab:cd:ef", MAC: 0x525400abcdef, Port: ring0}, ""},
 		{`{"command":"classifier_table","action":"del","type":"mac","value":"default","port":"ring:0"}`,
@@ -171,23 +178,15 @@ func TestClassifier(t *testing.T) {
 		{`{"command":"classifier_table","type":"vlan","vlan":100,"value":"default","port":"ring0"}`, ClassifierCmd{},
 			`bad value(value): "default" is not a MAC address (aa:bb:cc:dd:ee:ff)`},
 		{`{"command":"classifier_table","type":"vlan","vlan":100,"value":"52:54:00:00:00:01"}`, ClassifierCmd{}, "not enough parameter(port)"},
-	} {
-		got, err := cmd(t, tc.raw).Classifier()
-		if errString(err) != tc.err || got != tc.want {
-			t.Errorf("%s:\n got %+v %q\nwant %+v %q", tc.raw, got, errString(err), tc.want, tc.err)
-		}
-	}
+	})
 }
 
 // The port command (protocol.md 9.3): required fields in order, the vlan
 // object optional.
 func TestPortOp(t *testing.T) {
 	ring0 := port.Port{Kind: port.Ring, N: 0}
-	for _, tc := range []struct {
-		raw  string
-		want PortCmd
-		err  string
-	}{
+	// Built by hand, not through ParseBatch: [1] reaches the decoder.
+	checkFields(t, func(raw string) (PortCmd, error) { return Command{Name: CmdPort, Raw: []byte(raw)}.PortOp() }, []decodeCase[PortCmd]{
 		{`{"command":"port","action":"add","port":"ring:0","dir":"rx","name":"a"}`,
 			PortCmd{Action: "add", Port: ring0, Dir: "rx", Name: "a", VLAN: VLAN{Operation: VLANNone}}, ""},
 		{`{"command":"port","action":"add","port":"ring0","dir":"tx","name":"a","vlan":{"operation":"add","id":"7","pcp":"3"}}`,
@@ -203,13 +202,7 @@ func TestPortOp(t *testing.T) {
 		{`{"command":"port","action":"add","port":"ring0","dir":"tx","name":"a","vlan":{"operation":"add","id":5000,"pcp":0}}`, PortCmd{},
 			`bad value(id): "5000" is not a VLAN id (1..4094)`},
 		{`[1]`, PortCmd{}, "bad message format: a command is not an object"},
-	} {
-		c := Command{Name: CmdPort, Raw: []byte(tc.raw)}
-		got, err := c.PortOp()
-		if errString(err) != tc.err || got != tc.want {
-			t.Errorf("%s:\n got %+v %q\nwant %+v %q", tc.raw, got, errString(err), tc.want, tc.err)
-		}
-	}
+	})
 }
 
 func TestMAC(t *testing.T) {

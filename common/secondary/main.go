@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/spp-go/spp/common/daemon"
 	"github.com/spp-go/spp/common/dpdk"
@@ -190,19 +188,12 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code 
 		}
 	}
 
-	stop := make(chan struct{})
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
-	go func() {
-		s := <-sigs
-		logf("%v: stopping", s)
-		close(stop)
-	}()
+	stop, release := daemon.OnSignal(logf)
 	hangUp, err = daemon.Run(a.Server, eng, logf, stop)
 	if err != nil {
 		logf("%v", err) // -s was checked already; this is not expected
 	}
-	signal.Stop(sigs)
+	release()
 	return exitOK, hangUp
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,6 +61,19 @@ func (p *Proc) Running() bool { return !p.c.Exited() }
 
 // Signal sends sig to the process.
 func (p *Proc) Signal(sig os.Signal) error { return p.c.Signal(sig) }
+
+// Crash kills the running process with SIGKILL, as a crash would, and
+// waits up to 10 s for it to be gone; the test stops if it was not running
+// or does not die.
+func (p *Proc) Crash() {
+	p.t.Helper()
+	if err := p.Signal(syscall.SIGKILL); err != nil {
+		p.t.Fatal(err)
+	}
+	if _, err := p.Wait(10 * time.Second); err != nil {
+		p.t.Fatal(err)
+	}
+}
 
 // Kill kills the process if it runs and waits for it to be gone.
 func (p *Proc) Kill() {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -106,5 +107,28 @@ func TestProc(t *testing.T) {
 	k.Kill()
 	if k.Running() {
 		t.Fatal("still running after Kill")
+	}
+}
+
+// Log takes lines from several goroutines, each with its time of day, and
+// counts the lines that hold a string (not the occurrences).
+func TestLog(t *testing.T) {
+	var l Log
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func(i int) { l.Logf("worker %d: cannot connect, cannot connect", i); done <- true }(i)
+	}
+	for i := 0; i < 4; i++ {
+		<-done
+	}
+	l.Logf("connected")
+	if n := l.Count("cannot connect"); n != 4 {
+		t.Errorf("Count = %d, want 4: %q", n, l.Lines())
+	}
+	if !l.Has("connected") || l.Has("worker 4") {
+		t.Errorf("Has: %q", l.Lines())
+	}
+	if lines := strings.Split(l.String(), "\n"); len(lines) != 5 || !regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} connected$`).MatchString(lines[4]) {
+		t.Errorf("String: %q", l.String())
 	}
 }

@@ -142,7 +142,7 @@ func TestPlugFailsWhenFull(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no port_status=up within 2s") || !strings.Contains(err.Error(), "stays bound") {
 		t.Fatalf("third bind: %v", err)
 	}
-	if !n.log.has("port p3: no room for 2 more component(s) on spp_vf 1") {
+	if !n.log.Has("port p3: no room for 2 more component(s) on spp_vf 1") {
 		t.Errorf("the log does not say why")
 	}
 	if s := get(t, n.cli, keys.PortStatus("full", "p3")); s != "" {
@@ -162,7 +162,7 @@ func TestRefusedBatchRetried(t *testing.T) {
 	if err == nil {
 		t.Fatal("bound while refused")
 	}
-	if !n.log.has("spp_vf 1: refused the batch at command 0") {
+	if !n.log.Has("spp_vf 1: refused the batch at command 0") {
 		t.Error("the log does not say the batch was refused")
 	}
 	n.vfs[0].Refuse(false)

@@ -36,19 +36,12 @@ func TestEmbeddedSingleHost(t *testing.T) {
 	}
 	fake := agenttest.StartController(t)
 	fake.Join(seedVF(1))
-	ctl, _ := NewController(fake.URL())
-	actx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	log := &logBuf{}
-	go func() {
-		New(Options{Host: "solo", Policy: wiring.Dynamic, Logf: log.Logf}, cli, ctl).Run(actx)
-		close(done)
-	}()
+	n := &node{t: t, host: "solo", cli: cli, url: fake.URL()}
+	n.startAgent(wiring.Dynamic)
 	if _, err := Bind(ctx, cli, BindArgs{Host: "solo", Port: "p1", MAC: "52:54:00:00:00:01", Wait: 10 * time.Second}); err != nil {
-		t.Fatalf("%v\n%s", err, log)
+		t.Fatalf("%v\n%s", err, &n.log)
 	}
-	stop()
-	<-done
+	n.stopAgent()
 	cli.Close()
 	emb.Close()
 

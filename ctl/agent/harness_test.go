@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/testenv"
 	"github.com/spp-go/spp/ctl/agent/internal/agenttest"
 	"github.com/spp-go/spp/ctl/agent/keys"
 	"github.com/spp-go/spp/ctl/agent/wiring"
@@ -46,35 +46,17 @@ func seedVF(id int) *agenttest.VF {
 	return agenttest.NewVF(id, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
 }
 
-// logBuf collects an agent's log; the test prints it when it fails.
-type logBuf struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logBuf) Logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, time.Now().Format("15:04:05.000 ")+fmt.Sprintf(format, args...))
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-func (l *logBuf) has(s string) bool { return strings.Contains(l.String(), s) }
-
 // node is one host of a test: its etcd client, its fake spp serve with
-// spp_vfs, its agent.
+// spp_vfs (ctl, at url; url alone for another spp serve), its agent and the
+// agent's log.
 type node struct {
 	t    *testing.T
 	host string
 	cli  *clientv3.Client
 	ctl  *agenttest.Controller
+	url  string
 	vfs  []*agenttest.VF
-	log  *logBuf
+	log  testenv.Log
 
 	stop func()
 	done chan struct{}
@@ -83,7 +65,8 @@ type node struct {
 // newNode writes cfg for host (spp agent init) and starts a spp serve
 // with a fresh spp_vf per NIC (workers as in hostConfig).
 func newNode(t *testing.T, e *testEtcd, host string, cfg *keys.Config) *node {
-	n := &node{t: t, host: host, cli: e.dial(t), ctl: agenttest.StartController(t), log: &logBuf{}}
+	n := &node{t: t, host: host, cli: e.dial(t), ctl: agenttest.StartController(t)}
+	n.url = n.ctl.URL()
 	if _, err := Init(context.Background(), n.cli, host, cfg, false); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +78,7 @@ func newNode(t *testing.T, e *testEtcd, host string, cfg *keys.Config) *node {
 	t.Cleanup(func() {
 		n.stopAgent()
 		if t.Failed() {
-			t.Logf("agent %s's log:\n%s\nkeys:%s", host, n.log, dump(t, n.cli))
+			t.Logf("agent %s's log:\n%s\nkeys:%s", host, &n.log, dump(t, n.cli))
 		}
 	})
 	return n
@@ -103,7 +86,7 @@ func newNode(t *testing.T, e *testEtcd, host string, cfg *keys.Config) *node {
 
 // startAgent runs the agent of the node until stopAgent.
 func (n *node) startAgent(policy wiring.Policy) {
-	ctl, err := NewController(n.ctl.URL())
+	ctl, err := NewController(n.url)
 	if err != nil {
 		n.t.Fatal(err)
 	}

@@ -176,8 +176,8 @@ core_mask = "0x3ffd"
 	if c := run(portMain, "bind", "--host", "cli", "--etcd", shared.client, "p1"); c != 2 {
 		t.Errorf("bind without MAC: %d", c)
 	}
-	n := &node{t: t, host: "cli", cli: shared.dial(t), log: &logBuf{}}
-	n.ctl = agenttest.StartController(t)
+	n := &node{t: t, host: "cli", cli: shared.dial(t), ctl: agenttest.StartController(t)}
+	n.url = n.ctl.URL()
 	n.vfs = []*agenttest.VF{seedVF(1)}
 	n.ctl.Join(n.vfs[0])
 	n.startAgent("dynamic")

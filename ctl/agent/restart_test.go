@@ -51,7 +51,7 @@ func TestAgentRestartSendsNothing(t *testing.T) {
 	n.stopAgent()
 	sent := len(n.vfs[0].Batches())
 	n.startAgent(wiring.Dynamic)
-	waitFor(t, 5*time.Second, "the agent's first pass", func() bool { return n.log.has("following the event stream") })
+	waitFor(t, 5*time.Second, "the agent's first pass", func() bool { return n.log.Has("following the event stream") })
 	time.Sleep(300 * time.Millisecond)
 	if got := n.vfs[0].Batches(); len(got) != sent {
 		t.Errorf("batches sent by a restart with nothing to change: %q", got[sent:])
@@ -216,21 +216,16 @@ func TestConfigLater(t *testing.T) {
 	cli := shared.dial(t)
 	ctl := agenttest.StartController(t)
 	ctl.Join(seedVF(1))
-	log := &logBuf{}
-	c, _ := NewController(ctl.URL())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		New(Options{Host: "later", Policy: wiring.Dynamic, Logf: log.Logf}, cli, c).Run(ctx)
-		close(done)
-	}()
-	defer func() { cancel(); <-done }()
-	waitFor(t, 5*time.Second, "the agent waiting", func() bool { return log.has("no /spp/openstack/configuration/later") })
+	n := &node{t: t, host: "later", cli: cli, url: ctl.URL()}
+	n.startAgent(wiring.Dynamic)
+	defer n.stopAgent()
+	ctx := context.Background()
+	waitFor(t, 5*time.Second, "the agent waiting", func() bool { return n.log.Has("no /spp/openstack/configuration/later") })
 	if _, err := Init(ctx, cli, "later", hostConfig(1), false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Bind(ctx, cli, BindArgs{Host: "later", Port: "p", MAC: "52:54:00:00:00:01", Wait: 5 * time.Second}); err != nil {
-		t.Fatalf("%v\n%s", err, log)
+		t.Fatalf("%v\n%s", err, &n.log)
 	}
 }
 

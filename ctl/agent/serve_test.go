@@ -47,18 +47,12 @@ func TestAgainstSppServe(t *testing.T) {
 	if _, err := Init(context.Background(), cli, "served", hostConfig(2), false); err != nil {
 		t.Fatal(err)
 	}
-	n := &node{t: t, host: "served", cli: cli, vfs: []*agenttest.VF{vf}, log: &logBuf{}}
-	ctl, _ := NewController("http://" + ln.Addr().String())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		New(Options{Host: "served", Policy: wiring.Dynamic, Resync: time.Hour, Logf: n.log.Logf}, cli, ctl).Run(ctx)
-		close(done)
-	}()
-	defer func() { cancel(); <-done }()
+	n := &node{t: t, host: "served", cli: cli, url: "http://" + ln.Addr().String(), vfs: []*agenttest.VF{vf}}
+	n.startAgent(wiring.Dynamic)
+	defer n.stopAgent()
 	defer func() {
 		if t.Failed() {
-			t.Logf("agent's log:\n%s", n.log)
+			t.Logf("agent's log:\n%s", &n.log)
 		}
 	}()
 	n.mustBind("p1", "52:54:00:00:00:01", 0)

@@ -63,13 +63,10 @@ func (c *Config) agentEtcd() string {
 // agent's embedded etcd starts.
 func (u *upSession) startAgent() error {
 	a := u.c.Agent
-	ch, err := u.spawn("agent", RoleController, u.c.AgentArgv(u.binDir), false)
+	ch, err := u.spawn("agent", RoleController, u.c.AgentArgv(u.binDir), false, &u.agent)
 	if err != nil {
 		return err
 	}
-	u.mu.Lock()
-	u.agent = ch
-	u.mu.Unlock()
 	cfg, err := agent.ReadHostFile(a.HostFile)
 	if err != nil {
 		return fmt.Errorf("agent.host_file: %v", err)

@@ -132,7 +132,9 @@ func (u *upSession) saveState() error {
 // being stopped. The child gets its own process group, so that Ctrl-C in
 // the terminal reaches the shell and `spp up`, which stop the daemons in
 // order, and not the daemons themselves. withStdin: its command line (VMs).
-func (u *upSession) spawn(name, role string, argv []string, withStdin bool) (*proc.Child, error) {
+// into, unless nil, is where the session keeps the child: it is set under
+// the same hold of the lock, so that teardown sees every child it started.
+func (u *upSession) spawn(name, role string, argv []string, withStdin bool, into **proc.Child) (*proc.Child, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.stopping {
@@ -152,6 +154,9 @@ func (u *upSession) spawn(name, role string, argv []string, withStdin bool) (*pr
 		u.records = map[*proc.Child]ProcessRecord{}
 	}
 	u.records[ch] = rec
+	if into != nil {
+		*into = ch
+	}
 	u.state.Processes = append(u.state.Processes, rec)
 	if err := u.saveState(); err != nil {
 		u.say("writing %s: %v", u.statePath, err)
@@ -202,13 +207,10 @@ func (u *upSession) forget(chs ...*proc.Child) {
 // API answers: every shell of the node (the command file, the waits, the
 // operator's) attaches to it.
 func (u *upSession) startServe() error {
-	ch, err := u.spawn("serve", RoleController, u.c.ServeArgv(u.binDir), false)
+	ch, err := u.spawn("serve", RoleController, u.c.ServeArgv(u.binDir), false, &u.serve)
 	if err != nil {
 		return err
 	}
-	u.mu.Lock()
-	u.serve = ch
-	u.mu.Unlock()
 	return waitAPI(u.c.APIURL(), ch, waitDaemon)
 }
 
@@ -234,19 +236,16 @@ func waitAPI(url string, ch *proc.Child, d time.Duration) error {
 // startGroup starts the primary and then the secondaries; `wait pri` and
 // `wait sec N`, through spp serve, tell when each has finished its start.
 func (u *upSession) startGroup() error {
-	pri, err := u.spawn("primary", RolePrimary, u.c.PrimaryArgv(u.binDir), false)
+	pri, err := u.spawn("primary", RolePrimary, u.c.PrimaryArgv(u.binDir), false, &u.primary)
 	if err != nil {
 		return err
 	}
-	u.mu.Lock()
-	u.primary = pri
-	u.mu.Unlock()
 	if err := u.waitDaemon(pri, "wait pri "+secs(waitDaemon)); err != nil {
 		return err
 	}
 	secsCh := make([]*proc.Child, len(u.c.Secondary))
 	for i, s := range u.c.Secondary {
-		ch, err := u.spawn(s.Name, RoleSecondary, u.c.SecondaryArgv(s, u.binDir), false)
+		ch, err := u.spawn(s.Name, RoleSecondary, u.c.SecondaryArgv(s, u.binDir), false, nil)
 		if err != nil {
 			return err
 		}

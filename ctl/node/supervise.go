@@ -105,13 +105,10 @@ func (u *upSession) restartDeadSecondaries() error {
 		s := u.c.Secondary[i]
 		u.say("%s %s: starting it again", s.Name, ch.DescribeExit())
 		u.forget(ch)
-		nch, err := u.spawn(s.Name, RoleSecondary, u.c.SecondaryArgv(s, u.binDir), false)
+		nch, err := u.spawn(s.Name, RoleSecondary, u.c.SecondaryArgv(s, u.binDir), false, &u.secs[i])
 		if err != nil {
 			return err
 		}
-		u.mu.Lock()
-		u.secs[i] = nch
-		u.mu.Unlock()
 		if err := u.waitDaemon(nch, fmt.Sprintf("wait sec %d %s", *s.ClientID, secs(waitDaemon))); err != nil {
 			return err
 		}

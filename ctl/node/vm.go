@@ -22,14 +22,8 @@ import (
 
 func (u *upSession) startVM(i int) error {
 	stdbuf, _ := exec.LookPath("stdbuf") // coreutils; without it answers come late
-	ch, err := u.spawn(u.c.VM[i].Name, RoleVM, u.c.VMArgv(u.c.VM[i], stdbuf), true)
-	if err != nil {
-		return err
-	}
-	u.mu.Lock()
-	u.vms[i] = ch
-	u.mu.Unlock()
-	return nil
+	_, err := u.spawn(u.c.VM[i].Name, RoleVM, u.c.VMArgv(u.c.VM[i], stdbuf), true, &u.vms[i])
+	return err
 }
 
 // testpmd's log lines that tell how its start went.

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -128,12 +127,7 @@ func TestChaos(t *testing.T) {
 		t.Fatalf("forwarding at %.0f and %.0f frames/s", r1, r2)
 	}
 	a1, a2, t0 := tx("1", "null1"), tx("2", "nic1"), time.Now()
-	if err := nd.serve.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := nd.serve.Wait(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	nd.serve.Crash()
 	time.Sleep(time.Second)
 	gap := time.Since(t0)
 	nd.startServe() // waits for the three daemons to join
@@ -162,12 +156,7 @@ func TestChaos(t *testing.T) {
 
 	// 2. spp_vf 2.
 	b1 := tx("1", "null1")
-	if err := vf2.Proc.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := vf2.Proc.Wait(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	vf2.Proc.Crash()
 	st.WaitFor(t, 10*time.Second, "spp serve to drop spp_vf 2", func() bool {
 		code, _ := nd.do("POST", "/spp/v1/secondaries/2/batch", `{"commands":[{"command":"status"}]}`)
 		return code == 404
@@ -190,12 +179,7 @@ func TestChaos(t *testing.T) {
 
 	// 3. The VM.
 	d1 := tx("1", "null1")
-	if err := vm.Proc.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := vm.Proc.Wait(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	vm.Proc.Crash()
 	st.WaitFor(t, 10*time.Second, "vhost30's link down", func() bool { return st.Port(nd.status("1"), "vhost30").Link != "up" })
 	vm = startVM()
 	vmRound(1)
