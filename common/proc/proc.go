@@ -237,7 +237,7 @@ func (c *Child) Kill() error {
 		c.cmd.Process.Kill()
 	}
 	if !c.Wait(KillWait) {
-		return fmt.Errorf("%s (pid %d) does not die", c.Name, c.Pid())
+		return fmt.Errorf("%s (pid %d) does not die: %s", c.Name, c.Pid(), threads(c.Pid()))
 	}
 	return nil
 }

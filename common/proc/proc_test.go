@@ -2,6 +2,7 @@ package proc
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -171,5 +172,18 @@ func TestRemovePrefix(t *testing.T) {
 		if err := RemovePrefix(huge, bad); err == nil {
 			t.Errorf("RemovePrefix accepted %q", bad)
 		}
+	}
+}
+
+// What Kill reports of a process that does not die: one line per thread,
+// with its state; here this test binary's own threads.
+func TestThreadsDescribed(t *testing.T) {
+	pid := os.Getpid()
+	got := threads(pid)
+	if !strings.Contains(got, fmt.Sprintf("\n\tthread %d (", pid)) || !strings.Contains(got, " state ") {
+		t.Fatalf("threads(%d) = %q", pid, got)
+	}
+	if got := threads(1 << 30); !strings.Contains(got, "no such file") {
+		t.Fatalf("threads of no process = %q", got)
 	}
 }
