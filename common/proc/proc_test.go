@@ -187,3 +187,26 @@ func TestThreadsDescribed(t *testing.T) {
 		t.Fatalf("threads of no process = %q", got)
 	}
 }
+
+// Kill's test of a zombie: a running process's main thread has not exited,
+// a process that is gone has.
+func TestLeaderExited(t *testing.T) {
+	if leaderExited(os.Getpid()) {
+		t.Fatal("this test's own process reported exited")
+	}
+	if !leaderExited(1 << 30) {
+		t.Fatal("a process that does not exist reported running")
+	}
+	// A child that has exited and is not reaped yet: a zombie.
+	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Wait()
+	for i := 0; !leaderExited(p.Pid); i++ {
+		if i == 500 {
+			t.Fatal("an exited, unreaped child not reported exited")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -33,3 +33,15 @@ func threads(pid int) string {
 	}
 	return b.String()
 }
+
+// leaderExited says whether pid's main thread has exited (state Z, the
+// process a zombie while its other threads finish exiting in the kernel)
+// or the process is gone.
+func leaderExited(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return os.IsNotExist(err)
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	return i > 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+}
