@@ -62,7 +62,7 @@ func Init(args []string) (appArgs []string, err error) {
 		ran = true
 		signal.Ignore(syscall.SIGPIPE)
 		if _, e := eal.Init(append([]string{}, ealArgs...)); e != nil {
-			initErr = fmt.Errorf("EAL init: %v", e)
+			initErr = fmt.Errorf("EAL init: %v%s", e, heapNote)
 			return
 		}
 		initErr = pinControlThreads()

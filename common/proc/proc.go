@@ -46,7 +46,9 @@ type Spec struct {
 
 // KillWait is how long a killed process may take to be gone. A killed
 // testpmd VM whose vhost peer had detached was seen to stay a zombie with a
-// thread still exiting for 10 to 26 s (TestTwoHosts, 4 times in 6).
+// thread still exiting for 10 s to over a minute (TestTwoHosts, the soak:
+// about one kill in 20 to 50 on a loaded machine); Kill accepts that
+// zombie: it runs nothing any more.
 const KillWait = time.Minute
 
 // Child is a started process.
@@ -236,8 +238,8 @@ func (c *Child) Kill() error {
 	} else {
 		c.cmd.Process.Kill()
 	}
-	if !c.Wait(KillWait) {
-		return fmt.Errorf("%s (pid %d) does not die", c.Name, c.Pid())
+	if !c.Wait(KillWait) && !leaderExited(c.Pid()) {
+		return fmt.Errorf("%s (pid %d) does not die: %s", c.Name, c.Pid(), threads(c.Pid()))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package proc
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -171,5 +172,41 @@ func TestRemovePrefix(t *testing.T) {
 		if err := RemovePrefix(huge, bad); err == nil {
 			t.Errorf("RemovePrefix accepted %q", bad)
 		}
+	}
+}
+
+// What Kill reports of a process that does not die: one line per thread,
+// with its state; here this test binary's own threads.
+func TestThreadsDescribed(t *testing.T) {
+	pid := os.Getpid()
+	got := threads(pid)
+	if !strings.Contains(got, fmt.Sprintf("\n\tthread %d (", pid)) || !strings.Contains(got, " state ") {
+		t.Fatalf("threads(%d) = %q", pid, got)
+	}
+	if got := threads(1 << 30); !strings.Contains(got, "no such file") {
+		t.Fatalf("threads of no process = %q", got)
+	}
+}
+
+// Kill's test of a zombie: a running process's main thread has not exited,
+// a process that is gone has.
+func TestLeaderExited(t *testing.T) {
+	if leaderExited(os.Getpid()) {
+		t.Fatal("this test's own process reported exited")
+	}
+	if !leaderExited(1 << 30) {
+		t.Fatal("a process that does not exist reported running")
+	}
+	// A child that has exited and is not reaped yet: a zombie.
+	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Wait()
+	for i := 0; !leaderExited(p.Pid); i++ {
+		if i == 500 {
+			t.Fatal("an exited, unreaped child not reported exited")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -15,9 +15,10 @@ import (
 const TextPause = 20 * time.Millisecond
 
 // A Read asks for at least minRead and at most about maxRead bytes: the
-// buffer starts small (most requests are) and doubles for large ones.
+// buffer starts small (most requests are, and an idle connection then
+// holds about 1 KiB) and doubles for large ones.
 const (
-	minRead = 4 << 10
+	minRead = 512
 	maxRead = 256 << 10
 )
 

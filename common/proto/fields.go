@@ -80,8 +80,8 @@ func (c Command) Component() (ComponentCmd, error) {
 // noneByName says whether the command is type none with a name: it removes
 // that component wherever it is, so it needs no core_id.
 func (f fields) noneByName() bool {
-	typ, _, err1 := f.str("type", true)
-	name, _, err2 := f.str("name", true)
+	typ, _, err1 := f.str("type", false)
+	name, _, err2 := f.str("name", false)
 	return err1 == nil && err2 == nil && typ == "none" && name != ""
 }
 

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bufio"
+	"debug/buildinfo"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,6 +20,28 @@ func TestBinFromSPPBIN(t *testing.T) {
 	t.Setenv("SPP_BIN", dir)
 	if got := Bin(t, "spp_x"); got != filepath.Join(dir, "spp_x") {
 		t.Fatalf("Bin = %s", got)
+	}
+}
+
+// The DPDK daemons the tests run are built with Go's heap at its fixed base:
+// with the randomized base of Go 1.26, about one secondary in a thousand
+// fails EAL init, its heap in the way of the primary's memory
+// (common/dpdk/heapbase.go).
+func TestDaemonsFixedHeapBase(t *testing.T) {
+	for _, name := range []string{"spp_primary", "spp_vf", "spp_mirror"} {
+		info, err := buildinfo.ReadFile(Bin(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp := ""
+		for _, s := range info.Settings {
+			if s.Key == "GOEXPERIMENT" {
+				exp = s.Value
+			}
+		}
+		if !strings.Contains(exp, "norandomizedheapbase64") {
+			t.Errorf("%s built with GOEXPERIMENT=%q: want norandomizedheapbase64 (build with make build)", name, exp)
+		}
 	}
 }
 

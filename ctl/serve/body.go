@@ -59,9 +59,11 @@ func (b body) need(keys ...string) error {
 
 // invalid is the 400 of a value rejected: strings as they are, anything
 // else (and a string with a control character: the reply is one line) as
-// its JSON.
+// its JSON, compacted (an object's newlines would break the line).
 func (b body) invalid(key string) error {
-	v := string(b[key])
+	var c bytes.Buffer
+	json.Compact(&c, b[key]) // valid: the body decoded
+	v := c.String()
 	var s string
 	if json.Unmarshal(b[key], &s) == nil && !strings.ContainsFunc(s, unicode.IsControl) {
 		v = s

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"os"
 	"slices"
 	"sort"
 	"testing"
@@ -17,14 +16,7 @@ import (
 // each spp_vf runs one VM's forwarders and has only its VM's entry, and
 // the same frames injected into each host's nic0 reach only that host's
 // VM; unbinding h1's port empties h1's spp_vf and leaves h2's as it was.
-//
-// Opt-in (SPP_TWO_HOSTS=1) until two flakes are fixed: a killed testpmd VM
-// that stays a zombie past a minute, and a secondary's EAL that cannot map
-// its primary's memory ("Cannot get a virtual area").
 func TestTwoHosts(t *testing.T) {
-	if os.Getenv("SPP_TWO_HOSTS") == "" {
-		t.Skip("SPP_TWO_HOSTS=1 runs it (flaky in make test: see the comment)")
-	}
 	url := startEtcd(t, t.TempDir())
 	h1 := startNode(t, nodeOpts{vhosts: 2, vfLcores: "1@0,2@1,3@1", coreMask: "0xe", injector: true, host: "h1", etcdURL: url})
 	h2 := startNode(t, nodeOpts{vhosts: 2, vfLcores: "1@0,2@1,3@1", coreMask: "0xe", injector: true, host: "h2", etcdURL: url})
