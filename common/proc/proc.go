@@ -238,8 +238,13 @@ func (c *Child) Kill() error {
 	} else {
 		c.cmd.Process.Kill()
 	}
-	if !c.Wait(KillWait) && !leaderExited(c.Pid()) {
-		return fmt.Errorf("%s (pid %d) does not die: %s", c.Name, c.Pid(), threads(c.Pid()))
+	for end := time.Now().Add(KillWait); !c.Wait(100 * time.Millisecond); {
+		if leaderExited(c.Pid()) {
+			return nil
+		}
+		if time.Now().After(end) {
+			return fmt.Errorf("%s (pid %d) does not die: %s", c.Name, c.Pid(), threads(c.Pid()))
+		}
 	}
 	return nil
 }
