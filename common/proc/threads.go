@@ -19,14 +19,10 @@ func threads(pid int) string {
 	var b strings.Builder
 	for _, t := range tasks {
 		p := filepath.Join(dir, t.Name())
-		stat, _ := os.ReadFile(filepath.Join(p, "stat"))
-		state := "?"
-		if i := strings.LastIndexByte(string(stat), ')'); i > 0 && i+2 < len(stat) {
-			state = string(stat[i+2 : i+3])
-		}
+		state, _ := taskState(filepath.Join(p, "stat"))
 		comm, _ := os.ReadFile(filepath.Join(p, "comm"))
 		wchan, _ := os.ReadFile(filepath.Join(p, "wchan"))
-		fmt.Fprintf(&b, "\n\tthread %s (%s) state %s wchan %q", t.Name(), strings.TrimSpace(string(comm)), state, wchan)
+		fmt.Fprintf(&b, "\n\tthread %s (%s) state %c wchan %q", t.Name(), strings.TrimSpace(string(comm)), state, wchan)
 		if stack, err := os.ReadFile(filepath.Join(p, "stack")); err == nil && len(stack) > 0 {
 			b.WriteString("\n\t\t" + strings.ReplaceAll(strings.TrimSpace(string(stack)), "\n", "\n\t\t"))
 		}
@@ -38,10 +34,23 @@ func threads(pid int) string {
 // process a zombie while its other threads finish exiting in the kernel)
 // or the process is gone.
 func leaderExited(pid int) bool {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	state, err := taskState(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return os.IsNotExist(err)
 	}
-	i := strings.LastIndexByte(string(stat), ')')
-	return i > 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+	return state == 'Z'
+}
+
+// taskState reads the state letter (R, S, D, Z...) of a /proc stat file:
+// the field after the command name, which is in parentheses and may itself
+// hold spaces and parentheses. '?' when the file cannot be read or parsed.
+func taskState(path string) (byte, error) {
+	stat, err := os.ReadFile(path)
+	if err != nil {
+		return '?', err
+	}
+	if i := strings.LastIndexByte(string(stat), ')'); i > 0 && i+2 < len(stat) {
+		return stat[i+2], nil
+	}
+	return '?', nil
 }
