@@ -61,14 +61,13 @@ func (b body) need(keys ...string) error {
 // else (and a string with a control character: the reply is one line) as
 // its JSON, compacted (an object's newlines would break the line).
 func (b body) invalid(key string) error {
-	var c bytes.Buffer
-	json.Compact(&c, b[key]) // valid: the body decoded
-	v := c.String()
 	var s string
 	if json.Unmarshal(b[key], &s) == nil && !strings.ContainsFunc(s, unicode.IsControl) {
-		v = s
+		return fail(http.StatusBadRequest, "invalid key(%s): %s.", key, s)
 	}
-	return fail(http.StatusBadRequest, "invalid key(%s): %s.", key, v)
+	var c bytes.Buffer
+	json.Compact(&c, b[key]) // valid: the body decoded
+	return fail(http.StatusBadRequest, "invalid key(%s): %s.", key, c.String())
 }
 
 // str reads a string value.
