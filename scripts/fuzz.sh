@@ -8,13 +8,19 @@ set -uo pipefail
 GO=${GO:-go}
 time=$1
 shift
+cpus=$(nproc)
 for t in "$@"; do
 	pkg=${t%%:*} fn=${t#*:}
 	log=$(mktemp)
 	# -fuzzminimizetime: minimizing each new input (60 s by default) stops
 	# the workers; at 10 s a 30 s run still did half the inputs it does at
 	# 1 s. A crashing input is kept all the same, minimized or not.
-	"$GO" test -run '^$' -fuzz "^${fn}\$" -fuzztime "$time" -fuzzminimizetime "${FUZZ_MINIMIZE:-1s}" "$pkg" >"$log" 2>&1
+	# GOMAXPROCS=1 and one worker per CPU: a worker runs each input on a
+	# goroutine of its own, and with several Ps the scheduler wakes idle
+	# threads for each one (futex, IPIs); single-threaded workers ran the
+	# decoder's inputs 1.6 times as fast on 2 CPUs (1.28 M against
+	# 0.78 M in 60 s).
+	GOMAXPROCS=1 "$GO" test -p "$cpus" -parallel "$cpus" -run '^$' -fuzz "^${fn}\$" -fuzztime "$time" -fuzzminimizetime "${FUZZ_MINIMIZE:-1s}" "$pkg" >"$log" 2>&1
 	rc=$?
 	execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1)
 	if [ $rc -ne 0 ]; then

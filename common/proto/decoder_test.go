@@ -603,15 +603,22 @@ func sameRequests(r1 []*Request, e1 error, r2 []*Request, e2 error) bool {
 		return false
 	}
 	for i, a := range r1 {
-		b := r2[i]
-		if a.Text != b.Text || len(a.Commands) != len(b.Commands) {
+		if !sameRequest(a, r2[i]) {
 			return false
 		}
-		for j, c := range a.Commands {
-			d := b.Commands[j]
-			if c.Name != d.Name || c.FromText != d.FromText || !bytes.Equal(c.Raw, d.Raw) || fmt.Sprint(c.Err()) != fmt.Sprint(d.Err()) {
-				return false
-			}
+	}
+	return true
+}
+
+// sameRequest reports whether two requests hold the same commands.
+func sameRequest(a, b *Request) bool {
+	if a.Text != b.Text || len(a.Commands) != len(b.Commands) {
+		return false
+	}
+	for j, c := range a.Commands {
+		d := b.Commands[j]
+		if c.Name != d.Name || c.FromText != d.FromText || !bytes.Equal(c.Raw, d.Raw) || fmt.Sprint(c.Err()) != fmt.Sprint(d.Err()) {
+			return false
 		}
 	}
 	return true
@@ -719,7 +726,12 @@ func checkDecoder(t testing.TB, data []byte, n uint8) {
 	c := chunks(data, 1+int(n%5))
 	c.pauses = true
 	paused, _, _ := decodeAll(t, c, limit)
-	for _, req := range paused {
+	for i, req := range paused {
+		// checkRequest reads only what sameRequest compares: a request
+		// equal to the one decoded whole was checked above.
+		if i < len(whole) && sameRequest(whole[i], req) {
+			continue
+		}
 		checkRequest(t, req)
 	}
 }
