@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/spp-go/spp/common/proc"
@@ -56,13 +58,17 @@ func repoRoot() (string, error) {
 	}
 }
 
-var prefixSeq atomic.Int64
+var (
+	prefixSeq atomic.Int64
+	sweepOnce sync.Once
+)
 
 // Prefix is a DPDK --file-prefix no other test or process uses. When the
 // test ends, its runtime directory and hugepage files are removed. Cleanups
 // run last-in first-out, so call Prefix before Start: the processes are
 // then gone when the files are removed.
 func Prefix(t testing.TB) string {
+	sweepOnce.Do(sweepStale)
 	p := fmt.Sprintf("spp_t%d_%d", os.Getpid(), prefixSeq.Add(1))
 	t.Cleanup(func() { RemovePrefix(p) })
 	return p
@@ -72,6 +78,55 @@ func Prefix(t testing.TB) string {
 // /var/run/dpdk/<p> and /dev/hugepages/<p>map_*. Only when none of them
 // runs any more.
 func RemovePrefix(p string) { proc.RemovePrefix(proc.HugeDir, p) }
+
+// sweepStale removes the prefixes that test binaries killed before their
+// cleanups ran left behind (a `go test` stopped by its timeout or by hand):
+// their hugepage files hold hugepages until removed, and a few such runs
+// leave the next tests too few to start a primary. A prefix is stale when
+// the test process named in it is gone and no process holds its runtime
+// directory (the daemons of a test die with it, by Pdeathsig).
+func sweepStale() {
+	stale := map[string]bool{}
+	for _, dir := range []string{proc.RuntimeDir, proc.HugeDir} {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			p, _, _ := strings.Cut(e.Name(), "map_")
+			if pid, ok := prefixPid(p); ok && pid != os.Getpid() && !alive(pid) {
+				stale[p] = true
+			}
+		}
+	}
+	for p := range stale {
+		if users, err := proc.PrefixUsers(filepath.Join(proc.RuntimeDir, p)); err == nil && len(users) == 0 {
+			RemovePrefix(p)
+		}
+	}
+}
+
+// prefixPid is the test process's pid in a name Prefix made
+// (spp_t<pid>_<n>).
+func prefixPid(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, "spp_t")
+	if !ok {
+		return 0, false
+	}
+	pid, n, ok := strings.Cut(rest, "_")
+	if !ok {
+		return 0, false
+	}
+	if _, err := strconv.Atoi(n); err != nil {
+		return 0, false
+	}
+	v, err := strconv.Atoi(pid)
+	return v, err == nil && v > 0
+}
+
+// alive: a process of that pid exists (a recycled pid counts as alive:
+// its prefix is then kept, never removed in error).
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}
 
 // RequireRoot stops a test that needs root and hugepages when they are
 // missing: a failure when CI=true (CI must run every integration test), a

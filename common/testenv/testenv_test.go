@@ -3,8 +3,10 @@ package testenv
 import (
 	"bufio"
 	"debug/buildinfo"
+	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -60,6 +62,49 @@ func TestPrefixUniqueAndRemoved(t *testing.T) {
 	for _, f := range []string{"/var/run/dpdk/" + p1, "/dev/hugepages/" + p1 + "map_0"} {
 		if _, err := os.Stat(f); err == nil {
 			t.Errorf("%s left after the test", f)
+		}
+	}
+}
+
+// A prefix left by a test process that is gone is removed by the next
+// test binary's first Prefix; one whose test process lives (this one, or
+// another) is kept.
+func TestSweepStale(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (/var/run/dpdk)")
+	}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	live := exec.Command("sleep", "60")
+	if err := live.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer live.Process.Kill()
+	stale := fmt.Sprintf("spp_t%d_1", dead.Process.Pid)
+	kept := []string{fmt.Sprintf("spp_t%d_1", live.Process.Pid), fmt.Sprintf("spp_t%d_99", os.Getpid()), "spp_tx_1"}
+	for _, p := range append([]string{stale}, kept...) {
+		os.MkdirAll("/var/run/dpdk/"+p, 0o700)
+		os.WriteFile("/dev/hugepages/"+p+"map_0", nil, 0o600)
+		defer RemovePrefix(p)
+	}
+	// Hugepage files alone (their runtime directory already gone) are stale too.
+	orphan := fmt.Sprintf("spp_t%d_2", dead.Process.Pid)
+	os.WriteFile("/dev/hugepages/"+orphan+"map_0", nil, 0o600)
+	defer RemovePrefix(orphan)
+
+	sweepStale()
+	for _, f := range []string{"/var/run/dpdk/" + stale, "/dev/hugepages/" + stale + "map_0", "/dev/hugepages/" + orphan + "map_0"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s of a dead test process left", f)
+		}
+	}
+	for _, p := range kept {
+		for _, f := range []string{"/var/run/dpdk/" + p, "/dev/hugepages/" + p + "map_0"} {
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("%s removed: %v", f, err)
+			}
 		}
 	}
 }
