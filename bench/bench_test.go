@@ -172,6 +172,27 @@ func TestRowRatioAndTarget(t *testing.T) {
 	}
 }
 
+// The generator alone: the medians of its rounds, its errors kept; in
+// results.json with the keys a side's rounds have too, in this order.
+func TestCapacityRounds(t *testing.T) {
+	c := &capacity{Dst: "one"}
+	c.add(runResult{Mpps: 10, MppsPerCPU: 40}, nil)
+	c.add(runResult{}, fmt.Errorf("generator did not start"))
+	c.add(runResult{Mpps: 30, MppsPerCPU: 20}, nil)
+	c.add(runResult{Mpps: 20, MppsPerCPU: 30}, nil)
+	c.finish()
+	if c.Mpps != 20 || c.MppsPerCPU != 30 || len(c.Runs) != 3 || len(c.Errors) != 1 {
+		t.Errorf("capacity %+v", c)
+	}
+	b, err := json.Marshal(&capacity{Dst: "one", rounds: rounds{Errors: []string{"e"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"dst":"one","runs":null,"errors":["e"],"mpps":0,"mpps_per_cpu_s":0}`; string(b) != want {
+		t.Errorf("JSON %s\n want %s", b, want)
+	}
+}
+
 // between: rates over the interval between two samples, per wall second
 // and per second the worker was on a CPU.
 func TestBetween(t *testing.T) {
