@@ -12,7 +12,7 @@ export GOFLAGS   := -buildvcs=false
 export GOEXPERIMENT := norandomizedheapbase64
 
 # Packages that must build without cgo: protocol, ports, shell, config.
-PURE := ./common/component/... ./common/port/... ./common/proto/... ./common/proc/... ./common/daemon/... ./common/engine/... ./common/pcapfile/... ./common/testenv/... ./common/secondary/sectest/... ./ctl/...
+PURE := ./common/component/... ./common/port/... ./common/proto/... ./common/proc/... ./common/daemon/... ./common/engine/... ./common/pcapfile/... ./common/testpmd/... ./common/testenv/... ./common/secondary/sectest/... ./ctl/...
 
 .PHONY: all deps build test unit fuzz fuzz-long bench demo demo-agent soak clean
 

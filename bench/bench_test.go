@@ -7,72 +7,52 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/testpmd"
 )
 
-// A `show port stats all` answer as testpmd 22.11 prints it (two ports).
-const tpStatsOut = `show port stats all
-
-  ######################## NIC statistics for port 0  ########################
-  RX-packets: 211889888  RX-missed: 3          RX-bytes:  0
-  RX-errors: 1
-  RX-nombuf:  2         
-  TX-packets: 0          TX-errors: 0          TX-bytes:  0
-
-  Throughput (since last show)
-  Rx-pps:     32809125          Rx-bps:            0
-  Tx-pps:            0          Tx-bps:            0
-  ############################################################################
-
-  ######################## NIC statistics for port 1  ########################
-  RX-packets: 0          RX-missed: 0          RX-bytes:  0
-  RX-errors: 0
-  RX-nombuf:  0         
-  TX-packets: 211889856  TX-errors: 4          TX-bytes:  0
-
-  Throughput (since last show)
-  Rx-pps:            0          Rx-bps:            0
-  Tx-pps:     32809139          Tx-bps:            0
-  ############################################################################
-testpmd> `
-
-func TestTestpmdStatsParse(t *testing.T) {
-	tp := &testpmd{out: make(chan string, 1)}
-	tp.out <- tpStatsOut
-	tp.in = nopWriter{}
+// stats asks with testpmd.ShowPortStats and reads the answer that ends at
+// the prompt (common/testpmd's captured one).
+func TestTestpmdStats(t *testing.T) {
+	answer, err := os.ReadFile("../common/testpmd/testdata/port_stats_all.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked strings.Builder
+	tp := &tpProc{out: make(chan string, 1), in: nopCloser{&asked}}
+	tp.out <- string(answer)
 	ports, err := tp.stats()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int]tpPort{0: {rx: 211889888, drops: 6}, 1: {tx: 211889856, drops: 4}}
-	if len(ports) != len(want) {
-		t.Fatalf("ports %+v, want %+v", ports, want)
+	if asked.String() != testpmd.ShowPortStats+"\n" {
+		t.Errorf("asked %q", asked.String())
 	}
-	for id, w := range want {
-		if ports[id] != w {
-			t.Errorf("port %d: %+v, want %+v", id, ports[id], w)
-		}
+	if len(ports) != 2 || ports[1] != testpmd.PortStats(string(answer))[1] {
+		t.Errorf("ports %+v", ports)
 	}
 }
 
 func TestTestpmdStatsWithoutPortsIsAnError(t *testing.T) {
-	tp := &testpmd{out: make(chan string, 1), in: nopWriter{}}
+	tp := &tpProc{out: make(chan string, 1), in: nopCloser{io.Discard}}
 	tp.out <- "show port stats all\r\ntestpmd> "
 	if _, err := tp.stats(); err == nil {
 		t.Fatal("an answer without port statistics was accepted")
 	}
 }
 
-type nopWriter struct{}
+// nopCloser is testpmd's stdin in these tests.
+type nopCloser struct{ io.Writer }
 
-func (nopWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (nopWriter) Close() error                { return nil }
+func (nopCloser) Close() error { return nil }
 
 func TestTableBatchesRespectTheProtocolLimit(t *testing.T) {
 	b := tableBatches()
@@ -189,6 +169,27 @@ func TestRowRatioAndTarget(t *testing.T) {
 	r.finish()
 	if r.Met {
 		t.Error("0.8 met a target of 0.9")
+	}
+}
+
+// The generator alone: the medians of its rounds, its errors kept; in
+// results.json with the keys a side's rounds have too, in this order.
+func TestCapacityRounds(t *testing.T) {
+	c := &capacity{Dst: "one"}
+	c.add(runResult{Mpps: 10, MppsPerCPU: 40}, nil)
+	c.add(runResult{}, fmt.Errorf("generator did not start"))
+	c.add(runResult{Mpps: 30, MppsPerCPU: 20}, nil)
+	c.add(runResult{Mpps: 20, MppsPerCPU: 30}, nil)
+	c.finish()
+	if c.Mpps != 20 || c.MppsPerCPU != 30 || len(c.Runs) != 3 || len(c.Errors) != 1 {
+		t.Errorf("capacity %+v", c)
+	}
+	b, err := json.Marshal(&capacity{Dst: "one", rounds: rounds{Errors: []string{"e"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"dst":"one","runs":null,"errors":["e"],"mpps":0,"mpps_per_cpu_s":0}`; string(b) != want {
+		t.Errorf("JSON %s\n want %s", b, want)
 	}
 }
 

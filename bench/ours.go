@@ -209,28 +209,28 @@ func (o *ours) idle() (uint64, error) {
 // close stops everything (exit commands first, then kills) and cleans the
 // prefix up.
 func (o *ours) close() {
-	if o.sc != nil {
-		o.sc.do(proto.Exit())
-		o.sc.close()
-	}
-	if o.sec != nil {
-		waitOrKill(o.sec, 10*time.Second)
-	}
+	stopDaemon(o.sc, o.sec)
 	if o.gen != nil {
 		o.gen.stop()
 	}
-	if o.pc != nil {
-		o.pc.do(proto.Exit())
-		o.pc.close()
-	}
-	if o.prim != nil {
-		waitOrKill(o.prim, 10*time.Second)
-	}
-	if o.srvP != nil {
-		o.srvP.close()
-	}
-	if o.srvS != nil {
-		o.srvS.close()
+	stopDaemon(o.pc, o.prim)
+	for _, s := range []*server{o.srvP, o.srvS} {
+		if s != nil {
+			s.close()
+		}
 	}
 	removePrefix(o.prefix)
+}
+
+// stopDaemon asks a daemon to exit on its connection c, then waits for
+// its process ch and kills it if it does not go. Either may be nil: a
+// start that failed half-way.
+func stopDaemon(c *conn, ch *proc.Child) {
+	if c != nil {
+		c.do(proto.Exit())
+		c.close()
+	}
+	if ch != nil {
+		waitOrKill(ch, 10*time.Second)
+	}
 }

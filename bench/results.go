@@ -24,48 +24,57 @@ type results struct {
 	Control  *control    `json:"control,omitempty"`
 }
 
-// side is one side of a row (ours or testpmd): its runs and their medians.
-type side struct {
-	Runs       []runResult `json:"runs"`
-	Errors     []string    `json:"errors,omitempty"`
-	Mpps       float64     `json:"mpps"`
-	MppsPerCPU float64     `json:"mpps_per_cpu_s"`
-	CPUShare   float64     `json:"cpu_share"`
-	Drops      uint64      `json:"drops"`                          // over all runs
-	InUse      *uint64     `json:"mempool_in_use_after,omitempty"` // the highest of the runs
-	IdleInUse  *uint64     `json:"mempool_in_use_idle,omitempty"`
-	SourceMpps float64     `json:"source_mpps,omitempty"`
-	SourceWait float64     `json:"source_wait_full,omitempty"`
-	SetupS     float64     `json:"setup_s,omitempty"`
-	StatusMs   float64     `json:"status_ms,omitempty"`
+// rounds are a measurement's runs, one a round, and the errors of the
+// rounds that failed: a side of a row, and the generator alone.
+type rounds struct {
+	Runs   []runResult `json:"runs"`
+	Errors []string    `json:"errors,omitempty"`
 }
 
-func (s *side) add(r runResult, err error) {
+// add records a round's run, or its error.
+func (rs *rounds) add(r runResult, err error) {
 	if err != nil {
-		s.Errors = append(s.Errors, err.Error())
+		rs.Errors = append(rs.Errors, err.Error())
 		return
 	}
-	s.Runs = append(s.Runs, r)
+	rs.Runs = append(rs.Runs, r)
+}
+
+// median is the median of one figure of the runs (0 without runs).
+func (rs *rounds) median(f func(runResult) float64) float64 {
+	var v []float64
+	for _, r := range rs.Runs {
+		v = append(v, f(r))
+	}
+	return median(v)
+}
+
+// side is one side of a row (ours or testpmd): its runs and their medians.
+type side struct {
+	rounds
+	Mpps       float64 `json:"mpps"`
+	MppsPerCPU float64 `json:"mpps_per_cpu_s"`
+	CPUShare   float64 `json:"cpu_share"`
+	Drops      uint64  `json:"drops"`                          // over all runs
+	InUse      *uint64 `json:"mempool_in_use_after,omitempty"` // the highest of the runs
+	IdleInUse  *uint64 `json:"mempool_in_use_idle,omitempty"`
+	SourceMpps float64 `json:"source_mpps,omitempty"`
+	SourceWait float64 `json:"source_wait_full,omitempty"`
+	SetupS     float64 `json:"setup_s,omitempty"`
+	StatusMs   float64 `json:"status_ms,omitempty"`
 }
 
 func (s *side) finish() {
 	if len(s.Runs) == 0 {
 		return
 	}
-	pick := func(f func(runResult) float64) float64 {
-		var v []float64
-		for _, r := range s.Runs {
-			v = append(v, f(r))
-		}
-		return median(v)
-	}
-	s.Mpps = pick(func(r runResult) float64 { return r.Mpps })
-	s.MppsPerCPU = pick(func(r runResult) float64 { return r.MppsPerCPU })
-	s.CPUShare = pick(func(r runResult) float64 { return r.CPUShare })
-	s.SourceMpps = pick(func(r runResult) float64 { return r.SourceMpps })
-	s.SourceWait = pick(func(r runResult) float64 { return r.SourceWaitFull })
-	s.SetupS = pick(func(r runResult) float64 { return r.SetupS })
-	s.StatusMs = pick(func(r runResult) float64 { return r.StatusMs })
+	s.Mpps = s.median(func(r runResult) float64 { return r.Mpps })
+	s.MppsPerCPU = s.median(func(r runResult) float64 { return r.MppsPerCPU })
+	s.CPUShare = s.median(func(r runResult) float64 { return r.CPUShare })
+	s.SourceMpps = s.median(func(r runResult) float64 { return r.SourceMpps })
+	s.SourceWait = s.median(func(r runResult) float64 { return r.SourceWaitFull })
+	s.SetupS = s.median(func(r runResult) float64 { return r.SetupS })
+	s.StatusMs = s.median(func(r runResult) float64 { return r.StatusMs })
 	s.Drops, s.InUse = 0, nil
 	for _, r := range s.Runs {
 		s.Drops += r.Drops
@@ -192,28 +201,15 @@ func busy(who string, s *side) []string {
 
 // capacity is the generator alone.
 type capacity struct {
-	Dst        string      `json:"dst"` // the traffic: scenario.mix
-	Runs       []runResult `json:"runs"`
-	Errors     []string    `json:"errors,omitempty"`
-	Mpps       float64     `json:"mpps"`
-	MppsPerCPU float64     `json:"mpps_per_cpu_s"`
-}
-
-func (c *capacity) add(r runResult, err error) {
-	if err != nil {
-		c.Errors = append(c.Errors, err.Error())
-		return
-	}
-	c.Runs = append(c.Runs, r)
+	Dst string `json:"dst"` // the traffic: scenario.mix
+	rounds
+	Mpps       float64 `json:"mpps"`
+	MppsPerCPU float64 `json:"mpps_per_cpu_s"`
 }
 
 func (c *capacity) finish() {
-	var w, p []float64
-	for _, r := range c.Runs {
-		w = append(w, r.Mpps)
-		p = append(p, r.MppsPerCPU)
-	}
-	c.Mpps, c.MppsPerCPU = median(w), median(p)
+	c.Mpps = c.median(func(r runResult) float64 { return r.Mpps })
+	c.MppsPerCPU = c.median(func(r runResult) float64 { return r.MppsPerCPU })
 }
 
 func sorted(v []float64) []float64 {

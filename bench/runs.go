@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/testpmd"
 )
 
 // sample is the counters at one instant.
@@ -198,7 +199,7 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 	}
 	read := func() (sample, error) {
 		var s sample
-		var ports map[int]tpPort
+		var ports map[int]testpmd.Port
 		var err error
 		s.at, s.cpu, err = timed(tp.c.Pid(), tid, func() (err error) {
 			ports, err = tp.stats()
@@ -208,8 +209,8 @@ func runTestpmd(sc *scenario, sz poolSizes) (runResult, error) {
 			return s, err
 		}
 		for _, p := range ports {
-			s.out += p.tx
-			s.drops += p.drops
+			s.out += p.TxPackets
+			s.drops += p.Drops()
 		}
 		if gen != nil {
 			g, err := gen.stats()

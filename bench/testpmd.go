@@ -5,12 +5,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spp-go/spp/common/proc"
+	"github.com/spp-go/spp/common/testpmd"
 )
 
 // Lcores of testpmd: main on CPU 0, the one forwarding lcore on CPU 1.
@@ -21,7 +20,9 @@ const (
 
 const tpPrompt = "testpmd> "
 
-type testpmd struct {
+// tpProc is a testpmd in interactive mode on pipes: the baseline, or a
+// vhost scenario's VM.
+type tpProc struct {
 	c   *proc.Child
 	in  io.WriteCloser
 	out chan string
@@ -56,14 +57,14 @@ func testpmdArgv(bin string, s tpSetup) []string {
 	return argv
 }
 
-func startTestpmd(bin string, s tpSetup) (*testpmd, error) {
+func startTestpmd(bin string, s tpSetup) (*tpProc, error) {
 	return startInteractive("testpmd", testpmdArgv(bin, s))
 }
 
 // startInteractive starts a testpmd in interactive mode (-i) as name and
 // waits for its prompt.
-func startInteractive(name string, argv []string) (*testpmd, error) {
-	t := &testpmd{out: make(chan string, 256)}
+func startInteractive(name string, argv []string) (*tpProc, error) {
+	t := &tpProc{out: make(chan string, 256)}
 	var err error
 	if t.c, err = startChild(name, argv, true); err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func startInteractive(name string, argv []string) (*testpmd, error) {
 }
 
 // until collects output until it contains s.
-func (t *testpmd) until(s string, d time.Duration) (string, error) {
+func (t *tpProc) until(s string, d time.Duration) (string, error) {
 	var b strings.Builder
 	timeout := time.After(d)
 	for {
@@ -111,52 +112,20 @@ func (t *testpmd) until(s string, d time.Duration) (string, error) {
 }
 
 // do runs one command and returns its output.
-func (t *testpmd) do(cmd string) (string, error) {
+func (t *tpProc) do(cmd string) (string, error) {
 	if _, err := io.WriteString(t.in, cmd+"\n"); err != nil {
 		return "", err
 	}
 	return t.until(tpPrompt, 10*time.Second)
 }
 
-// tpPort is one port's counters in `show port stats all`.
-type tpPort struct{ rx, tx, drops uint64 }
-
-var (
-	tpPortRe  = regexp.MustCompile(`NIC statistics for port (\d+)`)
-	tpFieldRe = regexp.MustCompile(`(RX-packets|RX-missed|RX-errors|RX-nombuf|TX-packets|TX-errors):\s+(\d+)`)
-)
-
 // stats reads every port's counters.
-func (t *testpmd) stats() (map[int]tpPort, error) {
-	out, err := t.do("show port stats all")
+func (t *tpProc) stats() (map[int]testpmd.Port, error) {
+	out, err := t.do(testpmd.ShowPortStats)
 	if err != nil {
 		return nil, err
 	}
-	ports := map[int]tpPort{}
-	cur := -1
-	for _, line := range strings.Split(out, "\n") {
-		if m := tpPortRe.FindStringSubmatch(line); m != nil {
-			cur, _ = strconv.Atoi(m[1])
-			ports[cur] = tpPort{}
-			continue
-		}
-		if cur < 0 {
-			continue
-		}
-		p := ports[cur]
-		for _, m := range tpFieldRe.FindAllStringSubmatch(line, -1) {
-			v, _ := strconv.ParseUint(m[2], 10, 64)
-			switch m[1] {
-			case "RX-packets":
-				p.rx = v
-			case "TX-packets":
-				p.tx = v
-			default:
-				p.drops += v
-			}
-		}
-		ports[cur] = p
-	}
+	ports := testpmd.PortStats(out)
 	if len(ports) == 0 {
 		return nil, fmt.Errorf("no port statistics in %q", out)
 	}
@@ -164,7 +133,7 @@ func (t *testpmd) stats() (map[int]tpPort, error) {
 }
 
 // quit stops forwarding and testpmd.
-func (t *testpmd) quit() error {
+func (t *tpProc) quit() error {
 	io.WriteString(t.in, "stop\n")
 	io.WriteString(t.in, "quit\n")
 	t.in.Close()
@@ -172,7 +141,7 @@ func (t *testpmd) quit() error {
 }
 
 // thread finds the forwarding thread and boosts it.
-func (t *testpmd) thread() (int, error) {
+func (t *tpProc) thread() (int, error) {
 	tid, err := threadByName(t.c.Pid(), fmt.Sprintf("rte-worker-%d", tpFwdLcore))
 	if err != nil {
 		return 0, err

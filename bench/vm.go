@@ -32,7 +32,7 @@ func vmArgv(bin, prefix, mode string) []string {
 }
 
 type vm struct {
-	*testpmd
+	*tpProc
 	prefix string
 }
 
@@ -45,7 +45,7 @@ func startVM(sc *scenario) (*vm, error) {
 		removePrefix(v.prefix)
 		return nil, err
 	}
-	v.testpmd = tp
+	v.tpProc = tp
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		out, err := v.do("show port info 0")
 		if err != nil {

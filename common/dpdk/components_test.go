@@ -2,8 +2,6 @@ package dpdk_test
 
 import (
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,10 +20,6 @@ func newComponent(t *testing.T, cfg *Config) *Component {
 	}
 	release(t, c.Free)
 	return c
-}
-
-func fwdConfig(rx, tx *Endpoint) *Config {
-	return &Config{Kernel: component.KernelForward, Rx: []*Endpoint{rx}, Tx: []*Endpoint{tx}}
 }
 
 func mustSwitchLists(t *testing.T, changes map[int][]*Component) {
@@ -110,30 +104,8 @@ func TestComponentKeepsCountersWhileNeighbourReplaced(t *testing.T) {
 	only(t, "d", drain(d), macB, 50)
 
 	const stream = 30000
-	var got atomic.Int64
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { // b's consumer
-		defer wg.Done()
-		for !stop.Load() {
-			if n := len(dpdktest.RecvFrames(b, 256)); n > 0 {
-				got.Add(int64(n))
-			} else {
-				time.Sleep(50 * time.Microsecond)
-			}
-		}
-	}()
-	go func() { // a's producer, at most 512 in flight
-		defer wg.Done()
-		for n := 0; n < stream; {
-			if int64(n+100)-got.Load() > 512 {
-				time.Sleep(10 * time.Microsecond)
-				continue
-			}
-			n += dpdktest.SendFrames(a, p, frame(macA), min(64, stream-n))
-		}
-	}()
+	out := receive(t, b) // the 100 startTwo sent, then the stream
+	sent := sendPaced(t, a, p, macA, stream, func() int64 { return out.got() - 100 })
 	next := B
 	replaced := 0
 	for ; replaced < 30; replaced++ {
@@ -149,9 +121,9 @@ func TestComponentKeepsCountersWhileNeighbourReplaced(t *testing.T) {
 		}
 		time.Sleep(300 * time.Microsecond)
 	}
-	waitFor(t, "the stream forwarded", func() bool { return got.Load() == 100+stream })
-	stop.Store(true)
-	wg.Wait()
+	waitFor(t, "the stream forwarded", func() bool { return out.got() == 100+stream })
+	out.stop()
+	<-sent
 	if n, dr := A.Counters(); n != 100+stream || dr != 0 {
 		t.Fatalf("A counts %d packets %d drops, want %d and 0", n, dr, 100+stream)
 	}
@@ -264,31 +236,8 @@ func TestComponentMovesUnderTraffic(t *testing.T) {
 	_, b := newRing(t, "t_move_b", 1024)
 	M := newComponent(t, fwdConfig(a, b))
 	const total = 50000
-	var got atomic.Int64
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			if n := len(dpdktest.RecvFrames(b, 256)); n > 0 {
-				got.Add(int64(n))
-			} else {
-				time.Sleep(50 * time.Microsecond)
-			}
-		}
-	}()
-	sent := make(chan struct{})
-	go func() {
-		defer close(sent)
-		for n := 0; n < total; {
-			if int64(n)-got.Load() > 512 {
-				time.Sleep(10 * time.Microsecond)
-				continue
-			}
-			n += dpdktest.SendFrames(a, p, frame(macA), min(64, total-n))
-		}
-	}()
+	out := receive(t, b)
+	sent := sendPaced(t, a, p, macA, total, out.got)
 	moves := 0
 	for done := false; !done; moves++ {
 		select {
@@ -300,9 +249,8 @@ func TestComponentMovesUnderTraffic(t *testing.T) {
 		mustSwitchLists(t, map[int][]*Component{from: nil, to: {M}})
 		time.Sleep(200 * time.Microsecond)
 	}
-	waitFor(t, "all forwarded", func() bool { return got.Load() == total })
-	stop.Store(true)
-	wg.Wait()
+	waitFor(t, "all forwarded", func() bool { return out.got() == total })
+	out.stop()
 	if n, d := M.Counters(); n != total || d != 0 {
 		t.Fatalf("M counts %d packets %d drops after %d moves, want %d 0", n, d, moves, total)
 	}

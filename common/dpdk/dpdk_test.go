@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -373,7 +372,7 @@ func TestForwardNetRing(t *testing.T) {
 	EthStatsReset(r1)
 	in, out := EthEndpoint(r0), EthEndpoint(r1)
 	release(t, func() { in.Free(); out.Free() })
-	mustSwitch(t, map[int]*Config{1: {Kernel: component.KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}})
+	mustSwitch(t, map[int]*Config{1: fwdConfig(in, out)})
 
 	const n = 3000
 	mac := uint64(0x525400123456)
@@ -424,7 +423,7 @@ func TestForwardCountsTxDrops(t *testing.T) {
 	p := newPool(t, "t_txdrop", 1023)
 	_, in := newRing(t, "t_txdrop_in", 1024)
 	small, out := newRing(t, "t_txdrop_out", 64)
-	mustSwitch(t, map[int]*Config{2: {Kernel: component.KernelForward, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}}})
+	mustSwitch(t, map[int]*Config{2: fwdConfig(in, out)})
 	if dpdktest.SendFrames(in, p, frame(1), 200) != 200 {
 		t.Fatal("send failed")
 	}
@@ -698,16 +697,16 @@ func TestSwitchRejectsBadConfigs(t *testing.T) {
 	_, b := newRing(t, "t_bad_b", 64)
 	dpdktest.SendFrames(a, p, frame(macA), 1)
 	for name, ch := range map[string]map[int]*Config{
-		"main lcore":       {0: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
+		"main lcore":       {0: fwdConfig(a, b)},
 		"unknown lcore":    {7: nil},
 		"forward 2 tx":     {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{a, b}}},
 		"merge no rx":      {1: {Kernel: component.KernelMerge, Tx: []*Endpoint{b}}},
 		"mirror 1 tx":      {1: {Kernel: component.KernelMirror, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
 		"classifier table": {1: {Kernel: component.KernelClassifier, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
-		"nil endpoint":     {1: {Kernel: component.KernelForward, Rx: []*Endpoint{nil}, Tx: []*Endpoint{b}}},
+		"nil endpoint":     {1: fwdConfig(nil, b)},
 		"bad kernel":       {1: {Kernel: 42, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}},
-		"one bad of two":   {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 2: {Kernel: component.KernelMirror}},
-		"one bad lcore":    {1: {Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{b}}, 0: nil},
+		"one bad of two":   {1: fwdConfig(a, b), 2: {Kernel: component.KernelMirror}},
+		"one bad lcore":    {1: fwdConfig(a, b), 0: nil},
 	} {
 		if err := switchConfigs(ch); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -731,46 +730,19 @@ func TestSwitchUnderTraffic(t *testing.T) {
 	_, c := newRing(t, "t_sw_c", 1024)
 
 	const total = 100000
-	var stop atomic.Bool
-	var got [2]atomic.Int64
-	var wg sync.WaitGroup
-	for i, e := range []*Endpoint{b, c} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				if n := len(dpdktest.RecvFrames(e, 256)); n > 0 {
-					got[i].Add(int64(n))
-				} else {
-					time.Sleep(50 * time.Microsecond)
-				}
-			}
-		}()
-	}
-	fwd := func(tx *Endpoint) *Config {
-		return &Config{Kernel: component.KernelForward, Rx: []*Endpoint{a}, Tx: []*Endpoint{tx}}
-	}
-	sent := make(chan struct{})
-	go func() {
-		defer close(sent)
-		for n := 0; n < total; {
-			// Keep at most 512 packets in flight, so that the
-			// consumers keep up and drops stay the exception.
-			_, _, _, db := b.Counters()
-			_, _, _, dc := c.Counters()
-			if int64(n)-got[0].Load()-got[1].Load()-int64(db+dc) > 512 {
-				time.Sleep(10 * time.Microsecond)
-				continue
-			}
-			n += dpdktest.SendFrames(a, p, frame(macA), min(64, total-n))
-		}
-	}()
+	outB, outC := receive(t, b), receive(t, c)
+	// Sent frames are accounted for once received or dropped.
+	sent := sendPaced(t, a, p, macA, total, func() int64 {
+		_, _, _, db := b.Counters()
+		_, _, _, dc := c.Counters()
+		return outB.got() + outC.got() + int64(db+dc)
+	})
 	steps := []map[int]*Config{
-		{1: fwd(b)},
-		{1: nil, 2: fwd(c)},
-		{2: fwd(b)},
-		{1: fwd(c), 2: nil},
-		{1: fwd(b)},
+		{1: fwdConfig(a, b)},
+		{1: nil, 2: fwdConfig(a, c)},
+		{2: fwdConfig(a, b)},
+		{1: fwdConfig(a, c), 2: nil},
+		{1: fwdConfig(a, b)},
 	}
 	switches := 0
 	for done := false; !done; switches++ {
@@ -782,20 +754,20 @@ func TestSwitchUnderTraffic(t *testing.T) {
 		mustSwitch(t, steps[switches%len(steps)])
 		time.Sleep(200 * time.Microsecond)
 	}
-	mustSwitch(t, map[int]*Config{1: fwd(b), 2: nil})
+	mustSwitch(t, map[int]*Config{1: fwdConfig(a, b), 2: nil})
 	waitFor(t, "A drained", func() bool { rx, _, _, _ := a.Counters(); return rx == total })
 	waitFor(t, "all received", func() bool {
 		_, tb, _, _ := b.Counters()
 		_, tc, _, _ := c.Counters()
-		return got[0].Load()+got[1].Load() == int64(tb+tc)
+		return outB.got()+outC.got() == int64(tb+tc)
 	})
-	stop.Store(true)
-	wg.Wait()
+	outB.stop()
+	outC.stop()
 	_, tb, _, db := b.Counters()
 	_, tc, _, dc := c.Counters()
-	if tb+tc+db+dc != total || uint64(got[0].Load()) != tb || uint64(got[1].Load()) != tc {
+	if tb+tc+db+dc != total || uint64(outB.got()) != tb || uint64(outC.got()) != tc {
 		t.Fatalf("sent %d: B took %d (received %d) C took %d (received %d), drops %d",
-			total, tb, got[0].Load(), tc, got[1].Load(), db+dc)
+			total, tb, outB.got(), tc, outC.got(), db+dc)
 	}
 	t.Logf("%d switches, B %d C %d drops %d", switches, tb, tc, db+dc)
 	if switches < 20 || tb == 0 || tc == 0 {
@@ -846,21 +818,18 @@ func TestPerfNull(t *testing.T) {
 		big.Add(0x020000000000+i*7919, 0)
 	}
 	big.SetDefault(0)
-	fwd := func(rx, tx *Endpoint) *Config {
-		return &Config{Kernel: component.KernelForward, Rx: []*Endpoint{rx}, Tx: []*Endpoint{tx}}
-	}
-	push := fwd(in, out)
+	push := fwdConfig(in, out)
 	push.TxVLAN = []VLAN{{Op: VLANAdd, ID: 100}}
 	for _, c := range []struct {
 		name string
 		cfgs []*Config
 	}{
-		{"forward", []*Config{fwd(in, out)}},
+		{"forward", []*Config{fwdConfig(in, out)}},
 		{"classifier 2 MACs", []*Config{{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: tb}}},
 		{"classifier 65536 MACs", []*Config{{Kernel: component.KernelClassifier, Rx: []*Endpoint{in}, Tx: []*Endpoint{out}, Table: big}}},
 		{"mirror shallow", []*Config{{Kernel: component.KernelMirror, Rx: []*Endpoint{in}, Tx: []*Endpoint{out, out}}}},
 		{"forward, push on tx", []*Config{push}},
-		{"2 forwards, one lcore", []*Config{fwd(in, out), fwd(out, in)}},
+		{"2 forwards, one lcore", []*Config{fwdConfig(in, out), fwdConfig(out, in)}},
 	} {
 		var comps []*Component
 		for _, cfg := range c.cfgs {

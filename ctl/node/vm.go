@@ -8,13 +8,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spp-go/spp/common/proc"
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/common/testpmd"
 )
 
 // The test VMs are dpdk-testpmd processes in interactive mode: `spp up`
@@ -59,36 +58,11 @@ type VMStats struct {
 	Rx, Tx uint64
 }
 
-var statRe = regexp.MustCompile(`(RX|TX)-packets:\s*(\d+)`)
-
-// ParseVMStats reads the first "NIC statistics for port 0" block of
-// testpmd's `show port stats all` in text. ok is false if text has no
-// complete block.
-func ParseVMStats(text string) (VMStats, bool) {
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		if !strings.Contains(l, "NIC statistics for port 0") {
-			continue
-		}
-		var s VMStats
-		seen := 0
-		for _, b := range lines[i+1:] {
-			if strings.HasPrefix(strings.TrimSpace(b), "####") {
-				return s, seen == 2 // the block's closing line
-			}
-			for _, m := range statRe.FindAllStringSubmatch(b, -1) {
-				v, _ := strconv.ParseUint(m[2], 10, 64)
-				if m[1] == "RX" {
-					s.Rx = v
-				} else {
-					s.Tx = v
-				}
-				seen++
-			}
-		}
-		return VMStats{}, false
-	}
-	return VMStats{}, false
+// parseVMStats reads port 0's counters (a VM's one port) from the
+// answers of testpmd in text; ok is false until a whole block is there.
+func parseVMStats(text string) (VMStats, bool) {
+	p, ok := testpmd.PortStats(text)[0]
+	return VMStats{Rx: p.RxPackets, Tx: p.TxPackets}, ok
 }
 
 // vmStats asks VM i for its port counters.
@@ -102,7 +76,7 @@ func (u *upSession) vmStats(i int) (VMStats, error) {
 		return VMStats{}, err
 	}
 	from := fi.Size()
-	if _, err := io.WriteString(ch.Stdin, "show port stats all\n"); err != nil {
+	if _, err := io.WriteString(ch.Stdin, testpmd.ShowPortStats+"\n"); err != nil {
 		return VMStats{}, err
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -115,11 +89,11 @@ func (u *upSession) vmStats(i int) (VMStats, error) {
 		_, _ = f.Seek(from, io.SeekStart)
 		data, _ := io.ReadAll(f)
 		f.Close()
-		if s, ok := ParseVMStats(string(data)); ok {
+		if s, ok := parseVMStats(string(data)); ok {
 			return s, nil
 		}
 	}
-	return VMStats{}, fmt.Errorf("%s did not answer show port stats all (see %s)", ch.Name, ch.LogPath)
+	return VMStats{}, fmt.Errorf("%s did not answer %s (see %s)", ch.Name, testpmd.ShowPortStats, ch.LogPath)
 }
 
 // statuses asks every secondary for its status, as JSON.
