@@ -100,12 +100,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	jsonOut := fs.Bool("json", false, "print daemon replies as JSON instead of tables")
 	apiURL := fs.String("api", os.Getenv("SPP_API"), "attach to the spp serve at `URL` (default $SPP_API) instead of listening")
 	tokenFile := fs.String("api-token-file", "", "with --api: send the bearer token in `FILE`")
-	words, code := fs.ParseAll(args)
-	if code >= 0 {
+	if code := fs.ParseFlags(args); code >= 0 {
 		return code
-	}
-	if len(words) > 0 {
-		return fs.Fail("unexpected argument %q", words[0])
 	}
 
 	// Interactive needs a terminal both ways; with stdout piped, lines typed

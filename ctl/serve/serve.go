@@ -38,12 +38,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	at.Flags(fs.FlagSet)
 	apiAddr := fs.String("api", "127.0.0.1:7777", "serve the REST API on `HOST:PORT`")
 	tokenFile := fs.String("api-token-file", "", "bearer token of requests from other hosts, in `FILE`")
-	words, code := fs.ParseAll(args)
-	if code >= 0 {
+	if code := fs.ParseFlags(args); code >= 0 {
 		return code
-	}
-	if len(words) > 0 {
-		return fs.Fail("unexpected argument %q", words[0])
 	}
 	lg := log.New(stderr, "spp serve: ", log.LstdFlags|log.Lmicroseconds)
 	o := Options{Log: lg}
@@ -91,7 +87,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer signal.Stop(sigs)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	code = 0
+	code := 0
 	select {
 	case sig := <-sigs:
 		lg.Printf("%v: stopping (the daemons keep forwarding)", sig)

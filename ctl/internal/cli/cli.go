@@ -81,6 +81,16 @@ func (f *Flags) ParseAll(args []string) (words []string, code int) {
 	}
 }
 
+// ParseFlags is ParseAll for a command of flags only (spp, spp serve): a
+// word is a usage error. It returns -1, or the exit status.
+func (f *Flags) ParseFlags(args []string) (code int) {
+	words, code := f.ParseAll(args)
+	if code < 0 && len(words) > 0 {
+		return f.Fail("unexpected argument %q", words[0])
+	}
+	return code
+}
+
 // PrintUsage prints the usage on w.
 func (f *Flags) PrintUsage(w io.Writer) {
 	fmt.Fprint(w, f.text)

@@ -102,3 +102,19 @@ func TestFailAndGiven(t *testing.T) {
 		t.Errorf("Given: -v was given, -n not")
 	}
 }
+
+// ParseFlags: a command of flags only refuses a word, with the usage.
+func TestParseFlags(t *testing.T) {
+	var errOut bytes.Buffer
+	f, n, _ := newCmd(&errOut)
+	if code := f.ParseFlags([]string{"-n", "2"}); code != -1 || *n != 2 || errOut.Len() != 0 {
+		t.Errorf("-n 2: %d %d %q", code, *n, errOut.String())
+	}
+	if code := f.ParseFlags([]string{"extra", "-v"}); code != 2 || !bytes.HasPrefix(errOut.Bytes(), []byte("cmd: unexpected argument \"extra\"\n"+text)) {
+		t.Errorf("extra: %d %q", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := f.ParseFlags([]string{"extra", "-h"}); code != 0 || !bytes.HasPrefix(errOut.Bytes(), []byte(text)) {
+		t.Errorf("extra -h: %d %q", code, errOut.String())
+	}
+}
