@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -73,15 +72,4 @@ func attach(sh *shell.Shell, url, tokenFile string) (func(), error) {
 	}
 	sh.Announce(fmt.Sprintf("spp: attached to %s: %s", c.URL(), connected))
 	return cancel, nil
-}
-
-// flagSet says whether one of names was given on the command line.
-func flagSet(fs *flag.FlagSet, names ...string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) {
-		for _, n := range names {
-			set = set || f.Name == n
-		}
-	})
-	return set
 }

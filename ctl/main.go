@@ -12,8 +12,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +19,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/spp-go/spp/ctl/agent"
+	"github.com/spp-go/spp/ctl/internal/cli"
 	"github.com/spp-go/spp/ctl/node"
 	"github.com/spp-go/spp/ctl/registry"
 	"github.com/spp-go/spp/ctl/serve"
@@ -92,31 +91,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && args[0] == "port" {
 		return agent.PortMain(args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("spp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.New("spp", usageText, stderr)
 	var srcs []shell.Source
 	var at registry.Where
-	at.Flags(fs)
+	at.Flags(fs.FlagSet)
 	fs.Var(sources{&srcs, true}, "f", "run the commands in `FILE`, then exit")
 	fs.Var(sources{&srcs, false}, "c", "run `CMD`, then exit (repeatable)")
 	jsonOut := fs.Bool("json", false, "print daemon replies as JSON instead of tables")
 	apiURL := fs.String("api", os.Getenv("SPP_API"), "attach to the spp serve at `URL` (default $SPP_API) instead of listening")
 	tokenFile := fs.String("api-token-file", "", "with --api: send the bearer token in `FILE`")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		fs.PrintDefaults()
-	}
-	err := fs.Parse(args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "spp: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
+	if code := fs.ParseFlags(args); code >= 0 {
+		return code
 	}
 
 	// Interactive needs a terminal both ways; with stdout piped, lines typed
@@ -131,8 +116,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	sh := shell.New(opts)
 	defer sh.Close()
 	var stop func()
+	var err error
 	if *apiURL != "" {
-		if flagSet(fs, "p", "s", "bind") {
+		if fs.Given("p", "s", "bind") {
 			fmt.Fprintln(stderr, "spp: --api attaches to spp serve, which listens for the daemons: -p, -s and --bind are its own")
 			return 2
 		}

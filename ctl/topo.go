@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spp-go/spp/common/proto"
+	"github.com/spp-go/spp/ctl/internal/cli"
 	"github.com/spp-go/spp/ctl/registry"
 	"github.com/spp-go/spp/ctl/shell"
 )
@@ -36,31 +35,15 @@ const settleQuiet = 1500 * time.Millisecond
 // topoMain is `spp topo ...`: spp -c "topo [sec N] [svg FILE]" once the
 // secondaries have connected.
 func topoMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("spp topo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.New("spp topo", topoUsage, stderr)
 	var at registry.Where
-	at.Flags(fs)
+	at.Flags(fs.FlagSet)
 	svg := fs.String("svg", "", "draw the graph into `FILE` (SVG, with dot) instead of printing DOT")
 	wait := fs.Float64("wait", 5, "wait at most `SECONDS` for the secondaries to connect")
 	apiURL := fs.String("api", os.Getenv("SPP_API"), "ask the spp serve at `URL` (default $SPP_API) instead of listening")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, topoUsage)
-		fs.PrintDefaults()
-	}
-	// sec N may come before or after the flags.
-	var words []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		words = append(words, fs.Arg(0))
-		args = fs.Args()[1:]
+	words, code := fs.ParseAll(args) // sec N may come before or after the flags
+	if code >= 0 {
+		return code
 	}
 	var tgt *registry.Target
 	switch {
@@ -73,9 +56,7 @@ func topoMain(args []string, stdout, stderr io.Writer) int {
 		}
 		tgt = &registry.Target{ID: id}
 	default:
-		fmt.Fprintf(stderr, "spp topo: unexpected %q\n", strings.Join(words, " "))
-		fs.Usage()
-		return 2
+		return fs.Fail("unexpected %q", strings.Join(words, " "))
 	}
 	if strings.ContainsAny(*svg, " \t") {
 		fmt.Fprintf(stderr, "spp topo: --svg %q: a file name without spaces\n", *svg)

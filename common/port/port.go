@@ -24,11 +24,13 @@ const (
 // the primary, num_vhost, ...) are checked by whoever owns the resource.
 const MaxIndex = 1023
 
-var kinds = []struct {
+type kindEntry struct {
 	kind  Kind
 	name  string // canonical prefix: nic0
 	alias string // original SPP's prefix: phy:0
-}{
+}
+
+var kinds = []kindEntry{
 	{NIC, "nic", "phy:"},
 	{Ring, "ring", "ring:"},
 	{Vhost, "vhost", "vhost:"},
@@ -49,12 +51,26 @@ func (p Port) String() string {
 
 // String returns the canonical prefix of the kind ("nic").
 func (k Kind) String() string {
-	for _, e := range kinds {
-		if e.kind == k {
-			return e.name
-		}
+	if e, ok := k.entry(); ok {
+		return e.name
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Alias returns the original SPP's prefix of the kind ("phy:"), as
+// upstream spp-ctl's REST replies name ports; "" for an unknown kind.
+func (k Kind) Alias() string {
+	e, _ := k.entry()
+	return e.alias
+}
+
+func (k Kind) entry() (kindEntry, bool) {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e, true
+		}
+	}
+	return kindEntry{}, false
 }
 
 // Parse reads a canonical name (nic0, ring1, vhost2, pcap3, null4) or an

@@ -28,6 +28,19 @@ func TestStringIsCanonical(t *testing.T) {
 	}
 }
 
+// Alias is the prefix Parse reads as the original SPP's: phy:3 is nic3.
+func TestAlias(t *testing.T) {
+	want := map[Kind]string{NIC: "phy:", Ring: "ring:", Vhost: "vhost:", Pcap: "pcap:", Null: "nullpmd:", Kind(99): ""}
+	for k, alias := range want {
+		if got := k.Alias(); got != alias {
+			t.Errorf("%v.Alias() = %q, want %q", k, got, alias)
+		}
+		if p, err := Parse(k.Alias() + "3"); alias != "" && (err != nil || p != (Port{k, 3})) {
+			t.Errorf("Parse(%q) = %v, %v", k.Alias()+"3", p, err)
+		}
+	}
+}
+
 func TestParseRejects(t *testing.T) {
 	for _, in := range []string{"", "nic", "ring:", "ring:0x1", "ring:-1", "ring+1", "ringNG", "7777",
 		"ring01", "ring:010", "ring1024", "ring99999", "tap0", "phy0", "nic 0", "NIC0", "vhost:1nq2", "ring:1 "} {

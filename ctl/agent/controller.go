@@ -38,12 +38,9 @@ type Controller struct {
 // NewController makes a client of the spp serve at url
 // ("http://127.0.0.1:7777" or "127.0.0.1:7777").
 func NewController(url string) (*Controller, error) {
-	u := strings.TrimRight(url, "/")
-	if !strings.Contains(u, "://") {
-		u = "http://" + u
-	}
-	if !strings.HasPrefix(u, "http://") {
-		return nil, fmt.Errorf("--api %s: an http:// URL", url)
+	u, err := api.BaseURL(url, false)
+	if err != nil {
+		return nil, err
 	}
 	return &Controller{base: u, hc: &http.Client{}}, nil
 }

@@ -2,8 +2,6 @@ package agent
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -15,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/spp-go/spp/ctl/agent/wiring"
+	"github.com/spp-go/spp/ctl/internal/cli"
 )
 
 // The command lines: `spp agent`, `spp agent init`, `spp port ...`. Exit
@@ -40,20 +39,23 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "init" {
 		return initMain(args[1:], stdout, stderr)
 	}
-	fs := newFlags("spp agent", agentUsage, stderr)
+	fs := cli.New("spp agent", agentUsage, stderr)
 	host := fs.String("host", "", "this host's `NAME`, as Neutron's binding host id (required)")
 	endpoints := fs.String("etcd", "", "etcd client `URLS`, comma-separated; none: run etcd here")
 	api := fs.String("api", "http://127.0.0.1:7777", "spp serve's `URL`")
 	policy := fs.String("policy", string(wiring.Dynamic), "`dynamic` (forwarders only for plugged VMs) or static (the whole graph)")
 	dataDir := fs.String("data-dir", "log/etcd", "the embedded etcd's data `DIR`")
 	resync := fs.Duration("resync", 30*time.Second, "reconcile this often with nothing new")
-	rest, code := parse(fs, args)
+	rest, code := fs.ParseAll(args)
 	if code >= 0 {
 		return code
 	}
 	pol, err := wiring.ParsePolicy(*policy)
-	if err != nil || *host == "" || len(rest) > 0 {
-		return usage(fs, stderr, err, "--host is required")
+	switch {
+	case err != nil:
+		return fs.Fail("%v", err)
+	case *host == "" || len(rest) > 0:
+		return fs.Fail("--host is required")
 	}
 	logger := log.New(stderr, "spp agent: ", log.LstdFlags|log.Lmicroseconds)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
@@ -102,16 +104,16 @@ func startEmbedded(ctx context.Context, dir string, logger *log.Logger) *Embedde
 }
 
 func initMain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("spp agent init", agentUsage, stderr)
+	fs := cli.New("spp agent init", agentUsage, stderr)
 	host := fs.String("host", "", "the host's `NAME`")
 	endpoints := fs.String("etcd", EmbeddedClientURL, "etcd client `URLS`")
 	force := fs.Bool("force", false, "replace a different document")
-	rest, code := parse(fs, args)
+	rest, code := fs.ParseAll(args)
 	if code >= 0 {
 		return code
 	}
 	if *host == "" || len(rest) != 1 {
-		return usage(fs, stderr, nil, "want --host NAME and one FILE.toml")
+		return fs.Fail("want --host NAME and one FILE.toml")
 	}
 	cfg, err := ReadHostFile(rest[0])
 	if err != nil {
@@ -143,18 +145,18 @@ func PortMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, portUsage)
 		return 2
 	}
-	fs := newFlags("spp port "+args[0], portUsage, stderr)
+	fs := cli.New("spp port "+args[0], portUsage, stderr)
 	host := fs.String("host", "", "the host's `NAME`")
 	endpoints := fs.String("etcd", EmbeddedClientURL, "etcd client `URLS`")
 	physnet := fs.String("physnet", "", "bind: a slot of physical network `P` (default: any)")
 	vlan := fs.Int("vlan", 0, "bind: the port's VLAN id `N` (default: flat)")
 	wait := fs.Duration("wait", BindWait, "how long to wait for the agent")
-	rest, code := parse(fs, args[1:])
+	rest, code := fs.ParseAll(args[1:])
 	if code >= 0 {
 		return code
 	}
 	if *host == "" {
-		return usage(fs, stderr, nil, "--host is required")
+		return fs.Fail("--host is required")
 	}
 	var op func(context.Context, *clientv3.Client) error
 	switch {
@@ -177,7 +179,7 @@ func PortMain(args []string, stdout, stderr io.Writer) int {
 	case args[0] == "list" && len(rest) == 0:
 		op = func(ctx context.Context, c *clientv3.Client) error { return List(ctx, c, *host, stdout) }
 	default:
-		return usage(fs, stderr, nil, "")
+		return fs.Fail("")
 	}
 	return withEtcd(*endpoints, stderr, op)
 }
@@ -197,44 +199,4 @@ func withEtcd(endpoints string, stderr io.Writer, op func(context.Context, *clie
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "spp: %v\n", err)
 	return 1
-}
-
-func newFlags(name, text string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, text)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse reads flags wherever they are among the arguments (spp port bind
-// PORT MAC --vlan 100 works); code is the exit status when parsing ends
-// the command (-h: 0, a bad flag: 2), else -1.
-func parse(fs *flag.FlagSet, args []string) (rest []string, code int) {
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, 0
-			}
-			return nil, 2
-		}
-		if fs.NArg() == 0 {
-			return rest, -1
-		}
-		rest = append(rest, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
-func usage(fs *flag.FlagSet, stderr io.Writer, err error, why string) int {
-	if err != nil {
-		why = err.Error()
-	}
-	if why != "" {
-		fmt.Fprintf(stderr, "%s: %s\n", fs.Name(), why)
-	}
-	fs.Usage()
-	return 2
 }

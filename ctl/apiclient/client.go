@@ -30,12 +30,9 @@ type Client struct {
 // New makes a client of the service at url ("http://127.0.0.1:7777", or
 // just "127.0.0.1:7777"); token, when not "", is sent as a bearer token.
 func New(url, token string) (*Client, error) {
-	u := strings.TrimRight(url, "/")
-	if !strings.Contains(u, "://") {
-		u = "http://" + u
-	}
-	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		return nil, fmt.Errorf("--api %s: an http:// URL", url)
+	u, err := api.BaseURL(url, true)
+	if err != nil {
+		return nil, err
 	}
 	return &Client{base: u, token: token, hc: &http.Client{}}, nil
 }

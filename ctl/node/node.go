@@ -6,13 +6,14 @@
 package node
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spp-go/spp/ctl/internal/cli"
 )
 
 const usage = `usage: spp up FILE [--demo]   start the node FILE describes (etc/default.toml)
@@ -36,51 +37,27 @@ func Main(args []string) int {
 	return 2
 }
 
-// errHelp is parseArgs's answer to -h: the usage goes to stdout, status 0.
-var errHelp = errors.New("help requested")
-
-// parseArgs reads FILE and flags in any order.
-func parseArgs(args []string, flags map[string]*bool) (file string, err error) {
-	for _, a := range args {
-		switch {
-		case a == "-h" || a == "--help" || a == "-help":
-			return "", errHelp
-		case strings.HasPrefix(a, "-"):
-			p, ok := flags[strings.TrimLeft(a, "-")]
-			if !ok {
-				return "", fmt.Errorf("unknown flag %s", a)
-			}
-			*p = true
-		case file != "":
-			return "", fmt.Errorf("unexpected argument %q", a)
-		default:
-			file = a
-		}
-	}
-	return file, nil
-}
-
+// upMain and downMain: FILE and flags in any order; the usage describes
+// the flags, and -h prints it on stdout.
 func upMain(args []string, stdout, stderr io.Writer) int {
-	var demo bool
-	file, err := parseArgs(args, map[string]*bool{"demo": &demo})
-	if err == errHelp {
-		fmt.Fprint(stdout, usage)
-		return 0
+	fs := cli.New("spp up", usage, stderr).Plain(stdout)
+	demo := fs.Bool("demo", false, "")
+	words, code := fs.ParseAll(args)
+	switch {
+	case code >= 0:
+		return code
+	case len(words) == 0:
+		return fs.Fail("spp up needs a node file (etc/default.toml)")
+	case len(words) > 1:
+		return fs.Fail("unexpected argument %q", words[1])
 	}
-	if err == nil && file == "" {
-		err = fmt.Errorf("spp up needs a node file (etc/default.toml)")
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "spp up: %v\n", err)
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
+	file := words[0]
 	c, err := LoadConfig(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "spp up: %v\n", err)
 		return 1
 	}
-	if demo && c.Traffic == nil {
+	if *demo && c.Traffic == nil {
 		fmt.Fprintf(stderr, "spp up: %s: --demo needs a [traffic] section\n", file)
 		return 1
 	}
@@ -97,7 +74,7 @@ func upMain(args []string, stdout, stderr io.Writer) int {
 		logDir:    logDir,
 		statePath: filepath.Join(logDir, StateFileName),
 		out:       stdout,
-		demo:      demo,
+		demo:      *demo,
 		down:      make(chan struct{}),
 	}
 	u.sh = &shellRunner{argv: c.ShellArgv(binDir), logPath: logPathOf(logDir, "spp")}
@@ -105,19 +82,17 @@ func upMain(args []string, stdout, stderr io.Writer) int {
 }
 
 func downMain(args []string, stdout, stderr io.Writer) int {
-	file, err := parseArgs(args, nil)
-	if err == errHelp {
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "spp down: %v\n", err)
-		fmt.Fprint(stderr, usage)
-		return 2
+	fs := cli.New("spp down", usage, stderr).Plain(stdout)
+	words, code := fs.ParseAll(args)
+	switch {
+	case code >= 0:
+		return code
+	case len(words) > 1:
+		return fs.Fail("unexpected argument %q", words[1])
 	}
 	logDir := "log"
-	if file != "" {
-		c, err := LoadConfig(file)
+	if len(words) > 0 {
+		c, err := LoadConfig(words[0])
 		if err != nil {
 			fmt.Fprintf(stderr, "spp down: %v\n", err)
 			return 1

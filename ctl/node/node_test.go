@@ -21,6 +21,19 @@ func TestHelpAndBadArgs(t *testing.T) {
 				t.Errorf("spp %s %s: status %d, stdout %q, stderr %q", m.name, h, code, out.String(), errOut.String())
 			}
 		}
+		{ // -h after stray words is help too
+			var out, errOut bytes.Buffer
+			if code := m.main([]string{"a", "b", "-h"}, &out, &errOut); code != 0 || out.String() != usage || errOut.Len() != 0 {
+				t.Errorf("spp %s a b -h: status %d, stdout %q, stderr %q", m.name, code, out.String(), errOut.String())
+			}
+		}
+		{
+			var out, errOut bytes.Buffer
+			want := "spp " + m.name + ": unexpected argument \"b\"\n" + usage
+			if code := m.main([]string{"a", "b"}, &out, &errOut); code != 2 || out.Len() != 0 || errOut.String() != want {
+				t.Errorf("spp %s a b: status %d, stdout %q, stderr %q", m.name, code, out.String(), errOut.String())
+			}
+		}
 		var out, errOut bytes.Buffer
 		want := "spp " + m.name + ": unknown flag --nope\n" + usage
 		if code := m.main([]string{"--nope"}, &out, &errOut); code != 2 || out.Len() != 0 || errOut.String() != want {

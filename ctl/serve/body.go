@@ -33,8 +33,9 @@ func readBody(r *http.Request) ([]byte, error) {
 // body is a request's JSON object.
 type body map[string]json.RawMessage
 
-// readObject reads the body as one JSON object.
-func readObject(r *http.Request) (body, error) {
+// readObject reads the body as one JSON object that has every key of
+// required (the first missing one is named: upstream checked in order).
+func readObject(r *http.Request, required ...string) (body, error) {
 	raw, err := readBody(r)
 	if err != nil {
 		return nil, err
@@ -43,6 +44,9 @@ func readObject(r *http.Request) (body, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&b); err != nil || b == nil || dec.More() {
 		return nil, fail(http.StatusBadRequest, "Not in json format.")
+	}
+	if err := b.need(required...); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -94,11 +94,8 @@ func (b body) macOrDefault(key string) (string, error) {
 // port, which removes its entries, before it deletes them): it is the
 // daemon's `unuse`.
 func (s *Server) classifierTable(r *http.Request) (any, error) {
-	b, err := readObject(r)
+	b, err := readObject(r, "action", "type", "port", "mac_address")
 	if err != nil {
-		return nil, err
-	}
-	if err := b.need("action", "type", "port", "mac_address"); err != nil {
 		return nil, err
 	}
 	action, err := b.oneOf("action", "add", "del")
@@ -144,11 +141,8 @@ func (s *Server) componentStart(typ string) func(*http.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		b, err := readObject(r)
+		b, err := readObject(r, "name", "core", "type")
 		if err != nil {
-			return nil, err
-		}
-		if err := b.need("name", "core", "type"); err != nil {
 			return nil, err
 		}
 		name, err := b.str("name")
@@ -212,11 +206,8 @@ func (s *Server) componentStop(typ string) func(*http.Request) (any, error) {
 // removes it.
 func (s *Server) componentPort(typ string) func(*http.Request) (any, error) {
 	return func(r *http.Request) (any, error) {
-		b, err := readObject(r)
+		b, err := readObject(r, "action", "port", "dir")
 		if err != nil {
-			return nil, err
-		}
-		if err := b.need("action", "port", "dir"); err != nil {
 			return nil, err
 		}
 		action, err := b.oneOf("action", "attach", "detach")

@@ -1,8 +1,6 @@
 package serve
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -13,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spp-go/spp/ctl/internal/cli"
 	"github.com/spp-go/spp/ctl/registry"
 )
 
@@ -34,25 +33,13 @@ Exit status 2: bad usage, or a port cannot be listened on.
 
 // Main is `spp serve ARGS`; it returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("spp serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.New("spp serve", usage, stderr)
 	var at registry.Where
-	at.Flags(fs)
+	at.Flags(fs.FlagSet)
 	apiAddr := fs.String("api", "127.0.0.1:7777", "serve the REST API on `HOST:PORT`")
 	tokenFile := fs.String("api-token-file", "", "bearer token of requests from other hosts, in `FILE`")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "spp serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code := fs.ParseFlags(args); code >= 0 {
+		return code
 	}
 	lg := log.New(stderr, "spp serve: ", log.LstdFlags|log.Lmicroseconds)
 	o := Options{Log: lg}

@@ -448,11 +448,16 @@ func TestMainRefuses(t *testing.T) {
 		{[]string{"--api", "0.0.0.0:0", "--api-token-file", filepath.Join(dir, "none")}, "no such file"},
 		{[]string{"--api", "nocolon"}, "missing port"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"extra"}, "usage: spp serve"},
 	} {
 		var out, errb strings.Builder
 		if code := Main(c.args, &out, &errb); code != 2 || !strings.Contains(errb.String(), c.text) {
 			t.Errorf("%v: %d %q, want 2 and %q", c.args, code, errb.String(), c.text)
 		}
+	}
+	var out, errb strings.Builder // help, even after a stray word
+	if code := Main([]string{"extra", "-h"}, &out, &errb); code != 0 || !strings.HasPrefix(errb.String(), "usage: spp serve") {
+		t.Errorf("extra -h: %d %q", code, errb.String())
 	}
 	for _, a := range []string{"127.0.0.1:1", "[::1]:1", "localhost:1"} {
 		if ok, err := IsLoopback(a); !ok || err != nil {

@@ -11,24 +11,15 @@ import (
 // The daemons' status (protocol.md sections 4 and 9.5) in upstream
 // spp-ctl's JSON, with upstream's port names.
 
-// upstreamPrefix is upstream's name of each kind of port (protocol.md
-// section 7's aliases, which common/port parses).
-var upstreamPrefix = map[port.Kind]string{
-	port.NIC:   "phy:",
-	port.Ring:  "ring:",
-	port.Vhost: "vhost:",
-	port.Pcap:  "pcap:",
-	port.Null:  "nullpmd:",
-}
-
-// upstreamPort is a daemon's port name as upstream writes it: nic0 is
-// phy:0, ring0 ring:0. A name it cannot read is left as it is.
+// upstreamPort is a daemon's port name as upstream writes it, with
+// protocol.md section 7's aliases: nic0 is phy:0, ring0 ring:0. A name it
+// cannot read is left as it is.
 func upstreamPort(name string) string {
 	p, err := port.Parse(name)
 	if err != nil {
 		return name
 	}
-	return upstreamPrefix[p.Kind] + strconv.Itoa(p.N)
+	return p.Kind.Alias() + strconv.Itoa(p.N)
 }
 
 // vlanJSON is a port's VLAN operation, always with id and pcp, as

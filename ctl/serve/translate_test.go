@@ -21,7 +21,7 @@ func TestUpstreamPortNames(t *testing.T) {
 			t.Errorf("upstreamPort(%s) = %s, want %s", canon, got, up)
 		}
 	}
-	for k := range upstreamPrefix {
+	for _, k := range []port.Kind{port.NIC, port.Ring, port.Vhost, port.Pcap, port.Null} {
 		p := port.Port{Kind: k, N: 7}
 		back, err := port.Parse(upstreamPort(p.String()))
 		if err != nil || back != p {

@@ -28,6 +28,17 @@ func secIDs(c *compCtx) []prompt.Suggest {
 	return s
 }
 
+// procThenOne is pri, or sec then its id, then one word with no
+// candidates (monitor's INTERVAL, wait's TIMEOUT); priHelp describes pri.
+func procThenOne(priHelp string) arg {
+	return arg{values: words("pri", priHelp, "sec", "a secondary"), next: func(w string) []arg {
+		if w == "sec" {
+			return []arg{{values: secIDs}, {}}
+		}
+		return []arg{{}}
+	}}
+}
+
 // coreIDs: the worker lcores of the process's last status, each described
 // by what runs there.
 var coreIDs = fromStatus(func(si *proto.SecondaryInfo) []prompt.Suggest {

@@ -66,13 +66,8 @@ func init() {
 				"the busiest ports. Any key returns to the prompt, the screen and terminal as they\n" +
 				"were. INTERVAL is seconds (2, 0.5) or a duration (500ms); at least 100ms.\n" +
 				"Interactive shell only.",
-			args: []arg{{values: words("pri", "the primary", "sec", "a secondary"), next: func(w string) []arg {
-				if w == "sec" {
-					return []arg{{values: secIDs}, {}}
-				}
-				return []arg{{}}
-			}}},
-			run: (*Shell).cmdMonitor},
+			args: []arg{procThenOne("the primary")},
+			run:  (*Shell).cmdMonitor},
 		{name: "topo", scope: shellScope, usage: "[sec N] [svg FILE]", recorded: true,
 			brief: "the wiring of the secondaries as Graphviz DOT; svg FILE: drawn with dot into FILE",
 			help: "Ports are ellipses, components boxes (type and lcore), an edge from each rx port\n" +
@@ -106,13 +101,8 @@ func init() {
 		{name: "wait", scope: shellScope, usage: "pri [TIMEOUT] | wait sec N [TIMEOUT]", recorded: true,
 			brief: "block until that process is connected (default 10s); for scripts",
 			help:  "TIMEOUT is seconds (30, 0.5) or a duration (500ms, 1m). Fails when the time is up.",
-			args: []arg{{values: words("pri", "primary", "sec", "a secondary"), next: func(w string) []arg {
-				if w == "sec" {
-					return []arg{{values: secIDs}, {}}
-				}
-				return []arg{{}}
-			}}},
-			run: (*Shell).cmdWait},
+			args:  []arg{procThenOne("primary")},
+			run:   (*Shell).cmdWait},
 		{name: "playback", scope: shellScope, usage: "FILE",
 			brief: "run a command file",
 			help: "Lines starting with # and blank lines are skipped. Consecutive commands for the same\n" +
