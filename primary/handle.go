@@ -58,6 +58,15 @@ func indexOf(req *proto.Request, name string) int {
 	return 0
 }
 
+// macString writes a MAC as the classifier table does.
+func macString(b [6]byte) string {
+	var v uint64
+	for _, o := range b {
+		v = v<<8 | uint64(o)
+	}
+	return proto.FormatMAC(v)
+}
+
 // info is the primary's status (protocol.md section 4).
 func (p *primary) info() *proto.PrimaryInfo {
 	in := &proto.PrimaryInfo{
@@ -74,6 +83,7 @@ func (p *primary) info() *proto.PrimaryInfo {
 		ps := proto.PortStatus{
 			Port: port.Port{Kind: port.NIC, N: i}.String(),
 			Rx:   s.Rx, Tx: s.Tx, RxDrop: s.RxDrop, TxDrop: s.TxDrop, Link: link,
+			MAC: macString(dpdk.EthMAC(id)),
 		}
 		if s.Bytes { // not net_null, net_ring: they count no bytes
 			ps.RxBytes, ps.TxBytes = &s.RxBytes, &s.TxBytes

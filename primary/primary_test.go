@@ -161,6 +161,11 @@ func TestPrimary(t *testing.T) {
 		if p.Port != fmt.Sprintf("nic%d", i) || p.Link != "up" || p.Rx+p.Tx+p.RxDrop+p.TxDrop != 0 {
 			t.Errorf("port %d: %+v", i, p)
 		}
+		// Its ethdev's MAC, as spp serve's eth shows it: net_ring has
+		// none (all zeros), net_null a random one.
+		if mac, ok := proto.ParseMAC(p.MAC); !ok || p.MAC != proto.FormatMAC(mac) || (i == 1) != (mac != 0) {
+			t.Errorf("port %d: mac %q", i, p.MAC)
+		}
 	}
 	for i, r := range in.Rings {
 		if r.Ring != fmt.Sprintf("ring%d", i) || r.Count != 0 || r.Capacity != ringSize-1 {

@@ -79,6 +79,7 @@ type PortStatus struct {
 	RxDrop  uint64  `json:"rx_drop"`
 	TxDrop  uint64  `json:"tx_drop"`
 	Link    string  `json:"link,omitempty"` // "up"/"down", where the port has a link
+	MAC     string  `json:"mac,omitempty"`  // a primary's NIC: its MAC address (aa:bb:cc:dd:ee:ff)
 	RxBytes *uint64 `json:"rx_bytes,omitempty"`
 	TxBytes *uint64 `json:"tx_bytes,omitempty"`
 }

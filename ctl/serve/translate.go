@@ -152,7 +152,7 @@ type phyPortJSON struct {
 	Rx        uint64     `json:"rx"`
 	Tx        uint64     `json:"tx"`
 	TxDrop    uint64     `json:"tx_drop"`
-	Eth       string     `json:"eth"` // the NIC's MAC: spp_primary does not report it (yet), so ""
+	Eth       string     `json:"eth"` // the NIC's MAC
 	NofQueues queuesJSON `json:"nof_queues"`
 }
 
@@ -181,7 +181,7 @@ func primaryStatus(in *proto.PrimaryInfo, secs []*proto.SecondaryInfo) primaryJS
 			continue
 		}
 		// spp_primary opens one rx and one tx queue per NIC.
-		out.PhyPorts = append(out.PhyPorts, phyPortJSON{ID: pp.N, Rx: p.Rx, Tx: p.Tx, TxDrop: p.TxDrop, NofQueues: queuesJSON{1, 1}})
+		out.PhyPorts = append(out.PhyPorts, phyPortJSON{ID: pp.N, Rx: p.Rx, Tx: p.Tx, TxDrop: p.TxDrop, Eth: p.MAC, NofQueues: queuesJSON{1, 1}})
 	}
 	for _, r := range in.Rings {
 		rp, err := port.Parse(r.Ring)

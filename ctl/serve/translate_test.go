@@ -87,7 +87,7 @@ func TestPrimaryStatus(t *testing.T) {
 	sec2 := proto.SecondaryInfo{Ports: []proto.PortStatus{{Port: "ring0", Rx: 1, Tx: 2, RxDrop: 3, TxDrop: 4}, {Port: "ring1", Rx: 100}}}
 	got, _ := json.Marshal(primaryStatus(&ctltest.SamplePri, []*proto.SecondaryInfo{&ctltest.SampleSec, &sec2}))
 	want := `{"lcores":[0],"phy_ports":[` +
-		`{"id":0,"rx":5,"tx":6,"tx_drop":0,"eth":"","nof_queues":{"rx":1,"tx":1}},` +
+		`{"id":0,"rx":5,"tx":6,"tx_drop":0,"eth":"02:70:63:61:70:00","nof_queues":{"rx":1,"tx":1}},` +
 		`{"id":1,"rx":0,"tx":0,"tx_drop":0,"eth":"","nof_queues":{"rx":1,"tx":1}}],"ring_ports":[` +
 		`{"id":0,"rx":61,"rx_drop":3,"tx":62,"tx_drop":4},{"id":1,"rx":100,"rx_drop":0,"tx":0,"tx_drop":0}]}`
 	if string(got) != want {

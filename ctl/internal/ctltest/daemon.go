@@ -79,7 +79,7 @@ var SampleV2 = proto.SecondaryInfo{
 // SamplePri is the status of a primary.
 var SamplePri = proto.PrimaryInfo{
 	MainLcore: 0,
-	Ports:     []proto.PortStatus{{Port: "nic0", Rx: 5, Tx: 6, RxDrop: 1}, {Port: "nic1"}},
+	Ports:     []proto.PortStatus{{Port: "nic0", Rx: 5, Tx: 6, RxDrop: 1, MAC: "02:70:63:61:70:00"}, {Port: "nic1"}},
 	Rings:     []proto.RingStatus{{Ring: "ring0", Count: 3, Capacity: 127}, {Ring: "ring1", Capacity: 127}},
 	Mempool:   proto.MempoolStatus{Name: "spp_mbuf_pool", Size: 8192, Available: 8000, InUse: 192},
 }
