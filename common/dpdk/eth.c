@@ -82,6 +82,52 @@ uint16_t spp_eth_next(uint16_t port)
 	return (uint16_t)rte_eth_find_next(port);
 }
 
+int spp_eth_owner_set(uint16_t port, uint64_t id, const char *name)
+{
+	struct rte_eth_dev_owner o;
+	memset(&o, 0, sizeof(o));
+	o.id = id;
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	return rte_eth_dev_owner_set(port, &o);
+}
+
+int spp_eth_owner_get(uint16_t port, uint64_t *id, char *name, size_t len)
+{
+	struct rte_eth_dev_owner o;
+	int rc = rte_eth_dev_owner_get(port, &o);
+	if (rc < 0)
+		return rc;
+	*id = o.id;
+	snprintf(name, len, "%s", o.name);
+	return 0;
+}
+
+/* net_vhost marks a queue busy (while_queuing) for the length of each rx or
+ * tx burst, and stopping the port waits until the mark is gone: a process
+ * killed inside a burst leaves it set for ever. A burst of nothing from
+ * any process sets and clears it again (when the queue may be polled,
+ * allow_queuing, as it is after such a death). The queue array is the one
+ * this process saw when it attached the port: NULL when the port was not
+ * configured yet, and then no burst can have been in progress. */
+int spp_eth_poll_once(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+	struct rte_mbuf *none[1];
+	struct rte_eth_fp_ops *fp;
+	uint16_t q;
+	int rc = rte_eth_dev_info_get(port, &info);
+	if (rc < 0)
+		return rc;
+	fp = &rte_eth_fp_ops[port];
+	for (q = 0; fp->rxq.data != NULL && q < info.nb_rx_queues; q++)
+		if (fp->rxq.data[q] != NULL)
+			rte_eth_rx_burst(port, q, none, 0);
+	for (q = 0; fp->txq.data != NULL && q < info.nb_tx_queues; q++)
+		if (fp->txq.data[q] != NULL)
+			rte_eth_tx_burst(port, q, none, 0);
+	return 0;
+}
+
 int spp_main_cpuset(cpu_set_t *set)
 {
 	rte_cpuset_t s = rte_lcore_cpuset(rte_get_main_lcore());

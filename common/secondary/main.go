@@ -154,6 +154,10 @@ func run(ptype string, a Args, fc *FileConfig, logf func(string, ...any)) (code 
 		logf: logf, ports: map[port.Port]*openPort{}, comps: map[*engine.Component]*running{},
 		lcores: map[int][]*engine.Component{},
 	}
+	if dp.owner, err = selfOwner("spp_" + ptype); err != nil {
+		logf("ethdev owner: %v", err)
+		return exitFailure, hangUp
+	}
 	if ptype == proto.TypeMirror {
 		report, err := dp.mirrorPools(a.ClientID)
 		if err != nil {

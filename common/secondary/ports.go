@@ -34,6 +34,8 @@ type dataplane struct {
 	vhostDir    string
 	vhostClient bool
 	logf        func(string, ...any)
+	owner       Owner  // this process, as the ports it hotplugs name it
+	ownerID     uint64 // its ethdev owner id (dpdk.EthOwnerNew), 0 before the first hotplug
 
 	mu     sync.Mutex
 	ports  map[port.Port]*openPort
@@ -92,7 +94,13 @@ func (d *dataplane) OpenPort(p port.Port) error {
 		return err
 	}
 	d.ports[p] = op
-	d.logf("port %s ready", p)
+	if op.eth >= 0 {
+		// The ethdev id shows that a restart after a kill -9 gets the same
+		// ids back (orphan.go).
+		d.logf("port %s ready (ethdev %d, %s)", p, op.eth, dpdk.EthName(uint16(op.eth)))
+	} else {
+		d.logf("port %s ready", p)
+	}
 	return nil
 }
 
@@ -101,13 +109,33 @@ func (d *dataplane) OpenPort(p port.Port) error {
 // and longer ones arrive cut short.
 const maxDevargs = 127
 
-// hotplug creates a vdev and sets it up with one rx and one tx queue.
+// hotplug creates a vdev, owned by this process, and sets it up with one
+// rx and one tx queue. A device of that name left by a process that is
+// gone is removed first (orphan.go); one of a live process is refused.
 func (d *dataplane) hotplug(devargs string) (*openPort, error) {
 	if len(devargs) > maxDevargs {
 		return nil, fmt.Errorf("%q is longer than the %d bytes DPDK passes to the primary (use a shorter --vhost-dir or --pcap-dir)", devargs, maxDevargs)
 	}
+	name, _, _ := strings.Cut(devargs, ",")
+	if err := d.removeOrphan(name); err != nil {
+		return nil, err
+	}
 	id, err := dpdk.Hotplug(devargs)
 	if err != nil {
+		return nil, err
+	}
+	// Owned before it is set up: from here a later process can tell
+	// whether its owner lives. Should another process have made the same
+	// device in between, the owner it set refuses this one, and the device
+	// is its own: not removed. The owner id comes from the ethdev data the
+	// primary shares, which it makes with its first ethdev: until then,
+	// asking for one in a secondary is a panic.
+	if d.ownerID == 0 {
+		if d.ownerID, err = dpdk.EthOwnerNew(); err != nil {
+			return nil, err
+		}
+	}
+	if err := dpdk.EthOwnerSet(id, d.ownerID, d.owner.String()); err != nil {
 		return nil, err
 	}
 	if err := dpdk.EthSetup(id, d.pool, nbDesc, nbDesc); err != nil {
@@ -125,7 +153,7 @@ func (d *dataplane) hotplug(devargs string) (*openPort, error) {
 // refused.
 func (d *dataplane) openVhost(n int) (*openPort, error) {
 	sock := filepath.Join(d.vhostDir, fmt.Sprintf("sock%d", n))
-	devargs := fmt.Sprintf("%s,iface=%s,queues=1", vhostDevice(n), sock)
+	devargs := fmt.Sprintf("net_vhost%d,iface=%s,queues=1", n, sock)
 	if d.vhostClient {
 		devargs += ",client=1"
 	} else if _, err := os.Stat(sock); err == nil {
@@ -145,21 +173,6 @@ func (d *dataplane) openVhost(n int) (*openPort, error) {
 		op.sock = sock
 	}
 	return op, nil
-}
-
-// vhostDevice is the device name of a new vhostN: net_vhostN, or, when a
-// spp_vf of the prefix that was killed left one (its ethdev lives on in
-// the primary), net_vhostN_K with the first K free. That device cannot be
-// taken over: a queue its owner died polling stays marked busy, and the
-// driver waits for it forever to stop or reconfigure the port.
-func vhostDevice(n int) string {
-	name := fmt.Sprintf("net_vhost%d", n)
-	for k := 1; ; k++ {
-		if _, err := dpdk.EthPortByName(name); err != nil {
-			return name
-		}
-		name = fmt.Sprintf("net_vhost%d_%d", n, k)
-	}
 }
 
 // pcapArgsMax is the longest argument string of a pcap port a secondary
@@ -184,8 +197,7 @@ func (d *dataplane) openPcap(n int) (*openPort, error) {
 	}
 	var links []string
 	if len(pcapArgs(rx, tx)) > pcapArgsMax {
-		rxl := fmt.Sprintf("/tmp/.spp%dr%d", os.Getpid(), n)
-		txl := fmt.Sprintf("/tmp/.spp%dt%d", os.Getpid(), n)
+		rxl, txl := pcapLinks(os.Getpid(), n)
 		for _, l := range [][2]string{{rx, rxl}, {tx, txl}} {
 			os.Remove(l[1])
 			if err := os.Symlink(l[0], l[1]); err != nil {
@@ -206,6 +218,12 @@ func (d *dataplane) openPcap(n int) (*openPort, error) {
 }
 
 func pcapArgs(rx, tx string) string { return "rx_pcap=" + rx + ",tx_pcap=" + tx }
+
+// pcapLinks are the short links to the rx and tx captures of pcapN that
+// process pid makes (and a later process removes when pid was killed).
+func pcapLinks(pid, n int) (rx, tx string) {
+	return fmt.Sprintf("/tmp/.spp%dr%d", pid, n), fmt.Sprintf("/tmp/.spp%dt%d", pid, n)
+}
 
 func removeAll(paths []string) {
 	for _, p := range paths {

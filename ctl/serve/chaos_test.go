@@ -24,9 +24,8 @@ import (
 // VM once, and come back swapped); spp_vf 2 runs "s2" (nic0 -> nic1).
 // The secondary that is killed has only NIC ports: a process killed inside
 // a shared ring's dequeue would leave the ring stuck for every other
-// process, and the ports a secondary hotplugged (null, pcap, vhost)
-// outlive its kill -9 in the primary, started, so that its restart cannot
-// set them up again ("Device or resource busy").
+// process. (The ports a secondary hotplugged, null, pcap and vhost, are
+// taken back by its restart: vf's TestRestartAfterKill.)
 //
 // Proved, after each kill and restart:
 //   - controller: s1 and s2 forwarded while no controller ran (their
