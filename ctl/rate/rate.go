@@ -271,8 +271,16 @@ func (t *Tracker) Has(key string) bool {
 
 // Forget drops the snapshot of key: the process left or reconnected, and
 // its counters are another process's.
-func (t *Tracker) Forget(key string) {
+func (t *Tracker) Forget(key string) { t.ForgetBefore(key, time.Time{}) }
+
+// ForgetBefore drops the snapshot of key if it was read before since (a
+// zero since: whenever read). A process that joined at since may have been
+// asked for its status before the news of its joining arrived: that
+// status is its own, and stays.
+func (t *Tracker) ForgetBefore(key string, since time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.last, key)
+	if s, ok := t.last[key]; ok && (since.IsZero() || s.At.Before(since)) {
+		delete(t.last, key)
+	}
 }

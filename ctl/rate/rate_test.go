@@ -320,6 +320,24 @@ func TestTracker(t *testing.T) {
 	}
 }
 
+// The news that a process joined can arrive after the shell read its
+// first status: ForgetBefore keeps a snapshot read after the join, and
+// drops one read before it (another process's counters).
+func TestForgetBefore(t *testing.T) {
+	var tr Tracker
+	t0 := time.Now()
+	si := &proto.SecondaryInfo{Ports: []proto.PortStatus{port("ring0", 100, 0, 0, 0)}}
+	tr.Observe("sec 1", Secondary(t0, si))
+	tr.ForgetBefore("sec 1", t0.Add(-time.Millisecond))
+	if !tr.Has("sec 1") {
+		t.Fatal("a snapshot read after the join was dropped")
+	}
+	tr.ForgetBefore("sec 1", t0.Add(time.Millisecond))
+	if tr.Has("sec 1") {
+		t.Fatal("a snapshot read before the join was kept")
+	}
+}
+
 func TestRatesJSON(t *testing.T) {
 	r := Rates{Seconds: 1, Ports: []PortRate{{Port: "nic0", RxPPS: 1.5}},
 		Core: []CoreRate{{Core: 2, Name: "forward2", PPS: 3, Reset: true}}}

@@ -74,9 +74,16 @@ func (sh *Shell) Announce(msg string) { sh.con.announce(msg) }
 // completion (and as the base of the next status's rates).
 func (sh *Shell) OnEvent(e Event) {
 	sh.Announce(e.Message)
+	// The registry makes a process visible (to wait, to commands) before
+	// it tells of it: a status the shell asked of a process that joined
+	// may be kept before the news arrives. Only what predates the process
+	// is another's.
 	switch e.Kind {
-	case registry.Joined, registry.Replaced, registry.Left:
-		sh.infos.drop(e.Proc.Target)
+	case registry.Joined, registry.Replaced:
+		sh.infos.drop(e.Proc.Target, e.Proc.Since)
+		sh.rates.ForgetBefore(e.Proc.Label(), e.Proc.Since)
+	case registry.Left:
+		sh.infos.drop(e.Proc.Target, time.Time{})
 		sh.rates.Forget(e.Proc.Label())
 	}
 	if sh.interactive && (e.Kind == registry.Joined || e.Kind == registry.Replaced) {

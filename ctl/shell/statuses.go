@@ -3,6 +3,7 @@ package shell
 import (
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/spp-go/spp/common/proto"
 	"github.com/spp-go/spp/ctl/registry"
@@ -19,11 +20,12 @@ type statuses struct {
 type status struct {
 	sec *proto.SecondaryInfo
 	pri *proto.PrimaryInfo
+	at  time.Time // when it was kept
 }
 
 // set keeps raw (a reply's info) as t's status.
 func (s *statuses) set(t registry.Target, raw json.RawMessage) error {
-	var st status
+	st := status{at: time.Now()}
 	if t.Primary {
 		st.pri = &proto.PrimaryInfo{}
 		if err := json.Unmarshal(raw, st.pri); err != nil {
@@ -53,8 +55,12 @@ func (s *statuses) get(t registry.Target) (*proto.SecondaryInfo, *proto.PrimaryI
 	return st.sec, st.pri
 }
 
-func (s *statuses) drop(t registry.Target) {
+// drop forgets t's status if it was kept before since (a zero since:
+// whenever), as rate.Tracker.ForgetBefore does.
+func (s *statuses) drop(t registry.Target, since time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.m, t)
+	if st, ok := s.m[t]; ok && (since.IsZero() || st.at.Before(since)) {
+		delete(s.m, t)
+	}
 }
