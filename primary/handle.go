@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 
 	"github.com/spp-go/spp/common/dpdk"
 	"github.com/spp-go/spp/common/port"
@@ -58,15 +59,6 @@ func indexOf(req *proto.Request, name string) int {
 	return 0
 }
 
-// macString writes a MAC as the classifier table does.
-func macString(b [6]byte) string {
-	var v uint64
-	for _, o := range b {
-		v = v<<8 | uint64(o)
-	}
-	return proto.FormatMAC(v)
-}
-
 // info is the primary's status (protocol.md section 4).
 func (p *primary) info() *proto.PrimaryInfo {
 	in := &proto.PrimaryInfo{
@@ -80,10 +72,11 @@ func (p *primary) info() *proto.PrimaryInfo {
 		if dpdk.EthLink(id) {
 			link = "up"
 		}
+		mac := dpdk.EthMAC(id)
 		ps := proto.PortStatus{
 			Port: port.Port{Kind: port.NIC, N: i}.String(),
 			Rx:   s.Rx, Tx: s.Tx, RxDrop: s.RxDrop, TxDrop: s.TxDrop, Link: link,
-			MAC: macString(dpdk.EthMAC(id)),
+			MAC: net.HardwareAddr(mac[:]).String(),
 		}
 		if s.Bytes { // not net_null, net_ring: they count no bytes
 			ps.RxBytes, ps.TxBytes = &s.RxBytes, &s.TxBytes

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"github.com/spp-go/spp/common/proc"
@@ -121,11 +120,11 @@ func prefixPid(name string) (int, bool) {
 	return v, err == nil && v > 0
 }
 
-// alive: a process of that pid exists (a recycled pid counts as alive:
-// its prefix is then kept, never removed in error).
+// alive: a process of that pid runs (a recycled pid counts as alive: its
+// prefix is then kept, never removed in error).
 func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || err == syscall.EPERM
+	_, ok := proc.StartTime(pid)
+	return ok
 }
 
 // RequireRoot stops a test that needs root and hugepages when they are
