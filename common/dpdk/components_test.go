@@ -238,17 +238,10 @@ func TestComponentMovesUnderTraffic(t *testing.T) {
 	const total = 50000
 	out := receive(t, b)
 	sent := sendPaced(t, a, p, macA, total, out.got)
-	moves := 0
-	for done := false; !done; moves++ {
-		select {
-		case <-sent:
-			done = true
-		default:
-		}
-		from, to := 1+moves%2, 2-moves%2
+	moves := whileSending(sent, func(i int) {
+		from, to := 1+i%2, 2-i%2
 		mustSwitchLists(t, map[int][]*Component{from: nil, to: {M}})
-		time.Sleep(200 * time.Microsecond)
-	}
+	})
 	waitFor(t, "all forwarded", func() bool { return out.got() == total })
 	out.stop()
 	if n, d := M.Counters(); n != total || d != 0 {

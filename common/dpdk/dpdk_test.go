@@ -744,16 +744,7 @@ func TestSwitchUnderTraffic(t *testing.T) {
 		{1: fwdConfig(a, c), 2: nil},
 		{1: fwdConfig(a, b)},
 	}
-	switches := 0
-	for done := false; !done; switches++ {
-		select {
-		case <-sent:
-			done = true
-		default:
-		}
-		mustSwitch(t, steps[switches%len(steps)])
-		time.Sleep(200 * time.Microsecond)
-	}
+	switches := whileSending(sent, func(i int) { mustSwitch(t, steps[i%len(steps)]) })
 	mustSwitch(t, map[int]*Config{1: fwdConfig(a, b), 2: nil})
 	waitFor(t, "A drained", func() bool { rx, _, _, _ := a.Counters(); return rx == total })
 	waitFor(t, "all received", func() bool {

@@ -79,3 +79,21 @@ func sendPaced(t *testing.T, e *Endpoint, p *Mempool, dst uint64, total int, acc
 	})
 	return sent
 }
+
+// whileSending changes components under load: it calls step(0), step(1),
+// ... 200 µs apart until it finds sent closed (that round still steps), and
+// returns how many calls there were, for the test to check that enough
+// happened under traffic.
+func whileSending(sent <-chan struct{}, step func(i int)) int {
+	i := 0
+	for done := false; !done; i++ {
+		select {
+		case <-sent:
+			done = true
+		default:
+		}
+		step(i)
+		time.Sleep(200 * time.Microsecond)
+	}
+	return i
+}
