@@ -86,8 +86,10 @@ func TestComponentNoneHasNoPortLists(t *testing.T) {
 	}
 }
 
-func TestMACString(t *testing.T) {
-	if got := macString(tableMAC(0x1234)); got != "52:54:01:00:12:34" {
+// The table's MAC i is 52:54:01 and then i, as the classifier_table
+// commands write it.
+func TestTableMAC(t *testing.T) {
+	if got := proto.FormatMAC(tableMAC(0x1234)); got != "52:54:01:00:12:34" {
 		t.Errorf("got %s", got)
 	}
 }
@@ -113,7 +115,7 @@ func TestDstSequences(t *testing.T) {
 	hit := map[uint64]bool{}
 	for _, m := range table {
 		if m < tableMAC(0) || m > tableMAC(tableSize-1) {
-			t.Fatalf("table: %s is not in the table", macString(m))
+			t.Fatalf("table: %s is not in the table", proto.FormatMAC(m))
 		}
 		hit[m] = true
 	}
@@ -348,7 +350,7 @@ func TestVLANStripBatches(t *testing.T) {
 		}
 		got[key] = e.Port.String()
 	}
-	want := map[string]string{"vlan " + macString(macA): "nic0", "vlan " + macString(macB): "nic1", "default": "nic2"}
+	want := map[string]string{"vlan " + proto.FormatMAC(macA): "nic0", "vlan " + proto.FormatMAC(macB): "nic1", "default": "nic2"}
 	if len(got) != len(want) {
 		t.Errorf("entries %v, want %v", got, want)
 	}

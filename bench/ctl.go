@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spp-go/spp/common/proc"
@@ -154,15 +153,4 @@ func component(core int, typ string, rx, tx []string) proto.Command {
 
 func classifierEntry(mac string, port string) proto.Command {
 	return proto.ClassifierTable(proto.ClassifierArgs{Value: mac, Port: port})
-}
-
-func macString(m uint64) string {
-	var b strings.Builder
-	for i := 0; i < 6; i++ {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		fmt.Fprintf(&b, "%02x", byte(m>>(40-8*i)))
-	}
-	return b.String()
 }

@@ -132,8 +132,8 @@ var scenarios = []*scenario{
 		daemon: "spp_vf",
 		batches: one(
 			component(secWorkerCore, "classifier", []string{"ring0"}, []string{"nic0", "nic1", "nic2"}),
-			classifierEntry(macString(macA), "nic0"),
-			classifierEntry(macString(macB), "nic1"),
+			classifierEntry(proto.FormatMAC(macA), "nic0"),
+			classifierEntry(proto.FormatMAC(macB), "nic1"),
 			classifierEntry("default", "nic2"),
 			proto.Flush()),
 		out:      []string{"nic0", "nic1", "nic2"},
@@ -262,7 +262,7 @@ var scenarios = []*scenario{
 		daemon: "spp_vf",
 		batches: one(
 			component(secWorkerCore, "classifier", []string{"ring0"}, []string{"nic0"}),
-			classifierEntry(macString(macA), "nic0"),
+			classifierEntry(proto.FormatMAC(macA), "nic0"),
 			classifierEntry("default", "nic0"),
 			proto.Flush()),
 		out:      []string{"nic0"},
@@ -277,7 +277,7 @@ func tableBatches() [][]proto.Command {
 	b := [][]proto.Command{{component(secWorkerCore, "classifier", []string{"ring0"}, outs)}}
 	var cur []proto.Command
 	for i := 0; i < tableSize; i++ {
-		cur = append(cur, classifierEntry(macString(tableMAC(i)), outs[i%len(outs)]))
+		cur = append(cur, classifierEntry(proto.FormatMAC(tableMAC(i)), outs[i%len(outs)]))
 		if len(cur) == 256 {
 			b = append(b, cur)
 			cur = nil
@@ -317,8 +317,8 @@ func vlanClassifierBatches(strip bool) [][]proto.Command {
 	return [][]proto.Command{{
 		proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(secWorkerCore), Type: "classifier",
 			Rx: []string{"ring0"}, Tx: outs, TxVLAN: ops}),
-		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: macString(macA), Port: "nic0"}),
-		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: macString(macB), Port: "nic1"}),
+		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: proto.FormatMAC(macA), Port: "nic0"}),
+		proto.ClassifierTable(proto.ClassifierArgs{Type: proto.EntryVLAN, VLAN: vid, Value: proto.FormatMAC(macB), Port: "nic1"}),
 		classifierEntry("default", "nic2"),
 		proto.Flush(),
 	}}
