@@ -45,19 +45,9 @@ func (sh *Shell) monitorArgs(a []string) (tgts []registry.Target, every time.Dur
 		}
 		every = max(every, monitorMin)
 	}
-	if tgts == nil && sh.entered != nil {
-		tgts = []registry.Target{*sh.entered}
-	}
 	if tgts == nil {
-		procs, err := sh.be.Processes()
-		if err != nil {
+		if tgts, err = sh.defaultTargets(false); err != nil {
 			return nil, 0, err
-		}
-		for _, p := range procs {
-			tgts = append(tgts, p.Target)
-		}
-		if len(tgts) == 0 {
-			return nil, 0, fmt.Errorf("no process connected")
 		}
 	}
 	return tgts, every, nil

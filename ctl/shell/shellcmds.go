@@ -85,6 +85,32 @@ func (sh *Shell) cmdEnd(a []string) error {
 	return nil
 }
 
+// defaultTargets are the processes of a command that names none (monitor,
+// topo): the one entered with sec N or pri, else every connected one;
+// secOnly leaves the primary out of both.
+func (sh *Shell) defaultTargets(secOnly bool) ([]registry.Target, error) {
+	if e := sh.entered; e != nil && !(secOnly && e.Primary) {
+		return []registry.Target{*e}, nil
+	}
+	procs, err := sh.be.Processes()
+	if err != nil {
+		return nil, err
+	}
+	var tgts []registry.Target
+	for _, p := range procs {
+		if !(secOnly && p.Target.Primary) {
+			tgts = append(tgts, p.Target)
+		}
+	}
+	if len(tgts) == 0 {
+		if secOnly {
+			return nil, fmt.Errorf("no secondary connected")
+		}
+		return nil, fmt.Errorf("no process connected")
+	}
+	return tgts, nil
+}
+
 func (sh *Shell) cmdWait(a []string) error {
 	var t registry.Target
 	switch {

@@ -33,21 +33,9 @@ func (sh *Shell) topoArgs(a []string) (tgts []registry.Target, svg string, err e
 	case len(a) > 0:
 		return nil, "", usage
 	}
-	if tgts == nil && sh.entered != nil && !sh.entered.Primary {
-		tgts = []registry.Target{*sh.entered}
-	}
 	if tgts == nil {
-		procs, err := sh.be.Processes()
-		if err != nil {
+		if tgts, err = sh.defaultTargets(true); err != nil {
 			return nil, "", err
-		}
-		for _, p := range procs {
-			if !p.Target.Primary {
-				tgts = append(tgts, p.Target)
-			}
-		}
-		if len(tgts) == 0 {
-			return nil, "", fmt.Errorf("no secondary connected")
 		}
 	}
 	return tgts, svg, nil

@@ -13,8 +13,8 @@ import (
 
 // topo asks each secondary for its status and prints the graph of seed
 // 000's wiring byte for byte; topo sec N draws that one; inside sec N, topo
-// draws the entered one; svg FILE writes the picture; the primary is never
-// drawn; errors are one line.
+// draws the entered one, inside pri every secondary; svg FILE writes the
+// picture; the primary is never drawn; errors are one line.
 func TestTopoCommand(t *testing.T) {
 	si, want := ctltest.Seed000(t), ctltest.Seed000DOT
 	ts := newTestShell(t)
@@ -36,10 +36,12 @@ func TestTopoCommand(t *testing.T) {
 			t.Errorf("%s sent %q, want a status", typed, got)
 		}
 	}
-	ts.entered = &registry.Target{ID: 1}
-	ts.out.Reset()
-	if !ts.typed("topo") || ts.out.String() != want {
-		t.Errorf("topo inside sec 1: %s%s", ts.out, ts.errw)
+	for _, in := range []registry.Target{{ID: 1}, {Primary: true}} {
+		ts.entered = &in
+		ts.out.Reset()
+		if !ts.typed("topo") || ts.out.String() != want {
+			t.Errorf("topo inside %s: %s%s", in, ts.out, ts.errw)
+		}
 	}
 	ts.entered = nil
 
