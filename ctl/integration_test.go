@@ -21,6 +21,7 @@ import (
 	"github.com/spp-go/spp/common/proto"
 	st "github.com/spp-go/spp/common/secondary/sectest"
 	"github.com/spp-go/spp/common/testenv"
+	"github.com/spp-go/spp/ctl/internal/ctltest"
 	"github.com/spp-go/spp/ctl/rate"
 )
 
@@ -30,20 +31,10 @@ type sppRun struct {
 	out, errOut string
 }
 
-// port is the port of a host:port address.
-func port(t *testing.T, addr string) string {
-	t.Helper()
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // runBin runs bin/spp on the node's controller ports, bounded in time.
 func runBin(t *testing.T, pri, sec string, args ...string) sppRun {
 	t.Helper()
-	return runBinArgs(t, append([]string{"-p", port(t, pri), "-s", port(t, sec)}, args...)...)
+	return runBinArgs(t, append([]string{"-p", ctltest.PortOf(t, pri), "-s", ctltest.PortOf(t, sec)}, args...)...)
 }
 
 // runBinArgs runs bin/spp with args, bounded in time.
@@ -261,7 +252,7 @@ sec 1;flush
 		{"topo", "--svg", filepath.Join(dir, "1.svg")},
 	} {
 		if args[0] == "topo" {
-			pp, sp := port(t, pri), port(t, sec)
+			pp, sp := ctltest.PortOf(t, pri), ctltest.PortOf(t, sec)
 			r = runBinArgs(t, append(args, "-p", pp, "-s", sp)...)
 		} else {
 			r = runBin(t, pri, sec, args...)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -60,14 +59,6 @@ func startNode(t *testing.T, pcapFrames [][]byte) *node {
 	return nd
 }
 
-func portOf(t *testing.T, addr string) string {
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // startServe runs bin/spp serve on the node's controller ports and waits
 // until the three daemons have joined it.
 func (nd *node) startServe() {
@@ -75,7 +66,7 @@ func (nd *node) startServe() {
 	t.Helper()
 	api := "127.0.0.1:" + ctltest.FreePort(t)
 	nd.url = "http://" + api
-	nd.serve = testenv.Start(t, testenv.Bin(t, "spp"), "serve", "-p", portOf(t, nd.pri), "-s", portOf(t, nd.sec), "--api", api)
+	nd.serve = testenv.Start(t, testenv.Bin(t, "spp"), "serve", "-p", ctltest.PortOf(t, nd.pri), "-s", ctltest.PortOf(t, nd.sec), "--api", api)
 	st.WaitFor(t, st.ConnectTimeout, "the daemons to join spp serve", func() bool {
 		code, body := nd.do("GET", "/v1/processes", "")
 		return code == 200 && strings.Count(body, `"type"`) == 3

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -129,16 +128,8 @@ func startEtcd(t *testing.T, dir string) string {
 
 func (nd *node) vfArgs() []string { return []string{"--vhost-client", "--vhost-dir", nd.dir} }
 
-func port(t *testing.T, addr string) string {
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func (nd *node) startServe(t *testing.T) {
-	nd.serve = testenv.Start(t, testenv.Bin(t, "spp"), "serve", "-p", port(t, nd.pri), "-s", port(t, nd.sec), "--api", nd.api)
+	nd.serve = testenv.Start(t, testenv.Bin(t, "spp"), "serve", "-p", ctltest.PortOf(t, nd.pri), "-s", ctltest.PortOf(t, nd.sec), "--api", nd.api)
 }
 
 func (nd *node) startAgent(t *testing.T) {

@@ -1,6 +1,7 @@
 package ctltest
 
-// Small helpers of the ctl tests: a shared buffer, a poll, a free port.
+// Small helpers of the ctl tests: a shared buffer, a poll, a free port,
+// the port of an address.
 
 import (
 	"bytes"
@@ -66,3 +67,14 @@ var (
 	portsMu    sync.Mutex
 	portsGiven = map[int]bool{}
 )
+
+// PortOf is the port of a HOST:PORT address (the daemons' controller
+// addresses, for spp's -p and -s).
+func PortOf(t *testing.T, addr string) string {
+	t.Helper()
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
