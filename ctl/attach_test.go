@@ -153,11 +153,7 @@ func TestAttachedByeAll(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit status %d: %s", code, errOut.String())
 	}
-	_, secClosed := sec.ExitTimes()
-	priGot, _ := pri.ExitTimes()
-	if secClosed.IsZero() || priGot.IsZero() || !priGot.After(secClosed) {
-		t.Errorf("sec 1 hung up at %v, the primary got exit at %v", secClosed, priGot)
-	}
+	secondaryFirst(t, sec, pri)
 }
 
 // No service there, or flags that belong to it: status 2.

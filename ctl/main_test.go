@@ -177,6 +177,17 @@ func TestRunUsage(t *testing.T) {
 	}
 }
 
+// secondaryFirst checks bye all's order: the primary got exit only after
+// the secondary had hung up.
+func secondaryFirst(t *testing.T, sec, pri *ctltest.Daemon) {
+	t.Helper()
+	_, secClosed := sec.ExitTimes()
+	priGot, _ := pri.ExitTimes()
+	if secClosed.IsZero() || priGot.IsZero() || !priGot.After(secClosed) {
+		t.Errorf("sec 1 hung up at %v, the primary got exit at %v", secClosed, priGot)
+	}
+}
+
 // spp -c "bye all" goes the same way as typed: the primary gets exit only
 // after the secondary, which takes 300 ms to release its ports, hung up;
 // spp exits 0.
@@ -192,9 +203,5 @@ func TestRunByeAll(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("exit status %d: %s", code, errOut.String())
 	}
-	_, secClosed := sec.ExitTimes()
-	priGot, _ := pri.ExitTimes()
-	if secClosed.IsZero() || priGot.IsZero() || !priGot.After(secClosed) {
-		t.Errorf("sec 1 hung up at %v, the primary got exit at %v", secClosed, priGot)
-	}
+	secondaryFirst(t, sec, pri)
 }
