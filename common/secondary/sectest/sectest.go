@@ -176,16 +176,9 @@ func Batch(cmds ...string) string {
 	return string(proto.EncodeBatch(cs...))
 }
 
-// Component is a "component" command; ports are comma-separated names.
-func Component(core int, typ, rx, tx string) string {
-	list := func(s string) []string {
-		if s == "" {
-			return []string{}
-		}
-		return strings.Split(s, ",")
-	}
-	return string(proto.Component(proto.ComponentArgs{CoreID: strconv.Itoa(core), Type: typ, Rx: list(rx), Tx: list(tx)}).Raw)
-}
+// Component is a "component" command without a name (Named's, v2.go);
+// ports are comma-separated names.
+func Component(core int, typ, rx, tx string) string { return Named(core, typ, "", rx, tx) }
 
 // MAC is a "classifier_table" command.
 func MAC(value, port string) string {
