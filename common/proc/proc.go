@@ -320,3 +320,14 @@ func StartTime(pid int) (uint64, bool) {
 	v, err := strconv.ParseUint(f[19], 10, 64)
 	return v, err == nil
 }
+
+// Running says whether the process that started at start (StartTime) with
+// this pid still runs: not gone, not a zombie, not a later process that
+// reused the pid.
+func Running(pid int, start uint64) bool {
+	if pid <= 0 {
+		return false
+	}
+	st, ok := StartTime(pid)
+	return ok && st == start
+}

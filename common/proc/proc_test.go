@@ -146,6 +146,12 @@ func TestStartTime(t *testing.T) {
 	if _, ok := StartTime(c.Pid()); ok {
 		t.Error("an exited child has a start time")
 	}
+	// Running: this process with its own start time, not with another
+	// (the pid reused), not the exited child, not pid 0.
+	if !Running(os.Getpid(), st) || Running(os.Getpid(), st+1) || Running(c.Pid(), st) || Running(0, st) {
+		t.Errorf("Running: self %v, self other start %v, exited %v, pid 0 %v",
+			Running(os.Getpid(), st), Running(os.Getpid(), st+1), Running(c.Pid(), st), Running(0, st))
+	}
 }
 
 func TestRemovePrefix(t *testing.T) {

@@ -55,9 +55,5 @@ func parseOwner(name string) (Owner, bool) {
 	return Owner{Prog: f[0], Pid: pid, Start: st}, true
 }
 
-// Alive says whether the owner still runs: its pid is that of a live
-// process (not a zombie) started when the owner was.
-func (o Owner) Alive() bool {
-	st, ok := proc.StartTime(o.Pid)
-	return ok && st == o.Start
-}
+// Alive says whether the owner still runs (not a later process of its pid).
+func (o Owner) Alive() bool { return proc.Running(o.Pid, o.Start) }

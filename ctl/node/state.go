@@ -83,13 +83,7 @@ func (s *State) Write(path string) error {
 
 // Alive says whether the recorded process still runs (the same one, not a
 // new process that reused its pid).
-func (p ProcessRecord) Alive() bool {
-	if p.Pid <= 0 {
-		return false
-	}
-	st, ok := proc.StartTime(p.Pid)
-	return ok && st == p.Start
-}
+func (p ProcessRecord) Alive() bool { return proc.Running(p.Pid, p.Start) }
 
 // Signal sends sig to the process if it is still the recorded one.
 func (p ProcessRecord) Signal(sig syscall.Signal) {
